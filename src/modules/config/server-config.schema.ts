@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { ConfigValidationError } from './config-validation.error.js';
+import { type ServerConfig } from './server-config.js';
+
+const blankToUndefined = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const httpPath = z
+  .string()
+  .regex(/^\/[^\s?#]*$/, 'must start with "/" and have no query or spaces')
+  .default('/v1/opamp');
+
+/**
+ * Every environment variable the server reads, with what it accepts. The descriptions are the
+ * configuration reference: they appear in validation errors and in `docs/configuration.md`.
+ */
+export const serverEnvSchema = z.object({
+  OPAMP_HOST: z.string().min(1).default('0.0.0.0').describe('an interface address; default 0.0.0.0'),
+  OPAMP_PORT: port(4320).describe('a TCP port 0-65535 (0 picks a free port); default 4320'),
+  OPAMP_PATH: httpPath.describe('an absolute URL path; default /v1/opamp'),
+  OPAMP_UNIX_SOCKET: z
+    .preprocess(blankToUndefined, z.string().startsWith('/', 'must be an absolute path').optional())
+    .describe('an absolute path for a Unix socket serving the HTTP transport; default none'),
+  MAX_MESSAGE_BYTES: positiveInt(16 * 1024 * 1024).describe(
+    'a positive number of bytes, the decoded message size limit; default 16777216',
+  ),
+  MAX_CONNECTIONS: positiveInt(20_000).describe('a positive number of WebSocket connections; default 20000'),
+  OPAMP_GZIP_MIN_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1024)
+    .describe('bytes; smaller replies are not gzipped; default 1024'),
+  WS_PING_INTERVAL_S: positiveInt(30).describe('seconds between WebSocket pings; default 30'),
+  WS_MAX_BAD_MESSAGES: positiveInt(5).describe('consecutive bad WebSocket messages before closing; default 5'),
+  RETRY_AFTER_S: positiveInt(30).describe('seconds agents are told to wait while the server drains; default 30'),
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1').describe('an interface address; default 127.0.0.1'),
+  ADMIN_PORT: port(4321).describe('a TCP port 0-65535; default 4321'),
+  ADMIN_TOKEN: z
+    .preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional())
+    .describe('a bearer token of 16+ characters for mutating admin calls; default none'),
+  HEARTBEAT_INTERVAL_S: positiveInt(30).describe('seconds, the heartbeat interval offered to agents; default 30'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+    .default('info')
+    .describe('one of fatal, error, warn, info, debug, trace; default info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json').describe('json or pretty; default json'),
+});
+
+/** The raw variables as validated, before they are shaped into a {@link ServerConfig}. */
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+/**
+ * Validates environment variables and shapes them into a {@link ServerConfig}.
+ * @throws ConfigValidationError naming every bad variable and what it accepts.
+ */
+export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
+  const result = serverEnvSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigValidationError(
+      result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        const field = serverEnvSchema.shape[name as keyof ServerEnv] as z.ZodType | undefined;
+        return { name, problem: issue.message, accepts: field?.description ?? 'see docs/configuration.md' };
+      }),
+    );
+  }
+  const e = result.data;
+  return {
+    opamp: {
+      host: e.OPAMP_HOST,
+      port: e.OPAMP_PORT,
+      path: e.OPAMP_PATH,
+      unixSocket: e.OPAMP_UNIX_SOCKET,
+      maxMessageBytes: e.MAX_MESSAGE_BYTES,
+      maxConnections: e.MAX_CONNECTIONS,
+      gzipMinBytes: e.OPAMP_GZIP_MIN_BYTES,
+      wsPingIntervalMs: e.WS_PING_INTERVAL_S * 1000,
+      wsMaxBadMessages: e.WS_MAX_BAD_MESSAGES,
+      retryAfterMs: e.RETRY_AFTER_S * 1000,
+    },
+    admin: { host: e.ADMIN_HOST, port: e.ADMIN_PORT, token: e.ADMIN_TOKEN },
+    heartbeatIntervalS: e.HEARTBEAT_INTERVAL_S,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+  };
+}

@@ -1,0 +1,78 @@
+import { ServerErrorResponseType } from '../../generated/opamp/v1/opamp.js';
+import { WsCloseCode } from './protocol.constants.js';
+
+/** Why a message was refused; also the `reason` label of decode-error metrics. */
+export type ProtocolErrorReason =
+  | 'malformed'
+  | 'bad-ws-header'
+  | 'non-binary-frame'
+  | 'too-large'
+  | 'bad-compression'
+  | 'unsupported-media-type'
+  | 'unsupported-encoding'
+  | 'invalid-instance-uid'
+  | 'unavailable';
+
+/**
+ * A message the server cannot serve. Knows how to answer it on either transport: the HTTP status, the
+ * `ServerErrorResponse` type for the reply body, and, for WebSocket, whether to close and with which code.
+ */
+export class ProtocolError extends Error {
+  override readonly name: string = 'ProtocolError';
+
+  constructor(
+    message: string,
+    readonly reason: ProtocolErrorReason,
+    readonly httpStatus: number,
+    readonly errorType: ServerErrorResponseType,
+    /** Close code when a WebSocket must be closed for this error; undefined keeps the socket open. */
+    readonly wsCloseCode?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The bytes are not an OpAMP message: not protobuf, a bad WebSocket header, bad gzip, a bad uid. */
+export class MalformedMessageError extends ProtocolError {
+  override readonly name = 'MalformedMessageError';
+
+  constructor(message: string, reason: ProtocolErrorReason = 'malformed') {
+    super(message, reason, 400, ServerErrorResponseType.ServerErrorResponseType_BadRequest);
+  }
+}
+
+/** The message, once decompressed, is larger than `MAX_MESSAGE_BYTES`. */
+export class MessageTooLargeError extends ProtocolError {
+  override readonly name = 'MessageTooLargeError';
+
+  constructor(readonly limitBytes: number) {
+    super(
+      `message exceeds the ${limitBytes}-byte limit (MAX_MESSAGE_BYTES); send smaller status reports`,
+      'too-large',
+      413,
+      ServerErrorResponseType.ServerErrorResponseType_BadRequest,
+      WsCloseCode.MessageTooBig,
+    );
+  }
+}
+
+/** The request's Content-Type or Content-Encoding is not one OpAMP uses. */
+export class UnsupportedMediaTypeError extends ProtocolError {
+  override readonly name = 'UnsupportedMediaTypeError';
+
+  constructor(message: string, reason: 'unsupported-media-type' | 'unsupported-encoding') {
+    super(message, reason, 415, ServerErrorResponseType.ServerErrorResponseType_BadRequest);
+  }
+}
+
+/** The server cannot serve now (draining, overloaded); the agent should retry after `retryAfterMs`. */
+export class ServerUnavailableError extends ProtocolError {
+  override readonly name = 'ServerUnavailableError';
+
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message, 'unavailable', 503, ServerErrorResponseType.ServerErrorResponseType_Unavailable);
+  }
+}

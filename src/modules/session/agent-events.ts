@@ -1,0 +1,62 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { type AgentToServer } from '../../generated/opamp/v1/opamp.js';
+import { type AgentSession } from './agent-session.js';
+import { type AgentStatusField } from './agent-status.js';
+
+/** Why a session ended. */
+export type DisconnectReason =
+  /** The agent sent agent_disconnect. */
+  | 'agent-disconnect'
+  /** Its WebSocket closed. */
+  | 'connection-closed'
+  /** It stayed silent longer than the stale limit. */
+  | 'stale'
+  /** The server is shutting down. */
+  | 'server-shutdown';
+
+/** A state change in the pipeline, for the modules downstream (persistence, metrics, plugins). */
+export type AgentEvent =
+  | { readonly type: 'connected'; readonly session: AgentSession }
+  | {
+      readonly type: 'message';
+      readonly session: AgentSession;
+      readonly message: AgentToServer;
+      /** Status fields whose value changed with this message. */
+      readonly changed: readonly AgentStatusField[];
+    }
+  | { readonly type: 'uid-changed'; readonly session: AgentSession; readonly previousDisplayId: string }
+  | { readonly type: 'disconnected'; readonly session: AgentSession; readonly reason: DisconnectReason };
+
+/** Receives {@link AgentEvent}s. */
+export type AgentEventListener = (event: AgentEvent) => void;
+
+/**
+ * Publishes {@link AgentEvent}s to listeners synchronously, in order. A throwing listener is logged
+ * and skipped: it never fails the message being handled.
+ */
+@Injectable()
+export class AgentEvents {
+  private readonly logger = new Logger(AgentEvents.name);
+  private listeners: AgentEventListener[] = [];
+
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(listener: AgentEventListener): () => void {
+    this.listeners = [...this.listeners, listener];
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  emit(event: AgentEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger.error(
+          { err: error, event: event.type, agent: event.session.displayId },
+          'agent event listener failed',
+        );
+      }
+    }
+  }
+}

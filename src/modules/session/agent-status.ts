@@ -1,0 +1,84 @@
+import {
+  type AgentDescription,
+  type AgentToServer,
+  type AvailableComponents,
+  type ComponentHealth,
+  type ConnectionSettingsStatus,
+  type CustomCapabilities,
+  type EffectiveConfig,
+  type PackageStatuses,
+  type RemoteConfigStatus,
+} from '../../generated/opamp/v1/opamp.js';
+
+/**
+ * The last full value of every status sub-message an agent may omit when unchanged (spec: Agent Status
+ * Compression). Undefined means the agent has never reported it.
+ */
+export interface AgentStatus {
+  description?: AgentDescription;
+  health?: ComponentHealth;
+  effectiveConfig?: EffectiveConfig;
+  remoteConfigStatus?: RemoteConfigStatus;
+  packageStatuses?: PackageStatuses;
+  customCapabilities?: CustomCapabilities;
+  availableComponents?: AvailableComponents;
+  connectionSettingsStatus?: ConnectionSettingsStatus;
+}
+
+/** The names of {@link AgentStatus} fields, i.e. what can change in one message. */
+export type AgentStatusField = keyof AgentStatus;
+
+const MESSAGE_FIELD_OF: Record<AgentStatusField, keyof AgentToServer> = {
+  description: 'agentDescription',
+  health: 'health',
+  effectiveConfig: 'effectiveConfig',
+  remoteConfigStatus: 'remoteConfigStatus',
+  packageStatuses: 'packageStatuses',
+  customCapabilities: 'customCapabilities',
+  availableComponents: 'availableComponents',
+  connectionSettingsStatus: 'connectionSettingsStatus',
+};
+
+/** Every status field, in a stable order. */
+export const AGENT_STATUS_FIELDS = Object.keys(MESSAGE_FIELD_OF) as AgentStatusField[];
+
+/**
+ * Applies one message to the stored status: a present sub-message replaces the stored one whole,
+ * an absent one leaves it unchanged. Returns the fields whose value actually changed.
+ */
+export function mergeAgentStatus(status: AgentStatus, message: AgentToServer): AgentStatusField[] {
+  const changed: AgentStatusField[] = [];
+  for (const field of AGENT_STATUS_FIELDS) {
+    const next = message[MESSAGE_FIELD_OF[field]] as AgentStatus[typeof field];
+    if (next === undefined) continue;
+    if (!sameValue(status[field], next)) changed.push(field);
+    (status as Record<AgentStatusField, unknown>)[field] = next;
+  }
+  return changed;
+}
+
+/** Whether the message carries this status field. */
+export function messageHasStatus(message: AgentToServer, field: AgentStatusField): boolean {
+  return message[MESSAGE_FIELD_OF[field]] !== undefined;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return deepEqual(a, b);
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Buffer.isBuffer(a) || a instanceof Uint8Array) {
+    return b instanceof Uint8Array && Buffer.compare(a as Uint8Array, b) === 0;
+  }
+  if (Array.isArray(a)) {
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => deepEqual(item, b[i]));
+  }
+  const aKeys = Object.keys(a);
+  const bObj = b as Record<string, unknown>;
+  if (aKeys.length !== Object.keys(bObj).length) return false;
+  return aKeys.every((key) => deepEqual((a as Record<string, unknown>)[key], bObj[key]));
+}

@@ -1,0 +1,216 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  AgentToServerFlags,
+  ServerCapabilities,
+  ServerToAgent,
+  ServerToAgentFlags,
+  type AgentToServer,
+} from '../../generated/opamp/v1/opamp.js';
+import { type Clock, InjectClock } from '../../common/clock.js';
+import {
+  bitmask,
+  newInstanceUid,
+  restrictToAgentCapabilities,
+  ServerUnavailableError,
+  WsCloseCode,
+} from '../protocol/index.js';
+import { type AgentConnection } from './agent-connection.js';
+import { AgentEvents, type DisconnectReason } from './agent-events.js';
+import { AgentRegistry } from './agent-registry.js';
+import { AgentSession } from './agent-session.js';
+import { mergeAgentStatus } from './agent-status.js';
+import { carriesFullState, isSequenceGap } from './full-state.js';
+
+const REQUEST_INSTANCE_UID = BigInt(AgentToServerFlags.AgentToServerFlags_RequestInstanceUid);
+const REPORT_FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
+
+/** What happened to a message given to {@link OpampServer.push}. */
+export type PushResult = 'sent' | 'queued';
+
+/**
+ * The message pipeline: turns each AgentToServer into exactly one ServerToAgent while keeping the
+ * registry's picture of every agent right (identity, status compression, sequence gaps, capabilities,
+ * disconnects). Transports call {@link handle}; never concurrently for one connection.
+ */
+@Injectable()
+export class OpampServer {
+  private readonly logger = new Logger(OpampServer.name);
+  private capabilities = bitmask(
+    ServerCapabilities.ServerCapabilities_AcceptsStatus,
+    ServerCapabilities.ServerCapabilities_AcceptsEffectiveConfig,
+    ServerCapabilities.ServerCapabilities_AcceptsPackagesStatus,
+  );
+  private readonly sessionsByConnection = new Map<string, Set<AgentSession>>();
+  private drainingRetryAfterMs?: number;
+
+  constructor(
+    private readonly registry: AgentRegistry,
+    private readonly events: AgentEvents,
+    @InjectClock() private readonly clock: Clock,
+  ) {}
+
+  /** The ServerCapabilities bit mask sent in each agent's first reply. */
+  get serverCapabilities(): bigint {
+    return this.capabilities;
+  }
+
+  /** Adds a capability a module implements (e.g. OffersRemoteConfig once a config source exists). */
+  advertise(capability: ServerCapabilities): void {
+    this.capabilities |= BigInt(capability);
+  }
+
+  /** Handles one message from `connection` and returns the reply to send back. */
+  async handle(connection: AgentConnection, message: AgentToServer): Promise<ServerToAgent> {
+    if (this.drainingRetryAfterMs !== undefined) {
+      throw new ServerUnavailableError('server is shutting down; reconnect later', this.drainingRetryAfterMs);
+    }
+    const now = this.clock.now();
+    const reply = ServerToAgent.fromPartial({ instanceUid: message.instanceUid });
+    const { session, isNew } = this.sessionFor(connection, message, reply, now);
+
+    if ((message.flags & REQUEST_INSTANCE_UID) !== 0n) this.assignNewUid(session, reply, isNew);
+
+    const lost = isNew || isSequenceGap(session.lastSequenceNum, message.sequenceNum);
+    if (lost && !carriesFullState(message)) reply.flags |= REPORT_FULL_STATE;
+
+    session.capabilities = message.capabilities;
+    const changed = mergeAgentStatus(session.status, message);
+    session.lastSequenceNum = message.sequenceNum;
+    session.lastSeenAt = now;
+    session.messageCount++;
+
+    this.takePending(session, reply);
+    this.announceCapabilities(session, connection, reply);
+
+    if (isNew) this.events.emit({ type: 'connected', session });
+    this.events.emit({ type: 'message', session, message, changed });
+    if (message.agentDisconnect) this.end(session, 'agent-disconnect');
+
+    this.restrict(session, reply);
+    return reply;
+  }
+
+  /**
+   * Delivers `message` to an agent outside a request: at once over an open WebSocket, otherwise kept
+   * for its next poll (only the latest value of each field is kept).
+   */
+  async push(session: AgentSession, message: Partial<ServerToAgent>): Promise<PushResult> {
+    const connection = session.connection;
+    if (connection?.canPush) {
+      const reply = ServerToAgent.fromPartial({ instanceUid: session.instanceUid });
+      Object.assign(reply, message);
+      this.announceCapabilities(session, connection, reply);
+      this.restrict(session, reply);
+      await connection.push(reply);
+      return 'sent';
+    }
+    session.pending = { ...session.pending, ...message };
+    return 'queued';
+  }
+
+  /** Ends a session: removes it from the registry, closes its WebSocket if the server chose to end it. */
+  disconnect(session: AgentSession, reason: Exclude<DisconnectReason, 'agent-disconnect'>): void {
+    if (!this.end(session, reason)) return;
+    const connection = session.connection;
+    if (connection?.canPush && reason !== 'connection-closed') {
+      connection.close(
+        reason === 'server-shutdown' ? WsCloseCode.GoingAway : WsCloseCode.PolicyViolation,
+        reason === 'server-shutdown' ? 'server shutting down' : 'no message within the stale limit',
+      );
+    }
+  }
+
+  /** A WebSocket closed: every agent seen on it is gone (spec: forget the association of all its uids). */
+  connectionClosed(connection: AgentConnection): void {
+    const sessions = this.sessionsByConnection.get(connection.id);
+    this.sessionsByConnection.delete(connection.id);
+    for (const session of sessions ?? []) {
+      if (session.connection === connection) this.end(session, 'connection-closed');
+    }
+  }
+
+  /**
+   * Stops accepting messages (they get Unavailable with `retryAfterMs`) and ends every session, closing
+   * WebSockets with 1001.
+   */
+  drain(retryAfterMs: number): void {
+    this.drainingRetryAfterMs = retryAfterMs;
+    for (const session of this.registry.list()) this.disconnect(session, 'server-shutdown');
+  }
+
+  private sessionFor(
+    connection: AgentConnection,
+    message: AgentToServer,
+    reply: ServerToAgent,
+    now: number,
+  ): { session: AgentSession; isNew: boolean } {
+    const existing = this.registry.get(message.instanceUid);
+    if (existing && !this.heldByAnotherLiveConnection(existing, connection)) {
+      this.bind(existing, connection);
+      return { session: existing, isNew: false };
+    }
+    const uid = existing ? newInstanceUid() : Buffer.from(message.instanceUid);
+    const session = new AgentSession(uid, connection, now);
+    if (existing) {
+      // Spec §Duplicate WebSocket Connections: a second live holder of a uid gets a fresh one.
+      reply.agentIdentification = { newInstanceUid: uid };
+      this.logger.warn(
+        { agent: existing.displayId, newUid: session.displayId, remote: connection.remoteAddress },
+        'instance uid already held by a live connection; assigning a new uid',
+      );
+    }
+    this.registry.add(session);
+    this.bind(session, connection);
+    return { session, isNew: true };
+  }
+
+  private heldByAnotherLiveConnection(session: AgentSession, connection: AgentConnection): boolean {
+    const current = session.connection;
+    return current !== undefined && current.id !== connection.id && current.canPush;
+  }
+
+  private bind(session: AgentSession, connection: AgentConnection): void {
+    session.connection = connection;
+    session.transport = connection.transport;
+    if (connection.transport !== 'websocket') return;
+    let sessions = this.sessionsByConnection.get(connection.id);
+    if (!sessions) this.sessionsByConnection.set(connection.id, (sessions = new Set()));
+    sessions.add(session);
+  }
+
+  private assignNewUid(session: AgentSession, reply: ServerToAgent, isNew: boolean): void {
+    const previousKey = session.key;
+    const previousDisplayId = session.displayId;
+    session.assignUid(newInstanceUid());
+    this.registry.rekey(session, previousKey);
+    reply.agentIdentification = { newInstanceUid: session.instanceUid };
+    if (!isNew) this.events.emit({ type: 'uid-changed', session, previousDisplayId });
+  }
+
+  private takePending(session: AgentSession, reply: ServerToAgent): void {
+    if (!session.pending) return;
+    Object.assign(reply, session.pending, { instanceUid: reply.instanceUid, flags: reply.flags | (session.pending.flags ?? 0n) });
+    session.pending = undefined;
+  }
+
+  private announceCapabilities(session: AgentSession, connection: AgentConnection, reply: ServerToAgent): void {
+    if (session.capabilitiesSentOn === connection.id) return;
+    reply.capabilities = this.capabilities;
+    session.capabilitiesSentOn = connection.id;
+  }
+
+  private restrict(session: AgentSession, reply: ServerToAgent): void {
+    const removed = restrictToAgentCapabilities(reply, session.capabilities, session.customCapabilities);
+    if (removed.length > 0) {
+      this.logger.debug({ agent: session.displayId, removed }, 'left out what the agent does not accept');
+    }
+  }
+
+  /** Removes the session and announces it; false when it had already ended. */
+  private end(session: AgentSession, reason: DisconnectReason): boolean {
+    if (!this.registry.remove(session)) return false;
+    if (session.connection) this.sessionsByConnection.get(session.connection.id)?.delete(session);
+    this.events.emit({ type: 'disconnected', session, reason });
+    return true;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './http-agent-connection.js';
+export * from './opamp-http.handler.js';
+export * from './opamp-listener.js';
+export * from './opamp-ws.handler.js';
+export * from './transport.module.js';
+export * from './ws-agent-connection.js';
