@@ -8,7 +8,8 @@ export function pinoOptions(config: ServerConfig): Params {
       level: config.log.level,
       // Admin requests are few and uninteresting; agent traffic is logged by the OpAMP handlers.
       autoLogging: false,
-      transport: config.log.format === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      transport:
+        config.log.format === 'pretty' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
     },
   };
 }

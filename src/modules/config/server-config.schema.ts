@@ -34,14 +34,20 @@ export const serverEnvSchema = z.object({
     .default(1024)
     .describe('bytes; smaller replies are not gzipped; default 1024'),
   WS_PING_INTERVAL_S: positiveInt(30).describe('seconds between WebSocket pings; default 30'),
-  WS_MAX_BAD_MESSAGES: positiveInt(5).describe('consecutive bad WebSocket messages before closing; default 5'),
-  RETRY_AFTER_S: positiveInt(30).describe('seconds agents are told to wait while the server drains; default 30'),
+  WS_MAX_BAD_MESSAGES: positiveInt(5).describe(
+    'consecutive bad WebSocket messages before closing; default 5',
+  ),
+  RETRY_AFTER_S: positiveInt(30).describe(
+    'seconds agents are told to wait while the server drains; default 30',
+  ),
   ADMIN_HOST: z.string().min(1).default('127.0.0.1').describe('an interface address; default 127.0.0.1'),
   ADMIN_PORT: port(4321).describe('a TCP port 0-65535; default 4321'),
   ADMIN_TOKEN: z
     .preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional())
     .describe('a bearer token of 16+ characters for mutating admin calls; default none'),
-  HEARTBEAT_INTERVAL_S: positiveInt(30).describe('seconds, the heartbeat interval offered to agents; default 30'),
+  HEARTBEAT_INTERVAL_S: positiveInt(30).describe(
+    'seconds, the heartbeat interval offered to agents; default 30',
+  ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
     .default('info')

@@ -1,6 +1,6 @@
 import {
   AgentCapabilities,
-  ServerCapabilities,
+  type ServerCapabilities,
   ServerToAgentFlags,
   type ServerToAgent,
 } from '../../generated/opamp/v1/opamp.js';

@@ -16,7 +16,10 @@ export async function gunzipWithLimit(body: Uint8Array, limitBytes: number): Pro
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new MessageTooLargeError(limitBytes);
     }
-    throw new MalformedMessageError(`request body is not valid gzip: ${(error as Error).message}`, 'bad-compression');
+    throw new MalformedMessageError(
+      `request body is not valid gzip: ${(error as Error).message}`,
+      'bad-compression',
+    );
   }
 }
 

@@ -10,7 +10,10 @@ export function newInstanceUid(): Buffer {
 /** Rejects uids the server cannot key an agent by: empty, or longer than 64 bytes. */
 export function assertValidInstanceUid(uid: Uint8Array): void {
   if (uid.length === 0) {
-    throw new MalformedMessageError('instance_uid is empty; every AgentToServer must carry one', 'invalid-instance-uid');
+    throw new MalformedMessageError(
+      'instance_uid is empty; every AgentToServer must carry one',
+      'invalid-instance-uid',
+    );
   }
   if (uid.length > MAX_INSTANCE_UID_BYTES) {
     throw new MalformedMessageError(

@@ -49,12 +49,15 @@ export class OpampCodec {
 
   /** Decodes a bare AgentToServer and checks its instance uid. */
   decodeAgentToServer(bytes: Uint8Array): AgentToServer {
-    if (bytes.length > this.options.maxMessageBytes) throw new MessageTooLargeError(this.options.maxMessageBytes);
+    if (bytes.length > this.options.maxMessageBytes)
+      throw new MessageTooLargeError(this.options.maxMessageBytes);
     let message: AgentToServer;
     try {
       message = AgentToServer.decode(bytes);
     } catch (error) {
-      throw new MalformedMessageError(`body is not a valid AgentToServer protobuf: ${(error as Error).message}`);
+      throw new MalformedMessageError(
+        `body is not a valid AgentToServer protobuf: ${(error as Error).message}`,
+      );
     }
     assertValidInstanceUid(message.instanceUid);
     return message;

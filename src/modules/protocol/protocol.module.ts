@@ -8,7 +8,9 @@ import { PROTOCOL_OPTIONS, type ProtocolOptions } from './protocol.options.js';
   providers: [
     {
       provide: PROTOCOL_OPTIONS,
-      useFactory: (config: ServerConfig): ProtocolOptions => ({ maxMessageBytes: config.opamp.maxMessageBytes }),
+      useFactory: (config: ServerConfig): ProtocolOptions => ({
+        maxMessageBytes: config.opamp.maxMessageBytes,
+      }),
       inject: [SERVER_CONFIG],
     },
     OpampCodec,

@@ -19,7 +19,8 @@ const REPORTED_WITH: ReadonlyArray<[AgentCapabilities, AgentStatusField]> = [
 export function carriesFullState(message: AgentToServer): boolean {
   if (!message.agentDescription) return false;
   return REPORTED_WITH.every(
-    ([capability, field]) => !hasCapability(message.capabilities, capability) || messageHasStatus(message, field),
+    ([capability, field]) =>
+      !hasCapability(message.capabilities, capability) || messageHasStatus(message, field),
   );
 }
 

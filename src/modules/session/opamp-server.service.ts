@@ -189,11 +189,18 @@ export class OpampServer {
 
   private takePending(session: AgentSession, reply: ServerToAgent): void {
     if (!session.pending) return;
-    Object.assign(reply, session.pending, { instanceUid: reply.instanceUid, flags: reply.flags | (session.pending.flags ?? 0n) });
+    Object.assign(reply, session.pending, {
+      instanceUid: reply.instanceUid,
+      flags: reply.flags | (session.pending.flags ?? 0n),
+    });
     session.pending = undefined;
   }
 
-  private announceCapabilities(session: AgentSession, connection: AgentConnection, reply: ServerToAgent): void {
+  private announceCapabilities(
+    session: AgentSession,
+    connection: AgentConnection,
+    reply: ServerToAgent,
+  ): void {
     if (session.capabilitiesSentOn === connection.id) return;
     reply.capabilities = this.capabilities;
     session.capabilitiesSentOn = connection.id;

@@ -41,14 +41,27 @@ export class OpampHttpHandler {
   }
 
   /** Answers a request that failed before or during decoding (also used by the route's error handler). */
-  async fail(request: FastifyRequest, reply: FastifyReply, instanceUid: Uint8Array, error: unknown): Promise<void> {
+  async fail(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    instanceUid: Uint8Array,
+    error: unknown,
+  ): Promise<void> {
     if (!(error instanceof ProtocolError)) {
-      this.logger.error({ err: error, remote: request.socket.remoteAddress }, 'failed to serve an OpAMP request');
+      this.logger.error(
+        { err: error, remote: request.socket.remoteAddress },
+        'failed to serve an OpAMP request',
+      );
       await reply.code(500).header('content-type', 'text/plain').send('internal server error');
       return;
     }
     this.logger.warn(
-      { reason: error.reason, status: error.httpStatus, remote: request.socket.remoteAddress, err: error.message },
+      {
+        reason: error.reason,
+        status: error.httpStatus,
+        remote: request.socket.remoteAddress,
+        err: error.message,
+      },
       'refused an OpAMP HTTP request',
     );
     if (error instanceof ServerUnavailableError) {
@@ -57,7 +70,12 @@ export class OpampHttpHandler {
     await this.send(request, reply, error.httpStatus, this.codec.errorReply(instanceUid, error));
   }
 
-  private async send(request: FastifyRequest, reply: FastifyReply, status: number, answer: ServerToAgent): Promise<void> {
+  private async send(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    answer: ServerToAgent,
+  ): Promise<void> {
     const bytes = this.codec.encode(answer);
     if (!bytes) {
       this.logger.error(

@@ -101,7 +101,10 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
       url: path,
       preValidation: async (request, reply) => {
         if (this.ws.connectionCount < this.config.opamp.maxConnections) return;
-        this.logger.warn({ remote: request.socket.remoteAddress }, 'MAX_CONNECTIONS reached; refusing a WebSocket');
+        this.logger.warn(
+          { remote: request.socket.remoteAddress },
+          'MAX_CONNECTIONS reached; refusing a WebSocket',
+        );
         await reply
           .code(503)
           .header('retry-after', String(Math.ceil(this.config.opamp.retryAfterMs / 1000)))

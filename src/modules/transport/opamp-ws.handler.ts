@@ -1,12 +1,7 @@
 import { type IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { type RawData, type WebSocket } from 'ws';
-import {
-  MalformedMessageError,
-  OpampCodec,
-  ProtocolError,
-  WsCloseCode,
-} from '../protocol/index.js';
+import { MalformedMessageError, OpampCodec, ProtocolError, WsCloseCode } from '../protocol/index.js';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
 import { OpampServer } from '../session/index.js';
 import { WsAgentConnection } from './ws-agent-connection.js';
@@ -62,14 +57,18 @@ export class OpampWebSocketHandler {
 
   /** Closes every agent WebSocket with 1001 (server going away). */
   closeAll(): void {
-    for (const connection of this.connections) connection.close(WsCloseCode.GoingAway, 'server shutting down');
+    for (const connection of this.connections)
+      connection.close(WsCloseCode.GoingAway, 'server shutting down');
   }
 
   private async onMessage(connection: WsAgentConnection, data: Buffer, isBinary: boolean): Promise<void> {
     let instanceUid: Uint8Array = Buffer.alloc(0);
     try {
       if (!isBinary) {
-        throw new MalformedMessageError('OpAMP uses binary WebSocket messages; got a text message', 'non-binary-frame');
+        throw new MalformedMessageError(
+          'OpAMP uses binary WebSocket messages; got a text message',
+          'non-binary-frame',
+        );
       }
       const message = this.codec.decodeWsMessage(data);
       instanceUid = message.instanceUid;
@@ -89,7 +88,12 @@ export class OpampWebSocketHandler {
     }
     connection.badMessages++;
     this.logger.warn(
-      { connection: connection.id, remote: connection.remoteAddress, reason: error.reason, err: error.message },
+      {
+        connection: connection.id,
+        remote: connection.remoteAddress,
+        reason: error.reason,
+        err: error.message,
+      },
       'refused an OpAMP WebSocket message',
     );
     try {

@@ -23,7 +23,9 @@ export class UnixSocketListener {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o755 });
     await rm(this.path, { force: true });
     const server = createServer((req, res) => target.request(req, res));
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => target.upgrade(req, socket, head));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      target.upgrade(req, socket, head),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.path, () => {

@@ -66,7 +66,10 @@ function validateShape(body: KubeObject, resource: ResourceType): ObjectMeta {
     }
   }
   const finalizers = meta.finalizers;
-  if (finalizers !== undefined && !(Array.isArray(finalizers) && finalizers.every((f) => typeof f === 'string'))) {
+  if (
+    finalizers !== undefined &&
+    !(Array.isArray(finalizers) && finalizers.every((f) => typeof f === 'string'))
+  ) {
     throw badRequest('metadata.finalizers must be a list of strings');
   }
   if (body.kind !== undefined && body.kind !== resource.kind) {
@@ -135,8 +138,15 @@ export class ObjectStore {
   /** Creates an object as POST does. */
   create(resource: ResourceType, namespace: string, body: KubeObject): StoredObject {
     const meta = validateShape(body, resource);
-    if (resource.namespaced && meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    if (
+      resource.namespaced &&
+      meta.namespace !== undefined &&
+      meta.namespace !== '' &&
+      meta.namespace !== namespace
+    ) {
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '') {
       throw badRequest('resourceVersion should not be set on objects to be created');
@@ -144,7 +154,12 @@ export class ObjectStore {
     const name = this.chooseName(resource, namespace, meta);
     const subject = { group: resource.group, plural: resource.plural, name };
     if (!NAME_PATTERN.test(name) || name.length > 253) {
-      throw invalid(resource.kind, subject, 'metadata.name', `Invalid value: "${name}": must be a lowercase RFC 1123 subdomain`);
+      throw invalid(
+        resource.kind,
+        subject,
+        'metadata.name',
+        `Invalid value: "${name}": must be a lowercase RFC 1123 subdomain`,
+      );
     }
     if (this.bucket(resource).has(this.objectKey(resource, namespace, name))) throw alreadyExists(subject);
     const object = cloneJson(body);
@@ -199,7 +214,12 @@ export class ObjectStore {
    * Deletes an object. With finalizers it only gets a `deletionTimestamp` and goes away once an
    * update empties `metadata.finalizers`.
    */
-  delete(resource: ResourceType, namespace: string, name: string, preconditions: DeletePreconditions = {}): StoredObject {
+  delete(
+    resource: ResourceType,
+    namespace: string,
+    name: string,
+    preconditions: DeletePreconditions = {},
+  ): StoredObject {
     const existing = this.require(resource, namespace, name);
     const subject = { group: resource.group, plural: resource.plural, name };
     if (preconditions.uid !== undefined && preconditions.uid !== existing.metadata.uid) {
@@ -292,7 +312,9 @@ export class ObjectStore {
       throw badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
     }
     if (resource.namespaced && meta.namespace && meta.namespace !== existing.metadata.namespace) {
-      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
     }
     const requested = meta.resourceVersion;
     if (requested === undefined || requested === '') {
@@ -305,7 +327,10 @@ export class ObjectStore {
         );
       }
     } else if (requested !== existing.metadata.resourceVersion) {
-      throw conflict(subject, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw conflict(
+        subject,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     }
     if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== existing.metadata.uid) {
       throw conflict(
@@ -334,9 +359,12 @@ export class ObjectStore {
         },
       };
       if (resource.namespaced) next.metadata.namespace = existing.metadata.namespace;
-      for (const key of ['deletionTimestamp', 'deletionGracePeriodSeconds'] as const) {
-        if (existing.metadata[key] === undefined) delete next.metadata[key];
-        else next.metadata[key] = existing.metadata[key];
+      const { deletionTimestamp, deletionGracePeriodSeconds } = existing.metadata;
+      delete next.metadata.deletionTimestamp;
+      delete next.metadata.deletionGracePeriodSeconds;
+      if (deletionTimestamp !== undefined) next.metadata.deletionTimestamp = deletionTimestamp;
+      if (deletionGracePeriodSeconds !== undefined) {
+        next.metadata.deletionGracePeriodSeconds = deletionGracePeriodSeconds;
       }
       if (resource.hasStatus) {
         if (existing.status === undefined) delete next.status;

@@ -20,7 +20,8 @@ export interface GroupVersionTarget {
 }
 
 /** Where a request path points. */
-export type PathTarget = ResourceTarget | GroupVersionTarget | { kind: 'other'; path: string } | { kind: 'unknown' };
+export type PathTarget =
+  ResourceTarget | GroupVersionTarget | { kind: 'other'; path: string } | { kind: 'unknown' };
 
 function decode(segment: string): string {
   try {
@@ -40,7 +41,8 @@ function resourceTarget(
   if (resource.namespaced !== (namespace !== undefined) && rest.length > 0) return { kind: 'unknown' };
   if (!resource.namespaced && namespace !== undefined) return { kind: 'unknown' };
   const [name, subresource] = rest;
-  if (subresource !== undefined && (subresource !== 'status' || !resource.hasStatus)) return { kind: 'unknown' };
+  if (subresource !== undefined && (subresource !== 'status' || !resource.hasStatus))
+    return { kind: 'unknown' };
   return {
     kind: 'resource',
     resource,
@@ -56,7 +58,10 @@ function resourceTarget(
  * `namespaces/{ns}/{plural}` form and cluster-wide lists of namespaced resources.
  */
 export function parseRequestPath(pathname: string, registry: ResourceRegistry): PathTarget {
-  const segments = pathname.split('/').filter((s) => s !== '').map(decode);
+  const segments = pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decode);
   let group: string;
   let version: string | undefined;
   let rest: string[];

@@ -152,7 +152,11 @@ export function badRequest(message: string): KubeApiError {
 
 /** 405 MethodNotAllowed. */
 export function methodNotAllowed(method: string): KubeApiError {
-  return new KubeApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource (${method})`);
+  return new KubeApiError(
+    405,
+    'MethodNotAllowed',
+    `the server does not allow this method on the requested resource (${method})`,
+  );
 }
 
 /** 410 Expired, sent as a watch `ERROR` event when the requested resourceVersion was compacted. */

@@ -1,6 +1,7 @@
 import { type ServerResponse } from 'node:http';
 import { type StoredObject } from './kube-object.js';
 import { type ChangeType, type ObjectStore, type StoreEvent } from './object-store.js';
+import { type RequestInfo } from './request-info.js';
 import { expired } from './status.js';
 
 /** What one watch stream asks for. */
@@ -22,10 +23,13 @@ export interface WatchRequest {
   timeoutSeconds?: number;
   /** Objects that currently exist, for the synthetic `ADDED` events. */
   initialObjects: () => StoredObject[];
+  /** The HTTP request that opened the stream, for `closeAll()` filters. */
+  info: RequestInfo;
 }
 
 interface OpenWatch {
   response: ServerResponse;
+  info: RequestInfo;
   stop: () => void;
 }
 
@@ -84,6 +88,7 @@ export class WatchHub {
         : undefined;
     const entry: OpenWatch = {
       response,
+      info: request.info,
       stop: () => {
         unsubscribe();
         clearTimeout(timer);
@@ -98,8 +103,9 @@ export class WatchHub {
    * Ends every open stream. `'end'` finishes the chunked response cleanly (what the real server
    * does on watch timeout or shutdown); `'destroy'` resets the connection.
    */
-  closeAll(how: 'end' | 'destroy' = 'end'): void {
+  closeAll(how: 'end' | 'destroy' = 'end', filter: (info: RequestInfo) => boolean = () => true): void {
     for (const entry of [...this.open]) {
+      if (!filter(entry.info)) continue;
       entry.stop();
       if (how === 'destroy') entry.response.socket?.destroy();
       else entry.response.end();

@@ -216,10 +216,10 @@ export const AnyValue: MessageFns<AnyValue> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AnyValue>, I>>(base?: I): AnyValue {
-    return AnyValue.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AnyValue>): AnyValue {
+    return AnyValue.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AnyValue>, I>>(object: I): AnyValue {
+  fromPartial(object: DeepPartial<AnyValue>): AnyValue {
     const message = createBaseAnyValue();
     switch (object.value?.$case) {
       case "stringValue": {
@@ -328,10 +328,10 @@ export const ArrayValue: MessageFns<ArrayValue> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ArrayValue>, I>>(base?: I): ArrayValue {
-    return ArrayValue.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ArrayValue>): ArrayValue {
+    return ArrayValue.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ArrayValue>, I>>(object: I): ArrayValue {
+  fromPartial(object: DeepPartial<ArrayValue>): ArrayValue {
     const message = createBaseArrayValue();
     message.values = object.values?.map((e) => AnyValue.fromPartial(e)) || [];
     return message;
@@ -397,10 +397,10 @@ export const KeyValueList: MessageFns<KeyValueList> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<KeyValueList>, I>>(base?: I): KeyValueList {
-    return KeyValueList.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<KeyValueList>): KeyValueList {
+    return KeyValueList.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<KeyValueList>, I>>(object: I): KeyValueList {
+  fromPartial(object: DeepPartial<KeyValueList>): KeyValueList {
     const message = createBaseKeyValueList();
     message.values = object.values?.map((e) => KeyValue.fromPartial(e)) || [];
     return message;
@@ -481,10 +481,10 @@ export const KeyValue: MessageFns<KeyValue> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<KeyValue>, I>>(base?: I): KeyValue {
-    return KeyValue.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<KeyValue>): KeyValue {
+    return KeyValue.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<KeyValue>, I>>(object: I): KeyValue {
+  fromPartial(object: DeepPartial<KeyValue>): KeyValue {
     const message = createBaseKeyValue();
     message.key = object.key ?? "";
     message.value = (object.value !== undefined && object.value !== null)
@@ -515,10 +515,6 @@ export type DeepPartial<T> = T extends bigint ? string | number | bigint
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
 }
@@ -528,6 +524,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

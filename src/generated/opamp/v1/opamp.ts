@@ -1228,10 +1228,10 @@ export const AgentToServer: MessageFns<AgentToServer> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AgentToServer>, I>>(base?: I): AgentToServer {
-    return AgentToServer.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AgentToServer>): AgentToServer {
+    return AgentToServer.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AgentToServer>, I>>(object: I): AgentToServer {
+  fromPartial(object: DeepPartial<AgentToServer>): AgentToServer {
     const message = createBaseAgentToServer();
     message.instanceUid = object.instanceUid ?? Buffer.alloc(0);
     message.sequenceNum = (object.sequenceNum !== undefined && object.sequenceNum !== null)
@@ -1323,10 +1323,10 @@ export const AgentDisconnect: MessageFns<AgentDisconnect> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AgentDisconnect>, I>>(base?: I): AgentDisconnect {
-    return AgentDisconnect.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AgentDisconnect>): AgentDisconnect {
+    return AgentDisconnect.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AgentDisconnect>, I>>(_: I): AgentDisconnect {
+  fromPartial(_: DeepPartial<AgentDisconnect>): AgentDisconnect {
     const message = createBaseAgentDisconnect();
     return message;
   },
@@ -1389,10 +1389,10 @@ export const ConnectionSettingsRequest: MessageFns<ConnectionSettingsRequest> = 
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ConnectionSettingsRequest>, I>>(base?: I): ConnectionSettingsRequest {
-    return ConnectionSettingsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ConnectionSettingsRequest>): ConnectionSettingsRequest {
+    return ConnectionSettingsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ConnectionSettingsRequest>, I>>(object: I): ConnectionSettingsRequest {
+  fromPartial(object: DeepPartial<ConnectionSettingsRequest>): ConnectionSettingsRequest {
     const message = createBaseConnectionSettingsRequest();
     message.opamp = (object.opamp !== undefined && object.opamp !== null)
       ? OpAMPConnectionSettingsRequest.fromPartial(object.opamp)
@@ -1464,12 +1464,10 @@ export const OpAMPConnectionSettingsRequest: MessageFns<OpAMPConnectionSettingsR
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<OpAMPConnectionSettingsRequest>, I>>(base?: I): OpAMPConnectionSettingsRequest {
-    return OpAMPConnectionSettingsRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<OpAMPConnectionSettingsRequest>): OpAMPConnectionSettingsRequest {
+    return OpAMPConnectionSettingsRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<OpAMPConnectionSettingsRequest>, I>>(
-    object: I,
-  ): OpAMPConnectionSettingsRequest {
+  fromPartial(object: DeepPartial<OpAMPConnectionSettingsRequest>): OpAMPConnectionSettingsRequest {
     const message = createBaseOpAMPConnectionSettingsRequest();
     message.certificateRequest = (object.certificateRequest !== undefined && object.certificateRequest !== null)
       ? CertificateRequest.fromPartial(object.certificateRequest)
@@ -1535,10 +1533,10 @@ export const CertificateRequest: MessageFns<CertificateRequest> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CertificateRequest>, I>>(base?: I): CertificateRequest {
-    return CertificateRequest.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CertificateRequest>): CertificateRequest {
+    return CertificateRequest.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CertificateRequest>, I>>(object: I): CertificateRequest {
+  fromPartial(object: DeepPartial<CertificateRequest>): CertificateRequest {
     const message = createBaseCertificateRequest();
     message.csr = object.csr ?? Buffer.alloc(0);
     return message;
@@ -1641,10 +1639,10 @@ export const AvailableComponents: MessageFns<AvailableComponents> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AvailableComponents>, I>>(base?: I): AvailableComponents {
-    return AvailableComponents.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AvailableComponents>): AvailableComponents {
+    return AvailableComponents.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AvailableComponents>, I>>(object: I): AvailableComponents {
+  fromPartial(object: DeepPartial<AvailableComponents>): AvailableComponents {
     const message = createBaseAvailableComponents();
     message.components = (globalThis.Object.entries(object.components ?? {}) as [string, ComponentDetails][]).reduce(
       (acc: { [key: string]: ComponentDetails }, [key, value]: [string, ComponentDetails]) => {
@@ -1734,14 +1732,10 @@ export const AvailableComponents_ComponentsEntry: MessageFns<AvailableComponents
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AvailableComponents_ComponentsEntry>, I>>(
-    base?: I,
-  ): AvailableComponents_ComponentsEntry {
-    return AvailableComponents_ComponentsEntry.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AvailableComponents_ComponentsEntry>): AvailableComponents_ComponentsEntry {
+    return AvailableComponents_ComponentsEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AvailableComponents_ComponentsEntry>, I>>(
-    object: I,
-  ): AvailableComponents_ComponentsEntry {
+  fromPartial(object: DeepPartial<AvailableComponents_ComponentsEntry>): AvailableComponents_ComponentsEntry {
     const message = createBaseAvailableComponents_ComponentsEntry();
     message.key = object.key ?? "";
     message.value = (object.value !== undefined && object.value !== null)
@@ -1860,10 +1854,10 @@ export const ComponentDetails: MessageFns<ComponentDetails> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ComponentDetails>, I>>(base?: I): ComponentDetails {
-    return ComponentDetails.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ComponentDetails>): ComponentDetails {
+    return ComponentDetails.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ComponentDetails>, I>>(object: I): ComponentDetails {
+  fromPartial(object: DeepPartial<ComponentDetails>): ComponentDetails {
     const message = createBaseComponentDetails();
     message.metadata = object.metadata?.map((e) => KeyValue.fromPartial(e)) || [];
     message.subComponentMap = (globalThis.Object.entries(object.subComponentMap ?? {}) as [string, ComponentDetails][])
@@ -1951,14 +1945,10 @@ export const ComponentDetails_SubComponentMapEntry: MessageFns<ComponentDetails_
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ComponentDetails_SubComponentMapEntry>, I>>(
-    base?: I,
-  ): ComponentDetails_SubComponentMapEntry {
-    return ComponentDetails_SubComponentMapEntry.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ComponentDetails_SubComponentMapEntry>): ComponentDetails_SubComponentMapEntry {
+    return ComponentDetails_SubComponentMapEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ComponentDetails_SubComponentMapEntry>, I>>(
-    object: I,
-  ): ComponentDetails_SubComponentMapEntry {
+  fromPartial(object: DeepPartial<ComponentDetails_SubComponentMapEntry>): ComponentDetails_SubComponentMapEntry {
     const message = createBaseComponentDetails_SubComponentMapEntry();
     message.key = object.key ?? "";
     message.value = (object.value !== undefined && object.value !== null)
@@ -2227,10 +2217,10 @@ export const ServerToAgent: MessageFns<ServerToAgent> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ServerToAgent>, I>>(base?: I): ServerToAgent {
-    return ServerToAgent.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ServerToAgent>): ServerToAgent {
+    return ServerToAgent.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ServerToAgent>, I>>(object: I): ServerToAgent {
+  fromPartial(object: DeepPartial<ServerToAgent>): ServerToAgent {
     const message = createBaseServerToAgent();
     message.instanceUid = object.instanceUid ?? Buffer.alloc(0);
     message.errorResponse = (object.errorResponse !== undefined && object.errorResponse !== null)
@@ -2419,10 +2409,10 @@ export const OpAMPConnectionSettings: MessageFns<OpAMPConnectionSettings> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<OpAMPConnectionSettings>, I>>(base?: I): OpAMPConnectionSettings {
-    return OpAMPConnectionSettings.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<OpAMPConnectionSettings>): OpAMPConnectionSettings {
+    return OpAMPConnectionSettings.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<OpAMPConnectionSettings>, I>>(object: I): OpAMPConnectionSettings {
+  fromPartial(object: DeepPartial<OpAMPConnectionSettings>): OpAMPConnectionSettings {
     const message = createBaseOpAMPConnectionSettings();
     message.destinationEndpoint = object.destinationEndpoint ?? "";
     message.headers = (object.headers !== undefined && object.headers !== null)
@@ -2568,10 +2558,10 @@ export const TelemetryConnectionSettings: MessageFns<TelemetryConnectionSettings
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TelemetryConnectionSettings>, I>>(base?: I): TelemetryConnectionSettings {
-    return TelemetryConnectionSettings.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TelemetryConnectionSettings>): TelemetryConnectionSettings {
+    return TelemetryConnectionSettings.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TelemetryConnectionSettings>, I>>(object: I): TelemetryConnectionSettings {
+  fromPartial(object: DeepPartial<TelemetryConnectionSettings>): TelemetryConnectionSettings {
     const message = createBaseTelemetryConnectionSettings();
     message.destinationEndpoint = object.destinationEndpoint ?? "";
     message.headers = (object.headers !== undefined && object.headers !== null)
@@ -2770,10 +2760,10 @@ export const OtherConnectionSettings: MessageFns<OtherConnectionSettings> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<OtherConnectionSettings>, I>>(base?: I): OtherConnectionSettings {
-    return OtherConnectionSettings.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<OtherConnectionSettings>): OtherConnectionSettings {
+    return OtherConnectionSettings.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<OtherConnectionSettings>, I>>(object: I): OtherConnectionSettings {
+  fromPartial(object: DeepPartial<OtherConnectionSettings>): OtherConnectionSettings {
     const message = createBaseOtherConnectionSettings();
     message.destinationEndpoint = object.destinationEndpoint ?? "";
     message.headers = (object.headers !== undefined && object.headers !== null)
@@ -2875,13 +2865,11 @@ export const OtherConnectionSettings_OtherSettingsEntry: MessageFns<OtherConnect
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<OtherConnectionSettings_OtherSettingsEntry>, I>>(
-    base?: I,
-  ): OtherConnectionSettings_OtherSettingsEntry {
-    return OtherConnectionSettings_OtherSettingsEntry.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<OtherConnectionSettings_OtherSettingsEntry>): OtherConnectionSettings_OtherSettingsEntry {
+    return OtherConnectionSettings_OtherSettingsEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<OtherConnectionSettings_OtherSettingsEntry>, I>>(
-    object: I,
+  fromPartial(
+    object: DeepPartial<OtherConnectionSettings_OtherSettingsEntry>,
   ): OtherConnectionSettings_OtherSettingsEntry {
     const message = createBaseOtherConnectionSettings_OtherSettingsEntry();
     message.key = object.key ?? "";
@@ -3055,10 +3043,10 @@ export const TLSConnectionSettings: MessageFns<TLSConnectionSettings> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TLSConnectionSettings>, I>>(base?: I): TLSConnectionSettings {
-    return TLSConnectionSettings.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TLSConnectionSettings>): TLSConnectionSettings {
+    return TLSConnectionSettings.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TLSConnectionSettings>, I>>(object: I): TLSConnectionSettings {
+  fromPartial(object: DeepPartial<TLSConnectionSettings>): TLSConnectionSettings {
     const message = createBaseTLSConnectionSettings();
     message.caPemContents = object.caPemContents ?? "";
     message.includeSystemCaCertsPool = object.includeSystemCaCertsPool ?? false;
@@ -3148,10 +3136,10 @@ export const ProxyConnectionSettings: MessageFns<ProxyConnectionSettings> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ProxyConnectionSettings>, I>>(base?: I): ProxyConnectionSettings {
-    return ProxyConnectionSettings.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ProxyConnectionSettings>): ProxyConnectionSettings {
+    return ProxyConnectionSettings.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ProxyConnectionSettings>, I>>(object: I): ProxyConnectionSettings {
+  fromPartial(object: DeepPartial<ProxyConnectionSettings>): ProxyConnectionSettings {
     const message = createBaseProxyConnectionSettings();
     message.url = object.url ?? "";
     message.connectHeaders = (object.connectHeaders !== undefined && object.connectHeaders !== null)
@@ -3220,10 +3208,10 @@ export const Headers: MessageFns<Headers> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Headers>, I>>(base?: I): Headers {
-    return Headers.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Headers>): Headers {
+    return Headers.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Headers>, I>>(object: I): Headers {
+  fromPartial(object: DeepPartial<Headers>): Headers {
     const message = createBaseHeaders();
     message.headers = object.headers?.map((e) => Header.fromPartial(e)) || [];
     return message;
@@ -3304,10 +3292,10 @@ export const Header: MessageFns<Header> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<Header>, I>>(base?: I): Header {
-    return Header.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<Header>): Header {
+    return Header.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<Header>, I>>(object: I): Header {
+  fromPartial(object: DeepPartial<Header>): Header {
     const message = createBaseHeader();
     message.key = object.key ?? "";
     message.value = object.value ?? "";
@@ -3412,10 +3400,10 @@ export const TLSCertificate: MessageFns<TLSCertificate> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<TLSCertificate>, I>>(base?: I): TLSCertificate {
-    return TLSCertificate.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<TLSCertificate>): TLSCertificate {
+    return TLSCertificate.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<TLSCertificate>, I>>(object: I): TLSCertificate {
+  fromPartial(object: DeepPartial<TLSCertificate>): TLSCertificate {
     const message = createBaseTLSCertificate();
     message.cert = object.cert ?? Buffer.alloc(0);
     message.privateKey = object.privateKey ?? Buffer.alloc(0);
@@ -3613,10 +3601,10 @@ export const ConnectionSettingsOffers: MessageFns<ConnectionSettingsOffers> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ConnectionSettingsOffers>, I>>(base?: I): ConnectionSettingsOffers {
-    return ConnectionSettingsOffers.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ConnectionSettingsOffers>): ConnectionSettingsOffers {
+    return ConnectionSettingsOffers.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ConnectionSettingsOffers>, I>>(object: I): ConnectionSettingsOffers {
+  fromPartial(object: DeepPartial<ConnectionSettingsOffers>): ConnectionSettingsOffers {
     const message = createBaseConnectionSettingsOffers();
     message.hash = object.hash ?? Buffer.alloc(0);
     message.opamp = (object.opamp !== undefined && object.opamp !== null)
@@ -3724,13 +3712,13 @@ export const ConnectionSettingsOffers_OtherConnectionsEntry: MessageFns<
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ConnectionSettingsOffers_OtherConnectionsEntry>, I>>(
-    base?: I,
+  create(
+    base?: DeepPartial<ConnectionSettingsOffers_OtherConnectionsEntry>,
   ): ConnectionSettingsOffers_OtherConnectionsEntry {
-    return ConnectionSettingsOffers_OtherConnectionsEntry.fromPartial(base ?? ({} as any));
+    return ConnectionSettingsOffers_OtherConnectionsEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ConnectionSettingsOffers_OtherConnectionsEntry>, I>>(
-    object: I,
+  fromPartial(
+    object: DeepPartial<ConnectionSettingsOffers_OtherConnectionsEntry>,
   ): ConnectionSettingsOffers_OtherConnectionsEntry {
     const message = createBaseConnectionSettingsOffers_OtherConnectionsEntry();
     message.key = object.key ?? "";
@@ -3841,10 +3829,10 @@ export const PackagesAvailable: MessageFns<PackagesAvailable> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PackagesAvailable>, I>>(base?: I): PackagesAvailable {
-    return PackagesAvailable.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PackagesAvailable>): PackagesAvailable {
+    return PackagesAvailable.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PackagesAvailable>, I>>(object: I): PackagesAvailable {
+  fromPartial(object: DeepPartial<PackagesAvailable>): PackagesAvailable {
     const message = createBasePackagesAvailable();
     message.packages = (globalThis.Object.entries(object.packages ?? {}) as [string, PackageAvailable][]).reduce(
       (acc: { [key: string]: PackageAvailable }, [key, value]: [string, PackageAvailable]) => {
@@ -3934,12 +3922,10 @@ export const PackagesAvailable_PackagesEntry: MessageFns<PackagesAvailable_Packa
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PackagesAvailable_PackagesEntry>, I>>(base?: I): PackagesAvailable_PackagesEntry {
-    return PackagesAvailable_PackagesEntry.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PackagesAvailable_PackagesEntry>): PackagesAvailable_PackagesEntry {
+    return PackagesAvailable_PackagesEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PackagesAvailable_PackagesEntry>, I>>(
-    object: I,
-  ): PackagesAvailable_PackagesEntry {
+  fromPartial(object: DeepPartial<PackagesAvailable_PackagesEntry>): PackagesAvailable_PackagesEntry {
     const message = createBasePackagesAvailable_PackagesEntry();
     message.key = object.key ?? "";
     message.value = (object.value !== undefined && object.value !== null)
@@ -4053,10 +4039,10 @@ export const PackageAvailable: MessageFns<PackageAvailable> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PackageAvailable>, I>>(base?: I): PackageAvailable {
-    return PackageAvailable.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PackageAvailable>): PackageAvailable {
+    return PackageAvailable.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PackageAvailable>, I>>(object: I): PackageAvailable {
+  fromPartial(object: DeepPartial<PackageAvailable>): PackageAvailable {
     const message = createBasePackageAvailable();
     message.type = object.type ?? 0;
     message.version = object.version ?? "";
@@ -4180,10 +4166,10 @@ export const DownloadableFile: MessageFns<DownloadableFile> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<DownloadableFile>, I>>(base?: I): DownloadableFile {
-    return DownloadableFile.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<DownloadableFile>): DownloadableFile {
+    return DownloadableFile.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<DownloadableFile>, I>>(object: I): DownloadableFile {
+  fromPartial(object: DeepPartial<DownloadableFile>): DownloadableFile {
     const message = createBaseDownloadableFile();
     message.downloadUrl = object.downloadUrl ?? "";
     message.contentHash = object.contentHash ?? Buffer.alloc(0);
@@ -4294,10 +4280,10 @@ export const ServerErrorResponse: MessageFns<ServerErrorResponse> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ServerErrorResponse>, I>>(base?: I): ServerErrorResponse {
-    return ServerErrorResponse.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ServerErrorResponse>): ServerErrorResponse {
+    return ServerErrorResponse.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ServerErrorResponse>, I>>(object: I): ServerErrorResponse {
+  fromPartial(object: DeepPartial<ServerErrorResponse>): ServerErrorResponse {
     const message = createBaseServerErrorResponse();
     message.type = object.type ?? 0;
     message.errorMessage = object.errorMessage ?? "";
@@ -4379,10 +4365,10 @@ export const RetryInfo: MessageFns<RetryInfo> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RetryInfo>, I>>(base?: I): RetryInfo {
-    return RetryInfo.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RetryInfo>): RetryInfo {
+    return RetryInfo.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RetryInfo>, I>>(object: I): RetryInfo {
+  fromPartial(object: DeepPartial<RetryInfo>): RetryInfo {
     const message = createBaseRetryInfo();
     message.retryAfterNanoseconds =
       (object.retryAfterNanoseconds !== undefined && object.retryAfterNanoseconds !== null)
@@ -4449,10 +4435,10 @@ export const ServerToAgentCommand: MessageFns<ServerToAgentCommand> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ServerToAgentCommand>, I>>(base?: I): ServerToAgentCommand {
-    return ServerToAgentCommand.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ServerToAgentCommand>): ServerToAgentCommand {
+    return ServerToAgentCommand.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ServerToAgentCommand>, I>>(object: I): ServerToAgentCommand {
+  fromPartial(object: DeepPartial<ServerToAgentCommand>): ServerToAgentCommand {
     const message = createBaseServerToAgentCommand();
     message.type = object.type ?? 0;
     return message;
@@ -4541,10 +4527,10 @@ export const AgentDescription: MessageFns<AgentDescription> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AgentDescription>, I>>(base?: I): AgentDescription {
-    return AgentDescription.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AgentDescription>): AgentDescription {
+    return AgentDescription.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AgentDescription>, I>>(object: I): AgentDescription {
+  fromPartial(object: DeepPartial<AgentDescription>): AgentDescription {
     const message = createBaseAgentDescription();
     message.identifyingAttributes = object.identifyingAttributes?.map((e) => KeyValue.fromPartial(e)) || [];
     message.nonIdentifyingAttributes = object.nonIdentifyingAttributes?.map((e) => KeyValue.fromPartial(e)) || [];
@@ -4764,10 +4750,10 @@ export const ComponentHealth: MessageFns<ComponentHealth> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ComponentHealth>, I>>(base?: I): ComponentHealth {
-    return ComponentHealth.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ComponentHealth>): ComponentHealth {
+    return ComponentHealth.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ComponentHealth>, I>>(object: I): ComponentHealth {
+  fromPartial(object: DeepPartial<ComponentHealth>): ComponentHealth {
     const message = createBaseComponentHealth();
     message.healthy = object.healthy ?? false;
     message.startTimeUnixNano = (object.startTimeUnixNano !== undefined && object.startTimeUnixNano !== null)
@@ -4867,14 +4853,10 @@ export const ComponentHealth_ComponentHealthMapEntry: MessageFns<ComponentHealth
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ComponentHealth_ComponentHealthMapEntry>, I>>(
-    base?: I,
-  ): ComponentHealth_ComponentHealthMapEntry {
-    return ComponentHealth_ComponentHealthMapEntry.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ComponentHealth_ComponentHealthMapEntry>): ComponentHealth_ComponentHealthMapEntry {
+    return ComponentHealth_ComponentHealthMapEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ComponentHealth_ComponentHealthMapEntry>, I>>(
-    object: I,
-  ): ComponentHealth_ComponentHealthMapEntry {
+  fromPartial(object: DeepPartial<ComponentHealth_ComponentHealthMapEntry>): ComponentHealth_ComponentHealthMapEntry {
     const message = createBaseComponentHealth_ComponentHealthMapEntry();
     message.key = object.key ?? "";
     message.value = (object.value !== undefined && object.value !== null)
@@ -4947,10 +4929,10 @@ export const EffectiveConfig: MessageFns<EffectiveConfig> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<EffectiveConfig>, I>>(base?: I): EffectiveConfig {
-    return EffectiveConfig.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<EffectiveConfig>): EffectiveConfig {
+    return EffectiveConfig.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<EffectiveConfig>, I>>(object: I): EffectiveConfig {
+  fromPartial(object: DeepPartial<EffectiveConfig>): EffectiveConfig {
     const message = createBaseEffectiveConfig();
     message.configMap = (object.configMap !== undefined && object.configMap !== null)
       ? AgentConfigMap.fromPartial(object.configMap)
@@ -5056,10 +5038,10 @@ export const RemoteConfigStatus: MessageFns<RemoteConfigStatus> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<RemoteConfigStatus>, I>>(base?: I): RemoteConfigStatus {
-    return RemoteConfigStatus.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<RemoteConfigStatus>): RemoteConfigStatus {
+    return RemoteConfigStatus.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<RemoteConfigStatus>, I>>(object: I): RemoteConfigStatus {
+  fromPartial(object: DeepPartial<RemoteConfigStatus>): RemoteConfigStatus {
     const message = createBaseRemoteConfigStatus();
     message.lastRemoteConfigHash = object.lastRemoteConfigHash ?? Buffer.alloc(0);
     message.status = object.status ?? 0;
@@ -5165,10 +5147,10 @@ export const ConnectionSettingsStatus: MessageFns<ConnectionSettingsStatus> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<ConnectionSettingsStatus>, I>>(base?: I): ConnectionSettingsStatus {
-    return ConnectionSettingsStatus.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<ConnectionSettingsStatus>): ConnectionSettingsStatus {
+    return ConnectionSettingsStatus.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<ConnectionSettingsStatus>, I>>(object: I): ConnectionSettingsStatus {
+  fromPartial(object: DeepPartial<ConnectionSettingsStatus>): ConnectionSettingsStatus {
     const message = createBaseConnectionSettingsStatus();
     message.lastConnectionSettingsHash = object.lastConnectionSettingsHash ?? Buffer.alloc(0);
     message.status = object.status ?? 0;
@@ -5296,10 +5278,10 @@ export const PackageStatuses: MessageFns<PackageStatuses> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PackageStatuses>, I>>(base?: I): PackageStatuses {
-    return PackageStatuses.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PackageStatuses>): PackageStatuses {
+    return PackageStatuses.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PackageStatuses>, I>>(object: I): PackageStatuses {
+  fromPartial(object: DeepPartial<PackageStatuses>): PackageStatuses {
     const message = createBasePackageStatuses();
     message.packages = (globalThis.Object.entries(object.packages ?? {}) as [string, PackageStatus][]).reduce(
       (acc: { [key: string]: PackageStatus }, [key, value]: [string, PackageStatus]) => {
@@ -5390,12 +5372,10 @@ export const PackageStatuses_PackagesEntry: MessageFns<PackageStatuses_PackagesE
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PackageStatuses_PackagesEntry>, I>>(base?: I): PackageStatuses_PackagesEntry {
-    return PackageStatuses_PackagesEntry.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PackageStatuses_PackagesEntry>): PackageStatuses_PackagesEntry {
+    return PackageStatuses_PackagesEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PackageStatuses_PackagesEntry>, I>>(
-    object: I,
-  ): PackageStatuses_PackagesEntry {
+  fromPartial(object: DeepPartial<PackageStatuses_PackagesEntry>): PackageStatuses_PackagesEntry {
     const message = createBasePackageStatuses_PackagesEntry();
     message.key = object.key ?? "";
     message.value = (object.value !== undefined && object.value !== null)
@@ -5602,10 +5582,10 @@ export const PackageStatus: MessageFns<PackageStatus> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PackageStatus>, I>>(base?: I): PackageStatus {
-    return PackageStatus.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PackageStatus>): PackageStatus {
+    return PackageStatus.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PackageStatus>, I>>(object: I): PackageStatus {
+  fromPartial(object: DeepPartial<PackageStatus>): PackageStatus {
     const message = createBasePackageStatus();
     message.name = object.name ?? "";
     message.agentHasVersion = object.agentHasVersion ?? "";
@@ -5703,10 +5683,10 @@ export const PackageDownloadDetails: MessageFns<PackageDownloadDetails> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<PackageDownloadDetails>, I>>(base?: I): PackageDownloadDetails {
-    return PackageDownloadDetails.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<PackageDownloadDetails>): PackageDownloadDetails {
+    return PackageDownloadDetails.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<PackageDownloadDetails>, I>>(object: I): PackageDownloadDetails {
+  fromPartial(object: DeepPartial<PackageDownloadDetails>): PackageDownloadDetails {
     const message = createBasePackageDownloadDetails();
     message.downloadPercent = object.downloadPercent ?? 0;
     message.downloadBytesPerSecond = object.downloadBytesPerSecond ?? 0;
@@ -5777,10 +5757,10 @@ export const AgentIdentification: MessageFns<AgentIdentification> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AgentIdentification>, I>>(base?: I): AgentIdentification {
-    return AgentIdentification.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AgentIdentification>): AgentIdentification {
+    return AgentIdentification.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AgentIdentification>, I>>(object: I): AgentIdentification {
+  fromPartial(object: DeepPartial<AgentIdentification>): AgentIdentification {
     const message = createBaseAgentIdentification();
     message.newInstanceUid = object.newInstanceUid ?? Buffer.alloc(0);
     return message;
@@ -5865,10 +5845,10 @@ export const AgentRemoteConfig: MessageFns<AgentRemoteConfig> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AgentRemoteConfig>, I>>(base?: I): AgentRemoteConfig {
-    return AgentRemoteConfig.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AgentRemoteConfig>): AgentRemoteConfig {
+    return AgentRemoteConfig.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AgentRemoteConfig>, I>>(object: I): AgentRemoteConfig {
+  fromPartial(object: DeepPartial<AgentRemoteConfig>): AgentRemoteConfig {
     const message = createBaseAgentRemoteConfig();
     message.config = (object.config !== undefined && object.config !== null)
       ? AgentConfigMap.fromPartial(object.config)
@@ -5972,10 +5952,10 @@ export const AgentConfigMap: MessageFns<AgentConfigMap> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AgentConfigMap>, I>>(base?: I): AgentConfigMap {
-    return AgentConfigMap.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AgentConfigMap>): AgentConfigMap {
+    return AgentConfigMap.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AgentConfigMap>, I>>(object: I): AgentConfigMap {
+  fromPartial(object: DeepPartial<AgentConfigMap>): AgentConfigMap {
     const message = createBaseAgentConfigMap();
     message.configMap = (globalThis.Object.entries(object.configMap ?? {}) as [string, AgentConfigFile][]).reduce(
       (acc: { [key: string]: AgentConfigFile }, [key, value]: [string, AgentConfigFile]) => {
@@ -6064,12 +6044,10 @@ export const AgentConfigMap_ConfigMapEntry: MessageFns<AgentConfigMap_ConfigMapE
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AgentConfigMap_ConfigMapEntry>, I>>(base?: I): AgentConfigMap_ConfigMapEntry {
-    return AgentConfigMap_ConfigMapEntry.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AgentConfigMap_ConfigMapEntry>): AgentConfigMap_ConfigMapEntry {
+    return AgentConfigMap_ConfigMapEntry.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AgentConfigMap_ConfigMapEntry>, I>>(
-    object: I,
-  ): AgentConfigMap_ConfigMapEntry {
+  fromPartial(object: DeepPartial<AgentConfigMap_ConfigMapEntry>): AgentConfigMap_ConfigMapEntry {
     const message = createBaseAgentConfigMap_ConfigMapEntry();
     message.key = object.key ?? "";
     message.value = (object.value !== undefined && object.value !== null)
@@ -6157,10 +6135,10 @@ export const AgentConfigFile: MessageFns<AgentConfigFile> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<AgentConfigFile>, I>>(base?: I): AgentConfigFile {
-    return AgentConfigFile.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<AgentConfigFile>): AgentConfigFile {
+    return AgentConfigFile.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<AgentConfigFile>, I>>(object: I): AgentConfigFile {
+  fromPartial(object: DeepPartial<AgentConfigFile>): AgentConfigFile {
     const message = createBaseAgentConfigFile();
     message.body = object.body ?? Buffer.alloc(0);
     message.contentType = object.contentType ?? "";
@@ -6229,10 +6207,10 @@ export const CustomCapabilities: MessageFns<CustomCapabilities> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CustomCapabilities>, I>>(base?: I): CustomCapabilities {
-    return CustomCapabilities.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CustomCapabilities>): CustomCapabilities {
+    return CustomCapabilities.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CustomCapabilities>, I>>(object: I): CustomCapabilities {
+  fromPartial(object: DeepPartial<CustomCapabilities>): CustomCapabilities {
     const message = createBaseCustomCapabilities();
     message.capabilities = object.capabilities?.map((e) => e) || [];
     return message;
@@ -6328,10 +6306,10 @@ export const CustomMessage: MessageFns<CustomMessage> = {
     return obj;
   },
 
-  create<I extends Exact<DeepPartial<CustomMessage>, I>>(base?: I): CustomMessage {
-    return CustomMessage.fromPartial(base ?? ({} as any));
+  create(base?: DeepPartial<CustomMessage>): CustomMessage {
+    return CustomMessage.fromPartial(base ?? {});
   },
-  fromPartial<I extends Exact<DeepPartial<CustomMessage>, I>>(object: I): CustomMessage {
+  fromPartial(object: DeepPartial<CustomMessage>): CustomMessage {
     const message = createBaseCustomMessage();
     message.capability = object.capability ?? "";
     message.type = object.type ?? "";
@@ -6361,10 +6339,6 @@ export type DeepPartial<T> = T extends bigint ? string | number | bigint
   : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
   : Partial<T>;
 
-type KeysOfUnion<T> = T extends T ? keyof T : never;
-export type Exact<P, I extends P> = P extends Builtin ? P
-  : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
-
 function isObject(value: any): boolean {
   return typeof value === "object" && value !== null;
 }
@@ -6378,6 +6352,6 @@ export interface MessageFns<T> {
   decode(input: BinaryReader | Uint8Array, length?: number): T;
   fromJSON(object: any): T;
   toJSON(message: T): unknown;
-  create<I extends Exact<DeepPartial<T>, I>>(base?: I): T;
-  fromPartial<I extends Exact<DeepPartial<T>, I>>(object: I): T;
+  create(base?: DeepPartial<T>): T;
+  fromPartial(object: DeepPartial<T>): T;
 }

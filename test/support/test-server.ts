@@ -1,0 +1,63 @@
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from '../../src/app.module.js';
+import { OpampListener } from '../../src/modules/transport/index.js';
+import { AgentRegistry, AgentEvents, OpampServer } from '../../src/modules/session/index.js';
+
+/** A running opamp-nest app on 127.0.0.1 with free ports. */
+export interface TestServer {
+  app: NestFastifyApplication;
+  /** http://127.0.0.1:<port>/v1/opamp */
+  opampUrl: string;
+  /** ws://127.0.0.1:<port>/v1/opamp */
+  wsUrl: string;
+  /** http://127.0.0.1:<admin port> */
+  adminUrl: string;
+  registry: AgentRegistry;
+  events: AgentEvents;
+  server: OpampServer;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startTestServer}. */
+export interface TestServerOptions {
+  /** Environment variables on top of the test defaults (loopback, port 0, quiet logs). */
+  env?: Record<string, string>;
+  /** Provider overrides, e.g. a fake clock. */
+  customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+/** Starts the real app, both listeners on 127.0.0.1 port 0. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const env: Record<string, string> = {
+    OPAMP_HOST: '127.0.0.1',
+    OPAMP_PORT: '0',
+    ADMIN_HOST: '127.0.0.1',
+    ADMIN_PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
+    ...options.env,
+  };
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot({ env })] });
+  if (options.customize) builder = options.customize(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  await app.listen(0, '127.0.0.1');
+  const opampPort = app.get(OpampListener).address().port;
+  const adminAddress = app.getHttpServer().address();
+  const adminPort = typeof adminAddress === 'object' && adminAddress ? adminAddress.port : 0;
+  const path = env.OPAMP_PATH ?? '/v1/opamp';
+  return {
+    app,
+    opampUrl: `http://127.0.0.1:${opampPort}${path}`,
+    wsUrl: `ws://127.0.0.1:${opampPort}${path}`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+    registry: app.get(AgentRegistry),
+    events: app.get(AgentEvents),
+    server: app.get(OpampServer),
+    close: () => app.close(),
+  };
+}
