@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { ConfigValidationError } from './config-validation.error.js';
 import { type ServerConfig } from './server-config.js';
@@ -48,6 +49,48 @@ export const serverEnvSchema = z.object({
   HEARTBEAT_INTERVAL_S: positiveInt(30).describe(
     'seconds, the heartbeat interval offered to agents; default 30',
   ),
+  STALE_AFTER_S: positiveInt(75).describe(
+    'seconds of silence after which an agent is ended as stale; default 75',
+  ),
+  SWEEP_INTERVAL_S: positiveInt(30).describe('seconds between stale-agent sweeps; default 30'),
+  PLUGINS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== ''),
+    )
+    .describe('comma-separated built-in plugins to enable, e.g. odigos; default none'),
+  PLUGIN_TIMEOUT_MS: positiveInt(2000).describe(
+    'milliseconds one plugin hook may take before it is skipped; default 2000',
+  ),
+  PERSISTENCE: z
+    .enum(['auto', 'memory', 'kubernetes'])
+    .default('auto')
+    .describe('auto, memory or kubernetes (auto: kubernetes inside a cluster); default auto'),
+  KUBERNETES_SERVICE_HOST: z
+    .preprocess(blankToUndefined, z.string().optional())
+    .describe('set by Kubernetes inside a pod; its presence means "in a cluster"'),
+  NODE_NAME: z
+    .preprocess(blankToUndefined, z.string().optional())
+    .describe('the node this server runs on (downward API spec.nodeName); default the host name'),
+  POD_NAMESPACE: z
+    .preprocess(blankToUndefined, z.string().optional())
+    .describe('the namespace this server runs in (downward API); default none'),
+  DEVICE_ID_HEADER: z
+    .string()
+    .min(1)
+    .default('X-Odigos-DeviceId')
+    .describe('HTTP header carrying the kubelet device id; default X-Odigos-DeviceId'),
+  KUBELET_POD_RESOURCES_SOCKET: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .default('/var/lib/kubelet/pod-resources/kubelet.sock')
+    .describe(
+      'path of the kubelet pod-resources socket; default /var/lib/kubelet/pod-resources/kubelet.sock',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
     .default('info')
@@ -88,7 +131,20 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       retryAfterMs: e.RETRY_AFTER_S * 1000,
     },
     admin: { host: e.ADMIN_HOST, port: e.ADMIN_PORT, token: e.ADMIN_TOKEN },
-    heartbeatIntervalS: e.HEARTBEAT_INTERVAL_S,
+    heartbeat: {
+      intervalS: e.HEARTBEAT_INTERVAL_S,
+      staleAfterMs: e.STALE_AFTER_S * 1000,
+      sweepIntervalMs: e.SWEEP_INTERVAL_S * 1000,
+    },
+    plugins: { enabled: e.PLUGINS, timeoutMs: e.PLUGIN_TIMEOUT_MS },
+    kubernetes: {
+      persistence:
+        e.PERSISTENCE === 'auto' ? (e.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'memory') : e.PERSISTENCE,
+      nodeName: e.NODE_NAME ?? hostname(),
+      podNamespace: e.POD_NAMESPACE,
+      deviceIdHeader: e.DEVICE_ID_HEADER.toLowerCase(),
+      kubeletPodResourcesSocket: e.KUBELET_POD_RESOURCES_SOCKET,
+    },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
   };
 }

@@ -35,8 +35,32 @@ export interface ServerConfig {
     /** Bearer token required for mutating admin calls (`ADMIN_TOKEN`, default none). */
     token?: string;
   };
-  /** Heartbeat interval offered to agents, seconds (`HEARTBEAT_INTERVAL_S`, default 30). */
-  heartbeatIntervalS: number;
+  heartbeat: {
+    /** Heartbeat interval offered to agents, seconds (`HEARTBEAT_INTERVAL_S`, default 30). */
+    intervalS: number;
+    /** Silence after which an agent is ended as stale (`STALE_AFTER_S`, default 75 s = 2.5 heartbeats). */
+    staleAfterMs: number;
+    /** Period of the stale-agent sweep (`SWEEP_INTERVAL_S`, default 30 s). */
+    sweepIntervalMs: number;
+  };
+  plugins: {
+    /** Built-in plugins to enable by name (`PLUGINS`, comma-separated, default none). */
+    enabled: string[];
+    /** Time one plugin hook may take before it is skipped and logged (`PLUGIN_TIMEOUT_MS`, default 2000). */
+    timeoutMs: number;
+  };
+  kubernetes: {
+    /** Where agent state is persisted (`PERSISTENCE`; auto resolves to kubernetes inside a cluster). */
+    persistence: 'memory' | 'kubernetes';
+    /** This node (`NODE_NAME`, default the host name). */
+    nodeName: string;
+    /** This server's namespace (`POD_NAMESPACE`, default none). */
+    podNamespace?: string;
+    /** Lower-cased header carrying the kubelet device id (`DEVICE_ID_HEADER`, default `x-odigos-deviceid`). */
+    deviceIdHeader: string;
+    /** Kubelet pod-resources socket (`KUBELET_POD_RESOURCES_SOCKET`). */
+    kubeletPodResourcesSocket: string;
+  };
   log: {
     /** Minimum level logged (`LOG_LEVEL`, default `info`). */
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';

@@ -6,3 +6,4 @@ export * from './agent-status.js';
 export * from './full-state.js';
 export * from './opamp-server.service.js';
 export * from './session.module.js';
+export * from './agent-identity.js';

@@ -82,24 +82,37 @@ describe('FakeKubeApiServer fault injection', () => {
   });
 
   describe('latency', () => {
-    it('delays every request until turned off', async () => {
+    it('delays every request by the configured latency', async () => {
       server.faults.setLatency(40);
-      const slow = await elapsed(() => core.listNamespacedPod({ namespace: 'default' }));
-      server.faults.setLatency(0);
-      const fast = await elapsed(() => core.listNamespacedPod({ namespace: 'default' }));
 
-      expect(slow).toBeGreaterThanOrEqual(38);
-      expect(fast).toBeLessThan(slow);
+      const took = await elapsed(() => core.listNamespacedPod({ namespace: 'default' }));
+
+      expect(took).toBeGreaterThanOrEqual(38);
+    });
+
+    it('stops delaying new requests once latency is set back to 0', async () => {
+      server.faults.setLatency(200);
+      const slow = core.listNamespacedPod({ namespace: 'default' }).then(() => 'slow');
+      await waitFor(() => server.requests.length === 1);
+
+      server.faults.setLatency(0);
+      const fast = core.listNamespacedPod({ namespace: 'default' }).then(() => 'fast');
+
+      expect(await Promise.race([slow, fast])).toBe('fast');
+      await slow;
     });
 
     it('delays only matching requests when given a predicate', async () => {
-      server.faults.setLatency(40, (r) => r.verb === 'create');
+      server.faults.setLatency(200, (r) => r.verb === 'create');
+      const started = performance.now();
+      const create = core.createNamespacedPod({ namespace: 'default', body: pod('p') }).then(() => 'create');
+      await waitFor(() => server.requests.length === 1);
 
-      const list = await elapsed(() => core.listNamespacedPod({ namespace: 'default' }));
-      const create = await elapsed(() => core.createNamespacedPod({ namespace: 'default', body: pod('p') }));
+      const list = core.listNamespacedPod({ namespace: 'default' }).then(() => 'list');
 
-      expect(create).toBeGreaterThanOrEqual(38);
-      expect(list).toBeLessThan(create);
+      expect(await Promise.race([create, list])).toBe('list');
+      await create;
+      expect(performance.now() - started).toBeGreaterThanOrEqual(198);
     });
 
     it('lets close() finish promptly while a request is being delayed', async () => {

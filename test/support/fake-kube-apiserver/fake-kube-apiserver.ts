@@ -62,7 +62,7 @@ function verbOf(method: string, target: ResourceTarget, query: Record<string, st
   }
 }
 
-function describe(
+function describeRequest(
   method: string,
   path: string,
   query: Record<string, string>,
@@ -175,7 +175,10 @@ export class FakeKubeApiServer {
     return new FakeKubeApiServer(options).start();
   }
 
-  /** Listens on `127.0.0.1` on a free port. */
+  /**
+   * Listens on `127.0.0.1`: on a free port the first time, on the same port after `close()` (a
+   * restart that keeps the stored objects, so existing `KubeConfig`s keep working).
+   */
   async start(): Promise<this> {
     if (this.server) throw new FakeKubeApiServerError('the fake API server is already started');
     const server = createServer((request, response) => {
@@ -183,7 +186,7 @@ export class FakeKubeApiServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
+      server.listen(this.port ?? 0, '127.0.0.1', () => {
         server.off('error', reject);
         resolve();
       });
@@ -193,7 +196,7 @@ export class FakeKubeApiServer {
     return this;
   }
 
-  /** Ends open watch streams, drops all connections and frees the port. */
+  /** Ends open watch streams, drops all connections and frees the port; objects are kept. */
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
@@ -331,7 +334,7 @@ export class FakeKubeApiServer {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const query = Object.fromEntries(url.searchParams);
     const target = parseRequestPath(url.pathname, this.registry);
-    const info = describe(method, url.pathname, query, target);
+    const info = describeRequest(method, url.pathname, query, target);
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
     let body: unknown;

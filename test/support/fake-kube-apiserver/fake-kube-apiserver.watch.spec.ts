@@ -166,6 +166,26 @@ describe('FakeKubeApiServer watches', () => {
       expect(watch.events.map((e) => e.name)).toEqual(['on-node', 'also-on-node']);
     });
 
+    it('streams writes made with seed() and remove()', async () => {
+      const watch = await openWatch(kc, '/apis/odigos.io/v1alpha1/instrumentationinstances');
+
+      server.seed({
+        apiVersion: 'odigos.io/v1alpha1',
+        kind: 'InstrumentationInstance',
+        metadata: { name: 'i-1', namespace: 'ns', labels: { app: 'web' } },
+        spec: { containerName: 'app' },
+        status: { healthy: true },
+      });
+      server.remove('odigos.io', 'v1alpha1', 'instrumentationinstances', 'ns', 'i-1');
+      await waitFor(() => watch.events.length === 2);
+      watch.abort();
+
+      expect(watch.events.map((e) => [e.type, e.name])).toEqual([
+        ['ADDED', 'i-1'],
+        ['DELETED', 'i-1'],
+      ]);
+    });
+
     it('sends a 410 Expired ERROR event and ends the stream for a compacted resourceVersion', async () => {
       const created = await core.createNamespacedPod({ namespace: 'default', body: pod('p') });
       await core.deleteNamespacedPod({ namespace: 'default', name: 'p' });
@@ -195,6 +215,24 @@ describe('FakeKubeApiServer watches', () => {
       ).rejects.toMatchObject({
         code: 'ECONNREFUSED',
       });
+    });
+
+    it('restarts on the same port after close(), keeping the stored objects', async () => {
+      const other = await FakeKubeApiServer.start();
+      const client = other.kubeConfig().makeApiClient(CoreV1Api);
+      await client.createNamespacedPod({ namespace: 'default', body: pod('kept') });
+      const url = other.url;
+
+      await other.close();
+      await other.start();
+      try {
+        const list = await client.listNamespacedPod({ namespace: 'default' });
+
+        expect(other.url).toBe(url);
+        expect(list.items.map((p) => p.metadata?.name)).toEqual(['kept']);
+      } finally {
+        await other.close();
+      }
     });
   });
 

@@ -1,3 +1,17 @@
+/**
+ * Fake Kubernetes API server for tests that drive the real `@kubernetes/client-node`:
+ *
+ * ```ts
+ * const server = await FakeKubeApiServer.start();
+ * const core = server.kubeConfig().makeApiClient(CoreV1Api);
+ * server.seed({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' } });
+ * server.faults.failNext(1, { status: 500 });
+ * // ... exercise the code under test, then assert on server.get(...) / server.requests
+ * await server.close();
+ * ```
+ *
+ * Stop informers and watches before `close()`: client-node does not retry a refused reconnect.
+ */
 export { FAKE_SERVER_VERSION } from './discovery.js';
 export {
   FakeKubeApiServer,

@@ -101,10 +101,10 @@ function withoutResourceVersion(object: StoredObject): unknown {
  * that watches replay from.
  */
 export class ObjectStore {
-  private revision = 0;
+  private revision = 1;
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
   private history: StoreEvent[] = [];
-  private oldestRetained = 0;
+  private oldestRetained = 1;
   private readonly listeners = new Set<(event: StoreEvent) => void>();
 
   /** @param historyLimit changes kept for watch replay; older resourceVersions get 410 Expired. */
@@ -286,8 +286,12 @@ export class ObjectStore {
     return this.history.filter((e) => e.resourceVersion > since);
   }
 
-  /** Drops the change history, so watches from any past resourceVersion get 410 Expired. */
+  /**
+   * Drops the change history, so watches from any resourceVersion handed out so far get 410 Expired.
+   * Consumes one resourceVersion, so a list made afterwards returns a version that can be watched.
+   */
   compact(): void {
+    this.revision++;
     this.history = [];
     this.oldestRetained = this.revision;
   }

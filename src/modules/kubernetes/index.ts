@@ -1,0 +1,3 @@
+export * from './kube-config.factory.js';
+export * from './kubernetes.constants.js';
+export * from './kubernetes.module.js';
