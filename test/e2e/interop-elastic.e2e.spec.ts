@@ -227,8 +227,6 @@ describe('interop: @elastic/opamp-client-node 0.5.0 against opamp-nest (HTTP)', 
   });
 
   it('hands a queued remote config to onMessage and reports it APPLIED', async () => {
-    // What a config source module does at bootstrap; without it the client notes the mismatch.
-    //XX server.server.advertise(ServerCapabilities.ServerCapabilities_OffersRemoteConfig);
     const offered: Array<{ hash: Uint8Array; body: string }> = [];
     const { client, uid } = startElasticClient('elastic-config', {
       capabilities: bitmask(

@@ -1,6 +1,6 @@
 import {
   AgentCapabilities,
-  type ServerCapabilities,
+  ServerCapabilities,
   ServerToAgentFlags,
   type ServerToAgent,
 } from '../../generated/opamp/v1/opamp.js';
@@ -16,15 +16,27 @@ export function bitmask(...values: number[]): bigint {
   return values.reduce((mask, value) => mask | BigInt(value), 0n);
 }
 
-/** Names of the bits set in an agent capability mask, for logs and the admin API. */
-export function agentCapabilityNames(mask: bigint): string[] {
+/** Names of the bits of `mask` defined by a generated flag enum, without the enum's prefix. */
+function bitNames(mask: bigint, flags: Record<string, string | number>, prefix: string): string[] {
   const names: string[] = [];
-  for (const [name, value] of Object.entries(AgentCapabilities)) {
+  for (const [name, value] of Object.entries(flags)) {
     if (typeof value !== 'number' || value <= 0) continue;
-    if (hasCapability(mask, value)) names.push(name.replace('AgentCapabilities_', ''));
+    if ((mask & BigInt(value)) === BigInt(value)) names.push(name.replace(prefix, ''));
   }
   return names;
 }
+
+/** Names of the AgentCapabilities set in a mask, e.g. `['ReportsStatus', 'ReportsHealth']`. */
+export const agentCapabilityNames = (mask: bigint): string[] =>
+  bitNames(mask, AgentCapabilities, 'AgentCapabilities_');
+
+/** Names of the ServerCapabilities set in a mask, e.g. `['AcceptsStatus']`. */
+export const serverCapabilityNames = (mask: bigint): string[] =>
+  bitNames(mask, ServerCapabilities, 'ServerCapabilities_');
+
+/** Names of the ServerToAgentFlags set in a mask, e.g. `['ReportFullState']`. */
+export const serverToAgentFlagNames = (mask: bigint): string[] =>
+  bitNames(mask, ServerToAgentFlags, 'ServerToAgentFlags_');
 
 /**
  * Removes from a reply everything the agent's capabilities do not accept (spec §4 item 8): the server

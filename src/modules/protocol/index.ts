@@ -7,3 +7,5 @@ export * from './protocol.errors.js';
 export * from './protocol.module.js';
 export * from './protocol.options.js';
 export { gzipBody } from './gzip.js';
+export * from './config-hash.js';
+export * from './ws-framing.js';

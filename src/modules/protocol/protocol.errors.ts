@@ -11,7 +11,8 @@ export type ProtocolErrorReason =
   | 'unsupported-media-type'
   | 'unsupported-encoding'
   | 'invalid-instance-uid'
-  | 'unavailable';
+  | 'unavailable'
+  | 'rejected';
 
 /**
  * A message the server cannot serve. Knows how to answer it on either transport: the HTTP status, the
@@ -74,5 +75,19 @@ export class ServerUnavailableError extends ProtocolError {
     readonly retryAfterMs: number,
   ) {
     super(message, 'unavailable', 503, ServerErrorResponseType.ServerErrorResponseType_Unavailable);
+  }
+}
+
+/** A plugin's `authorize` hook refused the connection (401 for credentials, 403, 429, ...). */
+export class ConnectionRejectedError extends ProtocolError {
+  override readonly name = 'ConnectionRejectedError';
+
+  constructor(
+    status: number,
+    message: string,
+    /** Seconds to wait before retrying, sent as `Retry-After` when set. */
+    readonly retryAfterS?: number,
+  ) {
+    super(message, 'rejected', status, ServerErrorResponseType.ServerErrorResponseType_BadRequest);
   }
 }

@@ -1,6 +1,8 @@
 import { type AgentConnection, type TransportKind } from './agent-connection.js';
+import { type AgentIdentity } from './agent-identity.js';
 import { type AgentStatus } from './agent-status.js';
-import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
+import { type AgentRemoteConfig, type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
+import { type KeyValue } from '../../generated/opamp/v1/anyvalue.js';
 import { formatInstanceUid, instanceUidKey } from '../protocol/index.js';
 
 /**
@@ -26,6 +28,12 @@ export class AgentSession {
   messageCount = 0;
   /** Id of the connection the server capabilities were last sent on. */
   capabilitiesSentOn?: string;
+  /** Who the agent is, once a plugin (or the default) identified it. */
+  identity?: AgentIdentity;
+  /** Resource attributes computed for the agent by a plugin. */
+  resourceAttributes?: KeyValue[];
+  /** The remote config the server wants the agent to run; offered while its reported hash differs. */
+  remoteConfig?: AgentRemoteConfig;
   /** Parts of a ServerToAgent waiting for an HTTP agent's next poll (latest value per field wins). */
   pending?: Partial<ServerToAgent>;
 
@@ -47,6 +55,11 @@ export class AgentSession {
     this.instanceUid = uid;
     this.key = instanceUidKey(uid);
     this.displayId = formatInstanceUid(uid);
+  }
+
+  /** Reported capabilities plus those its identity implies; what the server may send is decided on these. */
+  get effectiveCapabilities(): bigint {
+    return this.capabilities | (this.identity?.impliedCapabilities ?? 0n);
   }
 
   /** Custom capabilities the agent last reported. */

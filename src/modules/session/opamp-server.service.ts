@@ -1,15 +1,20 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  AgentCapabilities,
   AgentToServerFlags,
   ServerCapabilities,
   ServerToAgent,
   ServerToAgentFlags,
+  type AgentRemoteConfig,
   type AgentToServer,
 } from '../../generated/opamp/v1/opamp.js';
 import { type Clock, InjectClock } from '../../common/clock.js';
+import { PluginHost, type AuthorizeDecision, type ConnectionRequest } from '../../plugins/index.js';
 import {
   bitmask,
+  hasCapability,
   newInstanceUid,
+  withConfigHash,
   restrictToAgentCapabilities,
   ServerUnavailableError,
   WsCloseCode,
@@ -23,6 +28,7 @@ import { carriesFullState, isSequenceGap } from './full-state.js';
 
 const REQUEST_INSTANCE_UID = BigInt(AgentToServerFlags.AgentToServerFlags_RequestInstanceUid);
 const REPORT_FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
+const ACCEPT: AuthorizeDecision = { accept: true };
 
 /** What happened to a message given to {@link OpampServer.push}. */
 export type PushResult = 'sent' | 'queued';
@@ -37,6 +43,7 @@ export class OpampServer {
   private readonly logger = new Logger(OpampServer.name);
   private capabilities = bitmask(
     ServerCapabilities.ServerCapabilities_AcceptsStatus,
+    ServerCapabilities.ServerCapabilities_OffersRemoteConfig,
     ServerCapabilities.ServerCapabilities_AcceptsEffectiveConfig,
     ServerCapabilities.ServerCapabilities_AcceptsPackagesStatus,
   );
@@ -46,6 +53,7 @@ export class OpampServer {
   constructor(
     private readonly registry: AgentRegistry,
     private readonly events: AgentEvents,
+    private readonly plugins: PluginHost,
     @InjectClock() private readonly clock: Clock,
   ) {}
 
@@ -57,6 +65,12 @@ export class OpampServer {
   /** Adds a capability a module implements (e.g. OffersRemoteConfig once a config source exists). */
   advertise(capability: ServerCapabilities): void {
     this.capabilities |= BigInt(capability);
+  }
+
+  /** Asks the plugins whether to accept a connection (an HTTP request or a WebSocket upgrade). */
+  async authorize(request: ConnectionRequest): Promise<AuthorizeDecision> {
+    if (!this.plugins.implements('authorize')) return ACCEPT;
+    return (await this.plugins.decide('authorize', request))?.value ?? ACCEPT;
   }
 
   /** Handles one message from `connection` and returns the reply to send back. */
@@ -79,15 +93,44 @@ export class OpampServer {
     session.lastSeenAt = now;
     session.messageCount++;
 
+    if (!session.identity) await this.identify(session, message, connection);
+    this.offerRemoteConfig(session, reply);
     this.takePending(session, reply);
     this.announceCapabilities(session, connection, reply);
 
-    if (isNew) this.events.emit({ type: 'connected', session });
+    if (isNew) {
+      this.events.emit({ type: 'connected', session });
+      await this.plugins.observe('onConnect', session);
+    }
+    for (const extra of await this.plugins.observe('onMessage', { session, message, connection, reply })) {
+      mergeInto(reply, extra);
+    }
+    if (changed.length > 0) await this.plugins.observe('onStatusChange', session, changed);
     this.events.emit({ type: 'message', session, message, changed });
     if (message.agentDisconnect) this.end(session, 'agent-disconnect');
 
     this.restrict(session, reply);
     return reply;
+  }
+
+  /**
+   * Sets the remote config an agent should run (its hash is computed when empty). A WebSocket agent that
+   * accepts remote config and reports another hash receives it at once; an HTTP agent on its next poll.
+   */
+  async setRemoteConfig(session: AgentSession, config: AgentRemoteConfig | undefined): Promise<void> {
+    session.remoteConfig = config && withConfigHash(config);
+    if (!session.remoteConfig || !session.connection?.canPush || !this.agentNeedsConfig(session)) return;
+    if (
+      !hasCapability(session.effectiveCapabilities, AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig)
+    )
+      return;
+    await this.push(session, { remoteConfig: session.remoteConfig });
+  }
+
+  /** Asks the plugins again for an agent's remote config (e.g. after its source changed) and offers it. */
+  async refreshRemoteConfig(session: AgentSession): Promise<void> {
+    const answer = await this.plugins.decide('remoteConfig', session);
+    await this.setRemoteConfig(session, answer?.value);
   }
 
   /**
@@ -164,6 +207,31 @@ export class OpampServer {
     return { session, isNew: true };
   }
 
+  /** Runs the identify hooks; once identified, computes resource attributes and the remote config. */
+  private async identify(
+    session: AgentSession,
+    message: AgentToServer,
+    connection: AgentConnection,
+  ): Promise<void> {
+    const answer = await this.plugins.decide('identify', { session, message, connection });
+    if (answer) session.identity = answer.value;
+    else if (session.status.description) session.identity = { provider: 'instance-uid' };
+    else return;
+    session.resourceAttributes = (await this.plugins.decide('resourceAttributes', session))?.value;
+    const config = (await this.plugins.decide('remoteConfig', session))?.value;
+    session.remoteConfig = config && withConfigHash(config);
+  }
+
+  /** Spec §4 item 14: include remote_config while the hash the agent reports differs from the desired one. */
+  private offerRemoteConfig(session: AgentSession, reply: ServerToAgent): void {
+    if (session.remoteConfig && this.agentNeedsConfig(session)) reply.remoteConfig = session.remoteConfig;
+  }
+
+  private agentNeedsConfig(session: AgentSession): boolean {
+    const reported = session.status.remoteConfigStatus?.lastRemoteConfigHash;
+    return !reported || !session.remoteConfig || !reported.equals(session.remoteConfig.configHash);
+  }
+
   private heldByAnotherLiveConnection(session: AgentSession, connection: AgentConnection): boolean {
     const current = session.connection;
     return current !== undefined && current.id !== connection.id && current.canPush;
@@ -207,7 +275,11 @@ export class OpampServer {
   }
 
   private restrict(session: AgentSession, reply: ServerToAgent): void {
-    const removed = restrictToAgentCapabilities(reply, session.capabilities, session.customCapabilities);
+    const removed = restrictToAgentCapabilities(
+      reply,
+      session.effectiveCapabilities,
+      session.customCapabilities,
+    );
     if (removed.length > 0) {
       this.logger.debug({ agent: session.displayId, removed }, 'left out what the agent does not accept');
     }
@@ -218,6 +290,14 @@ export class OpampServer {
     if (!this.registry.remove(session)) return false;
     if (session.connection) this.sessionsByConnection.get(session.connection.id)?.delete(session);
     this.events.emit({ type: 'disconnected', session, reason });
+    void this.plugins.observe('onDisconnect', session, reason);
     return true;
   }
+}
+
+/** Adds a plugin's contribution to a reply; flags are OR-ed, the uid is never replaced. */
+function mergeInto(reply: ServerToAgent, extra: Partial<ServerToAgent>): void {
+  const { instanceUid: _uid, flags, ...fields } = extra;
+  Object.assign(reply, fields);
+  if (flags !== undefined) reply.flags |= flags;
 }

@@ -3,6 +3,7 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import {
   acceptsGzip,
+  ConnectionRejectedError,
   gzipBody,
   OpampCodec,
   OPAMP_CONTENT_TYPE,
@@ -28,11 +29,18 @@ export class OpampHttpHandler {
   async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     let instanceUid: Uint8Array = Buffer.alloc(0);
     try {
+      const remote = request.socket.remoteAddress ?? `unix:${this.config.opamp.unixSocket ?? ''}`;
+      const decision = await this.server.authorize({
+        transport: 'http',
+        remoteAddress: remote,
+        headers: request.headers,
+      });
+      if (!decision.accept)
+        throw new ConnectionRejectedError(decision.status, decision.reason, decision.retryAfterS);
       assertProtobufContentType(request.headers['content-type']);
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const message = await this.codec.decodeHttpBody(body, header(request.headers['content-encoding']));
       instanceUid = message.instanceUid;
-      const remote = request.socket.remoteAddress ?? `unix:${this.config.opamp.unixSocket ?? ''}`;
       const answer = await this.server.handle(new HttpAgentConnection(remote, request.headers), message);
       await this.send(request, reply, 200, answer);
     } catch (error) {
@@ -64,9 +72,8 @@ export class OpampHttpHandler {
       },
       'refused an OpAMP HTTP request',
     );
-    if (error instanceof ServerUnavailableError) {
-      reply.header('retry-after', String(Math.ceil(error.retryAfterMs / 1000)));
-    }
+    const retryAfterS = retryAfterSeconds(error);
+    if (retryAfterS !== undefined) reply.header('retry-after', String(retryAfterS));
     await this.send(request, reply, error.httpStatus, this.codec.errorReply(instanceUid, error));
   }
 
@@ -92,6 +99,12 @@ export class OpampHttpHandler {
     }
     await reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   }
+}
+
+function retryAfterSeconds(error: ProtocolError): number | undefined {
+  if (error instanceof ServerUnavailableError) return Math.ceil(error.retryAfterMs / 1000);
+  if (error instanceof ConnectionRejectedError) return error.retryAfterS;
+  return undefined;
 }
 
 function header(value: string | string[] | undefined): string | undefined {

@@ -100,15 +100,30 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
       method: 'GET',
       url: path,
       preValidation: async (request, reply) => {
-        if (this.ws.connectionCount < this.config.opamp.maxConnections) return;
+        if (this.ws.connectionCount >= this.config.opamp.maxConnections) {
+          this.logger.warn(
+            { remote: request.socket.remoteAddress },
+            'MAX_CONNECTIONS reached; refusing a WebSocket',
+          );
+          await reply
+            .code(503)
+            .header('retry-after', String(Math.ceil(this.config.opamp.retryAfterMs / 1000)))
+            .send('too many connections');
+          return;
+        }
+        const remoteAddress = request.socket.remoteAddress ?? 'unix';
+        const decision = await this.server.authorize({
+          transport: 'websocket',
+          remoteAddress,
+          headers: request.headers,
+        });
+        if (decision.accept) return;
         this.logger.warn(
-          { remote: request.socket.remoteAddress },
-          'MAX_CONNECTIONS reached; refusing a WebSocket',
+          { remote: remoteAddress, status: decision.status, reason: decision.reason },
+          'refused a WebSocket',
         );
-        await reply
-          .code(503)
-          .header('retry-after', String(Math.ceil(this.config.opamp.retryAfterMs / 1000)))
-          .send('too many connections');
+        if (decision.retryAfterS !== undefined) reply.header('retry-after', String(decision.retryAfterS));
+        await reply.code(decision.status).header('content-type', 'text/plain').send(decision.reason);
       },
       handler: async (_request, reply) =>
         reply

@@ -8,6 +8,7 @@ import {
   ServerToAgentFlags,
 } from '../../../src/generated/opamp/v1/opamp.js';
 import { CLOCK } from '../../../src/common/clock.js';
+import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { bitmask, ServerUnavailableError } from '../../../src/modules/protocol/index.js';
 import {
   AgentEvents,
@@ -29,7 +30,9 @@ describe('OpampServer', () => {
 
   beforeEach(async () => {
     clock = new FakeClock();
-    const moduleRef = await Test.createTestingModule({ imports: [SessionModule] })
+    const moduleRef = await Test.createTestingModule({
+      imports: [ServerConfigModule.forRoot({ env: {} }), SessionModule],
+    })
       .overrideProvider(CLOCK)
       .useValue(clock)
       .compile();

@@ -1,0 +1,149 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { InjectServerConfig, type ServerConfig } from '../modules/config/index.js';
+import { ProtocolError } from '../modules/protocol/index.js';
+import { OpampPlugin } from './opamp-plugin.decorator.js';
+import { type OpampPluginHooks } from './opamp-plugin.interface.js';
+import { DuplicatePluginError, PluginTimeoutError } from './plugin.errors.js';
+
+/** The name of a hook. */
+export type HookName = keyof OpampPluginHooks;
+type Hook<K extends HookName> = NonNullable<OpampPluginHooks[K]>;
+/** The arguments a hook takes. */
+export type HookArgs<K extends HookName> = Parameters<Hook<K>>;
+/** What a hook resolves to. */
+export type HookResult<K extends HookName> = Awaited<ReturnType<Hook<K>>>;
+
+/** One discovered plugin. */
+export interface RegisteredPlugin {
+  readonly name: string;
+  readonly order: number;
+  readonly instance: OpampPluginHooks;
+}
+
+const DEFAULT_ORDER = 100;
+const HOOKS: readonly HookName[] = [
+  'authorize',
+  'identify',
+  'resourceAttributes',
+  'remoteConfig',
+  'onConnect',
+  'onMessage',
+  'onStatusChange',
+  'onDisconnect',
+];
+
+/**
+ * Finds every `@OpampPlugin` provider and calls their hooks in order: deciding hooks until one answers,
+ * observing hooks on all. Each call is bounded by `PLUGIN_TIMEOUT_MS`; a plugin that throws or hangs is
+ * logged with its name and skipped, never failing the message (a thrown `ProtocolError` is the exception:
+ * it refuses the message on purpose).
+ */
+@Injectable()
+export class PluginHost implements OnModuleInit {
+  private readonly logger = new Logger(PluginHost.name);
+  private plugins: RegisteredPlugin[] = [];
+  private byHook = new Map<HookName, RegisteredPlugin[]>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @InjectServerConfig() private readonly config: ServerConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const found: RegisteredPlugin[] = [];
+    for (const wrapper of this.discovery.getProviders({ metadataKey: OpampPlugin.KEY })) {
+      const options = this.discovery.getMetadataByDecorator(OpampPlugin, wrapper);
+      if (!options) continue;
+      if (!wrapper.isDependencyTreeStatic()) {
+        this.logger.warn({ plugin: options.name }, 'request-scoped plugins are not supported; skipped');
+        continue;
+      }
+      if (!wrapper.instance) continue;
+      found.push({ name: options.name, order: options.order ?? DEFAULT_ORDER, instance: wrapper.instance });
+    }
+    this.use(found);
+  }
+
+  /** The plugins in calling order. */
+  get registered(): readonly RegisteredPlugin[] {
+    return this.plugins;
+  }
+
+  /** Whether any plugin implements `hook`. */
+  implements(hook: HookName): boolean {
+    return (this.byHook.get(hook)?.length ?? 0) > 0;
+  }
+
+  /** Asks plugins in order; the first answer other than undefined wins. */
+  async decide<K extends 'authorize' | 'identify' | 'resourceAttributes' | 'remoteConfig'>(
+    hook: K,
+    ...args: HookArgs<K>
+  ): Promise<{ plugin: string; value: NonNullable<HookResult<K>> } | undefined> {
+    for (const plugin of this.byHook.get(hook) ?? []) {
+      const value = await this.call(plugin, hook, args);
+      if (value !== undefined && value !== null) return { plugin: plugin.name, value };
+    }
+    return undefined;
+  }
+
+  /** Calls `hook` on every plugin, in order, and returns the answers that were not undefined. */
+  async observe<K extends 'onConnect' | 'onMessage' | 'onStatusChange' | 'onDisconnect'>(
+    hook: K,
+    ...args: HookArgs<K>
+  ): Promise<Array<NonNullable<HookResult<K>>>> {
+    const answers: Array<NonNullable<HookResult<K>>> = [];
+    for (const plugin of this.byHook.get(hook) ?? []) {
+      const value = await this.call(plugin, hook, args);
+      if (value !== undefined && value !== null) answers.push(value);
+    }
+    return answers;
+  }
+
+  private use(plugins: RegisteredPlugin[]): void {
+    const names = new Set<string>();
+    for (const plugin of plugins) {
+      if (names.has(plugin.name)) throw new DuplicatePluginError(plugin.name);
+      names.add(plugin.name);
+    }
+    this.plugins = [...plugins].sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+    this.byHook = new Map(
+      HOOKS.map((hook) => [
+        hook,
+        this.plugins.filter((plugin) => typeof plugin.instance[hook] === 'function'),
+      ]),
+    );
+    if (this.plugins.length > 0) {
+      this.logger.log({ plugins: this.plugins.map((p) => `${p.name}(${p.order})`) }, 'OpAMP plugins loaded');
+    }
+  }
+
+  private async call<K extends HookName>(
+    plugin: RegisteredPlugin,
+    hook: K,
+    args: HookArgs<K>,
+  ): Promise<HookResult<K> | undefined> {
+    const fn = plugin.instance[hook] as unknown as (
+      ...a: HookArgs<K>
+    ) => HookResult<K> | Promise<HookResult<K>>;
+    const timeoutMs = this.config.plugins.timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        Promise.resolve().then(() => fn.apply(plugin.instance, args)),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new PluginTimeoutError(plugin.name, hook, timeoutMs)), timeoutMs);
+        }),
+      ]);
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error;
+      this.logger.error(
+        { plugin: plugin.name, hook, err: error instanceof Error ? error.message : String(error) },
+        'plugin hook failed; skipped',
+      );
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
