@@ -2,6 +2,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module.js';
+import { type OpampModuleExtras } from '../../src/opamp.module-definition.js';
 import { OpampListener } from '../../src/modules/transport/index.js';
 import { AgentRegistry, AgentEvents, OpampServer } from '../../src/modules/session/index.js';
 
@@ -24,6 +25,8 @@ export interface TestServer {
 export interface TestServerOptions {
   /** Environment variables on top of the test defaults (loopback, port 0, quiet logs). */
   env?: Record<string, string>;
+  /** Plugins, modules and provider replacements, as for `OpampModule.forRoot`. */
+  extras?: OpampModuleExtras;
   /** Provider overrides, e.g. a fake clock. */
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
@@ -38,7 +41,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
     ...options.env,
   };
-  let builder = Test.createTestingModule({ imports: [AppModule.forRoot({ env })] });
+  let builder = Test.createTestingModule({ imports: [AppModule.forRoot({ env, ...options.extras })] });
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {

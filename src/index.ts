@@ -1,0 +1,10 @@
+export * from './opamp.module.js';
+export * from './opamp.module-definition.js';
+export * from './plugins/index.js';
+export * from './modules/session/index.js';
+export * from './modules/protocol/index.js';
+export * from './modules/config/index.js';
+export * from './modules/kubernetes/index.js';
+export * from './modules/transport/index.js';
+export * from './generated/opamp/v1/opamp.js';
+export { AnyValue, ArrayValue, KeyValue, KeyValueList } from './generated/opamp/v1/anyvalue.js';

@@ -1,0 +1,192 @@
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type EnrichmentError } from './enrichment.errors.js';
+import {
+  INSTRUMENTATION_CONFIG_RESOURCE,
+  type InstrumentationConfig,
+  toInstrumentationConfig,
+} from './instrumentation-config.js';
+import {
+  type ReflectorHandler,
+  ResourceReflector,
+  type ResourceReflectorOptions,
+  type WatchEventType,
+} from './resource-reflector.js';
+
+/** Called with the namespace and name of an InstrumentationConfig whose spec changed, and its new value (undefined once deleted). */
+export type InstrumentationConfigListener = (
+  namespace: string,
+  name: string,
+  config: InstrumentationConfig | undefined,
+) => void;
+
+/** Options of {@link InstrumentationConfigCache}: the list/watch timing of its {@link ResourceReflector}. */
+export type InstrumentationConfigCacheOptions = Pick<
+  ResourceReflectorOptions,
+  'listTimeoutMs' | 'watchOpenTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'watchTimeoutSeconds'
+>;
+
+const { group, version, plural } = INSTRUMENTATION_CONFIG_RESOURCE;
+
+/**
+ * Every `odigos.io/v1alpha1` InstrumentationConfig of the cluster, kept in memory (minimal fields) by a
+ * list + watch, so reading one never waits on the API server. Listeners hear of creations, deletions and
+ * spec changes; updates that leave `metadata.generation` alone (status, labels) are stored silently, as
+ * Odigos's `GenerationChangedPredicate` does. Without a KubeConfig the cache is inert: empty and ready.
+ */
+export class InstrumentationConfigCache implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InstrumentationConfigCache.name);
+  private readonly configs = new Map<string, InstrumentationConfig>();
+  private readonly listeners = new Set<InstrumentationConfigListener>();
+  private readonly reflector: ResourceReflector | undefined;
+  private readonly readyWaiters = new Set<() => void>();
+  private synced = false;
+  private inertLogged = false;
+
+  /** @param kubeConfig the cluster to watch; `undefined` makes the cache inert. */
+  constructor(kubeConfig: KubeConfig | undefined, options: InstrumentationConfigCacheOptions = {}) {
+    if (!kubeConfig) return;
+    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.reflector = new ResourceReflector({
+      ...options,
+      kubeConfig,
+      resource: `${plural}.${group}`,
+      path: `/apis/${group}/${version}/${plural}`,
+      list: (requestOptions) => custom.listClusterCustomObject({ group, version, plural }, requestOptions),
+      handler: this.reflectorHandler(),
+    });
+  }
+
+  /** Whether the first list has arrived (always true when inert). Until then {@link get} may miss. */
+  get ready(): boolean {
+    return this.synced || !this.reflector;
+  }
+
+  /** Number of InstrumentationConfigs held. */
+  get size(): number {
+    return this.configs.size;
+  }
+
+  /** The InstrumentationConfig `name` (`<kind-lowercase>-<workloadName>`) in `namespace`, if it exists. */
+  get(namespace: string, name: string): InstrumentationConfig | undefined {
+    return this.configs.get(`${namespace}/${name}`);
+  }
+
+  /** Resolves true once {@link ready}, or false after `timeoutMs` (never rejects). */
+  whenReady(timeoutMs: number): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.readyWaiters.delete(done);
+        resolve(this.ready);
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.readyWaiters.add(done);
+    });
+  }
+
+  /** Calls `listener` on every creation, deletion and spec change; returns a function that unsubscribes. */
+  onChange(listener: InstrumentationConfigListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts the list + watch in the background (or logs once that there is no cluster). */
+  start(): void {
+    if (this.reflector) {
+      this.reflector.start();
+    } else if (!this.inertLogged) {
+      this.inertLogged = true;
+      this.logger.log({ resource: `${plural}.${group}` }, 'no Kubernetes configuration; InstrumentationConfigs are not watched');
+    }
+  }
+
+  /** Stops the watch; what is held stays readable. */
+  async stop(): Promise<void> {
+    await this.reflector?.stop();
+  }
+
+  /** @internal Nest lifecycle: {@link start}. */
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  /** @internal Nest lifecycle: {@link stop}. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  private reflectorHandler(): ReflectorHandler {
+    return {
+      replace: (objects) => this.replaceAll(objects),
+      apply: (type, object) => this.apply(type, object),
+      failed: (error, failures, retryInMs) => this.failed(error, failures, retryInMs),
+      recovered: (failures) => this.logger.log({ failures }, 'watching InstrumentationConfigs again'),
+    };
+  }
+
+  /** A full list replaces what is held. */
+  private replaceAll(objects: readonly unknown[]): void {
+    const listed = new Map<string, InstrumentationConfig>();
+    for (const object of objects) {
+      const config = this.parse(object);
+      if (config) listed.set(`${config.namespace}/${config.name}`, config);
+    }
+    for (const [key, known] of this.configs) {
+      if (!listed.has(key)) this.remove(known);
+    }
+    for (const config of listed.values()) this.store(config);
+    if (!this.synced) {
+      this.synced = true;
+      this.logger.log({ count: this.configs.size }, 'InstrumentationConfigs listed');
+      for (const wake of [...this.readyWaiters]) wake();
+    }
+  }
+
+  private apply(type: WatchEventType, object: unknown): void {
+    const config = this.parse(object);
+    if (!config) return;
+    if (type === 'DELETED') this.remove(config);
+    else this.store(config);
+  }
+
+  /** Logs the first failure of a run as a warning, later ones at debug. */
+  private failed(error: EnrichmentError, consecutiveFailures: number, retryInMs: number): void {
+    const context = { err: error.message, failures: consecutiveFailures, retryInMs };
+    if (consecutiveFailures === 1) this.logger.warn(context, 'watching InstrumentationConfigs failed; retrying');
+    else this.logger.debug(context, 'watching InstrumentationConfigs failed again; retrying');
+  }
+
+  private parse(object: unknown): InstrumentationConfig | undefined {
+    const config = toInstrumentationConfig(object);
+    if (!config) this.logger.warn({ resource: `${plural}.${group}` }, 'ignored an object without name or namespace');
+    return config;
+  }
+
+  private store(config: InstrumentationConfig): void {
+    const key = `${config.namespace}/${config.name}`;
+    const known = this.configs.get(key);
+    this.configs.set(key, config);
+    if (!known || known.generation !== config.generation) this.notify(config.namespace, config.name, config);
+  }
+
+  private remove(config: Pick<InstrumentationConfig, 'namespace' | 'name'>): void {
+    if (this.configs.delete(`${config.namespace}/${config.name}`)) {
+      this.notify(config.namespace, config.name, undefined);
+    }
+  }
+
+  private notify(namespace: string, name: string, config: InstrumentationConfig | undefined): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(namespace, name, config);
+      } catch (error) {
+        this.logger.error(
+          { namespace, name, err: error instanceof Error ? error.message : String(error) },
+          'an InstrumentationConfig listener failed',
+        );
+      }
+    }
+  }
+}

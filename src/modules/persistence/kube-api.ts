@@ -1,0 +1,78 @@
+import {
+  ApiException,
+  type ConfigurationOptions,
+  Observable,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import { AgentStoreError } from './persistence.errors.js';
+
+/**
+ * Per-call options of `@kubernetes/client-node` that abort the request after `timeoutMs` (the client has no
+ * timeout of its own, and a hung API server would otherwise hold a write forever).
+ */
+export function withRequestTimeout(timeoutMs: number): ConfigurationOptions {
+  return {
+    middlewareMergeStrategy: 'append',
+    middleware: [
+      {
+        pre: (context: RequestContext) => {
+          context.setSignal(AbortSignal.timeout(timeoutMs));
+          return new Observable(Promise.resolve(context));
+        },
+        post: (context: ResponseContext) => new Observable(Promise.resolve(context)),
+      },
+    ],
+  };
+}
+
+/** HTTP status of a Kubernetes API error answer, or undefined for network errors and anything else. */
+export function apiStatusOf(error: unknown): number | undefined {
+  return error instanceof ApiException ? (error.code as number) : undefined;
+}
+
+/**
+ * Whether retrying can help: no answer at all (connection refused or reset, timeout), 5xx, 429 throttling,
+ * 401/403 (credentials rotate, RBAC gets fixed) and 404/409 races. A 400 or 422 means the object itself was
+ * rejected and will be again.
+ */
+export function isRetryableKubeError(error: unknown): boolean {
+  const status = apiStatusOf(error);
+  if (status === undefined) return true;
+  return status !== 400 && status !== 422 && status !== 413;
+}
+
+/** `error` as an {@link AgentStoreError} naming the operation and the record. */
+export function toStoreError(
+  error: unknown,
+  operation: 'upsert' | 'remove' | 'list',
+  record?: string,
+): AgentStoreError {
+  if (error instanceof AgentStoreError) return error;
+  const status = apiStatusOf(error);
+  const detail =
+    error instanceof ApiException
+      ? apiMessageOf(error)
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
+  return new AgentStoreError(
+    `Kubernetes API ${operation}${record ? ` of ${record}` : ''} failed (${status ?? 'no answer'}): ${detail}`,
+    { operation, retryable: isRetryableKubeError(error), ...(record ? { record } : {}), ...(status ? { status } : {}) },
+    { cause: error },
+  );
+}
+
+function apiMessageOf(error: ApiException<unknown>): string {
+  const body: unknown = error.body;
+  if (typeof body === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (typeof parsed === 'object' && parsed !== null && 'message' in parsed) return String(parsed.message);
+    } catch {
+      return body.slice(0, 500);
+    }
+  }
+  if (typeof body === 'object' && body !== null && 'message' in body) return String(body.message);
+  return `HTTP ${String(error.code)}`;
+}
