@@ -5,6 +5,7 @@ import {
   ServerConfigModule,
   type ServerConfig,
 } from './modules/config/index.js';
+import { HeartbeatModule } from './modules/heartbeat/index.js';
 import { KubernetesModule } from './modules/kubernetes/index.js';
 import { ProtocolModule } from './modules/protocol/index.js';
 import { SessionModule } from './modules/session/index.js';
@@ -19,8 +20,15 @@ import {
   type OpampModuleOptions,
 } from './opamp.module-definition.js';
 
-const CORE = [KubernetesModule, ProtocolModule, SessionModule, PluginsModule, TransportModule];
-const EXPORTS = [SessionModule, TransportModule, PluginsModule];
+const CORE = [
+  KubernetesModule,
+  ProtocolModule,
+  SessionModule,
+  PluginsModule,
+  TransportModule,
+  HeartbeatModule,
+];
+const EXPORTS = [SessionModule, TransportModule, PluginsModule, HeartbeatModule];
 
 /**
  * The OpAMP server as a module to embed in a NestJS application: the OpAMP listener, the session
