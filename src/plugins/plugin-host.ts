@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { InjectServerConfig, type ServerConfig } from '../modules/config/index.js';
-import { ProtocolError } from '../modules/protocol/index.js';
+import { ProtocolError, ServerUnavailableError } from '../modules/protocol/index.js';
 import { OpampPlugin } from './opamp-plugin.decorator.js';
 import { type OpampPluginHooks } from './opamp-plugin.interface.js';
 import { DuplicatePluginError, PluginTimeoutError } from './plugin.errors.js';
@@ -22,6 +22,10 @@ export interface RegisteredPlugin {
 }
 
 const DEFAULT_ORDER = 100;
+/** Retry time given to an agent whose identity or authorization a plugin could not decide in time. */
+const UNDECIDED_RETRY_MS = 5000;
+/** Deciding hooks whose silence must not be mistaken for "no opinion": the server fails closed. */
+const FAIL_CLOSED: ReadonlySet<HookName> = new Set<HookName>(['authorize', 'identify']);
 const HOOKS: readonly HookName[] = [
   'authorize',
   'identify',
@@ -75,7 +79,11 @@ export class PluginHost implements OnModuleInit {
     return (this.byHook.get(hook)?.length ?? 0) > 0;
   }
 
-  /** Asks plugins in order; the first answer other than undefined wins. */
+  /**
+   * Asks plugins in order; the first answer other than undefined wins. When a plugin times out on
+   * `authorize` or `identify`, the message is refused with Unavailable (retry in 5 s) instead of falling
+   * through to the next plugin or the default: an undecided identity is not an anonymous one.
+   */
   async decide<K extends 'authorize' | 'identify' | 'resourceAttributes' | 'remoteConfig'>(
     hook: K,
     ...args: HookArgs<K>
@@ -137,6 +145,13 @@ export class PluginHost implements OnModuleInit {
       ]);
     } catch (error) {
       if (error instanceof ProtocolError) throw error;
+      if (error instanceof PluginTimeoutError && FAIL_CLOSED.has(hook)) {
+        this.logger.error(
+          { plugin: plugin.name, hook, timeoutMs },
+          'plugin did not decide in time; refusing',
+        );
+        throw new ServerUnavailableError(`${hook} did not complete in time; retry later`, UNDECIDED_RETRY_MS);
+      }
       this.logger.error(
         { plugin: plugin.name, hook, err: error instanceof Error ? error.message : String(error) },
         'plugin hook failed; skipped',

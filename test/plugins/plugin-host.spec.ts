@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, type Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ServerConfigModule } from '../../src/modules/config/index.js';
-import { MalformedMessageError } from '../../src/modules/protocol/index.js';
+import { MalformedMessageError, ServerUnavailableError } from '../../src/modules/protocol/index.js';
 import {
   OpampPlugin,
   PluginHost,
@@ -69,6 +69,17 @@ class RefusingPlugin implements OpampPluginHooks {
   }
 }
 
+@OpampPlugin({ name: 'slow-config' })
+@Injectable()
+class SlowConfigPlugin implements OpampPluginHooks {
+  remoteConfig() {
+    return new Promise<undefined>(() => undefined);
+  }
+  onConnect() {
+    return new Promise<void>(() => undefined);
+  }
+}
+
 @Injectable()
 class NotAPlugin {
   authorize() {
@@ -117,11 +128,18 @@ describe('PluginHost', () => {
     expect(calls).toEqual(['broken', 'late']);
   });
 
-  it('skips a hanging plugin after PLUGIN_TIMEOUT_MS and asks the next', async () => {
+  it('stops waiting for a hanging plugin after PLUGIN_TIMEOUT_MS and refuses rather than guess', async () => {
     const host = await hostWith(HangingPlugin, LatePlugin);
     const started = Date.now();
-    expect((await host.decide('authorize', request))?.plugin).toBe('late');
+    await expect(host.decide('authorize', request)).rejects.toBeInstanceOf(ServerUnavailableError);
     expect(Date.now() - started).toBeLessThan(1000);
+    expect(calls).toEqual(['hanging']);
+  });
+
+  it('skips a hanging plugin on hooks that only add information', async () => {
+    const host = await hostWith(SlowConfigPlugin);
+    expect(await host.decide('remoteConfig', session)).toBeUndefined();
+    await host.observe('onConnect', session);
   });
 
   it('calls every observer, even after one throws', async () => {
