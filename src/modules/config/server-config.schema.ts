@@ -84,6 +84,12 @@ export const serverEnvSchema = z.object({
     .min(1)
     .default('X-Odigos-DeviceId')
     .describe('HTTP header carrying the kubelet device id; default X-Odigos-DeviceId'),
+  ODIGOS_IDENTITY: z
+    .enum(['auto', 'device-id', 'attributes'])
+    .default('auto')
+    .describe(
+      'how the odigos plugin identifies agents: device-id (X-Odigos-DeviceId header, required), attributes (reported k8s attributes) or auto (the header when present); default auto',
+    ),
   KUBELET_POD_RESOURCES_SOCKET: z
     .string()
     .startsWith('/', 'must be an absolute path')
@@ -136,7 +142,7 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       staleAfterMs: e.STALE_AFTER_S * 1000,
       sweepIntervalMs: e.SWEEP_INTERVAL_S * 1000,
     },
-    plugins: { enabled: e.PLUGINS, timeoutMs: e.PLUGIN_TIMEOUT_MS },
+    plugins: { enabled: e.PLUGINS, timeoutMs: e.PLUGIN_TIMEOUT_MS, odigosIdentity: e.ODIGOS_IDENTITY },
     kubernetes: {
       persistence:
         e.PERSISTENCE === 'auto' ? (e.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'memory') : e.PERSISTENCE,

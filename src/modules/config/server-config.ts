@@ -48,6 +48,8 @@ export interface ServerConfig {
     enabled: string[];
     /** Time one plugin hook may take before it is skipped and logged (`PLUGIN_TIMEOUT_MS`, default 2000). */
     timeoutMs: number;
+    /** How the odigos plugin identifies agents (`ODIGOS_IDENTITY`, default `auto`). */
+    odigosIdentity: 'auto' | 'device-id' | 'attributes';
   };
   kubernetes: {
     /** Where agent state is persisted (`PERSISTENCE`; auto resolves to kubernetes inside a cluster). */

@@ -12,7 +12,8 @@ export type ProtocolErrorReason =
   | 'unsupported-encoding'
   | 'invalid-instance-uid'
   | 'unavailable'
-  | 'rejected';
+  | 'rejected'
+  | 'unidentified';
 
 /**
  * A message the server cannot serve. Knows how to answer it on either transport: the HTTP status, the
@@ -89,5 +90,14 @@ export class ConnectionRejectedError extends ProtocolError {
     readonly retryAfterS?: number,
   ) {
     super(message, 'rejected', status, ServerErrorResponseType.ServerErrorResponseType_BadRequest);
+  }
+}
+
+/** The agent's message is well formed but the server cannot tell who or where the agent is. */
+export class AgentNotIdentifiedError extends ProtocolError {
+  override readonly name = 'AgentNotIdentifiedError';
+
+  constructor(message: string) {
+    super(message, 'unidentified', 400, ServerErrorResponseType.ServerErrorResponseType_BadRequest);
   }
 }

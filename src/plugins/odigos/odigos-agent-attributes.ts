@@ -1,0 +1,50 @@
+import { type AgentDescription } from '../../generated/opamp/v1/opamp.js';
+import { type AnyValue } from '../../generated/opamp/v1/anyvalue.js';
+import { OdigosAttribute } from './odigos.constants.js';
+
+/** Where an Odigos agent says it runs, from its identifying attributes. */
+export interface OdigosAgentAttributes {
+  namespace?: string;
+  podName?: string;
+  containerName?: string;
+  language?: string;
+  /** `process.vpid`, else `process.pid` (odigos.md §1.6: the first one present and non-zero). */
+  processId?: number;
+}
+
+function text(value: AnyValue | undefined): string | undefined {
+  return value?.value?.$case === 'stringValue' && value.value.value !== '' ? value.value.value : undefined;
+}
+
+function integer(value: AnyValue | undefined): number | undefined {
+  const v = value?.value;
+  if (v?.$case === 'intValue' && v.value !== 0n) return Number(v.value);
+  if (v?.$case === 'doubleValue' && Number.isInteger(v.value) && v.value !== 0) return v.value;
+  return undefined;
+}
+
+/** Reads the Odigos identifying attributes of a description. */
+export function readOdigosAttributes(description: AgentDescription): OdigosAgentAttributes {
+  const byKey = new Map(
+    description.identifyingAttributes.map((attribute) => [attribute.key, attribute.value]),
+  );
+  return {
+    namespace: text(byKey.get(OdigosAttribute.Namespace)),
+    podName: text(byKey.get(OdigosAttribute.PodName)),
+    containerName: text(byKey.get(OdigosAttribute.ContainerName)),
+    language: text(byKey.get(OdigosAttribute.Language)),
+    processId:
+      integer(byKey.get(OdigosAttribute.ProcessVpid)) ?? integer(byKey.get(OdigosAttribute.ProcessPid)),
+  };
+}
+
+/** The attributes a reported-attributes agent must send and did not. */
+export function missingOdigosAttributes(attributes: OdigosAgentAttributes): string[] {
+  const missing: string[] = [];
+  if (!attributes.namespace) missing.push(OdigosAttribute.Namespace);
+  if (!attributes.podName) missing.push(OdigosAttribute.PodName);
+  if (!attributes.containerName) missing.push(OdigosAttribute.ContainerName);
+  if (attributes.processId === undefined)
+    missing.push(`${OdigosAttribute.ProcessVpid} or ${OdigosAttribute.ProcessPid}`);
+  return missing;
+}
