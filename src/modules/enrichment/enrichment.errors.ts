@@ -27,14 +27,13 @@ export class PodNotFoundError extends EnrichmentError {
  * Why the Kubernetes API could not answer: no configuration at all, no answer before the deadline, no
  * connection, throttled (HTTP 429) or failing (HTTP 5xx).
  */
-export type KubernetesUnavailableReason = 'not-configured' | 'timeout' | 'unreachable' | 'throttled' | 'server-error';
+export type KubernetesUnavailableReason =
+  'not-configured' | 'timeout' | 'unreachable' | 'throttled' | 'server-error';
 
 const UNAVAILABLE_ADVICE: Record<KubernetesUnavailableReason, string> = {
   'not-configured':
     'This server has no Kubernetes configuration: run it in a pod (in-cluster service account) or set KUBECONFIG.',
-  timeout:
-    'Check that the API server is reachable from this node and not overloaded; the call is retried on the ' +
-    "agent's next message.",
+  timeout: 'Check that the API server is reachable from this node and not overloaded.',
   unreachable:
     'Check that the API server address in the kubeconfig (or KUBERNETES_SERVICE_HOST/PORT in a pod) is ' +
     'reachable from this node and that network policies allow it.',
@@ -53,7 +52,10 @@ export class KubernetesUnavailableError extends EnrichmentError {
     readonly details: string,
     options?: ErrorOptions,
   ) {
-    super(`Kubernetes API unavailable: could not ${operation} (${details}). ${UNAVAILABLE_ADVICE[reason]}`, options);
+    super(
+      `Kubernetes API unavailable: could not ${operation} (${details}). ${UNAVAILABLE_ADVICE[reason]}`,
+      options,
+    );
   }
 }
 

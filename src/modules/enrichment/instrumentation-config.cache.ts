@@ -13,7 +13,10 @@ import {
   type WatchEventType,
 } from './resource-reflector.js';
 
-/** Called with the namespace and name of an InstrumentationConfig whose spec changed, and its new value (undefined once deleted). */
+/**
+ * Called with the namespace and name of an InstrumentationConfig that was created, deleted or whose spec
+ * changed, and its new value (undefined once deleted).
+ */
 export type InstrumentationConfigListener = (
   namespace: string,
   name: string,
@@ -98,7 +101,10 @@ export class InstrumentationConfigCache implements OnApplicationBootstrap, OnApp
       this.reflector.start();
     } else if (!this.inertLogged) {
       this.inertLogged = true;
-      this.logger.log({ resource: `${plural}.${group}` }, 'no Kubernetes configuration; InstrumentationConfigs are not watched');
+      this.logger.log(
+        { resource: `${plural}.${group}` },
+        'no Kubernetes configuration; InstrumentationConfigs are not watched',
+      );
     }
   }
 
@@ -154,13 +160,15 @@ export class InstrumentationConfigCache implements OnApplicationBootstrap, OnApp
   /** Logs the first failure of a run as a warning, later ones at debug. */
   private failed(error: EnrichmentError, consecutiveFailures: number, retryInMs: number): void {
     const context = { err: error.message, failures: consecutiveFailures, retryInMs };
-    if (consecutiveFailures === 1) this.logger.warn(context, 'watching InstrumentationConfigs failed; retrying');
+    if (consecutiveFailures === 1)
+      this.logger.warn(context, 'watching InstrumentationConfigs failed; retrying');
     else this.logger.debug(context, 'watching InstrumentationConfigs failed again; retrying');
   }
 
   private parse(object: unknown): InstrumentationConfig | undefined {
     const config = toInstrumentationConfig(object);
-    if (!config) this.logger.warn({ resource: `${plural}.${group}` }, 'ignored an object without name or namespace');
+    if (!config)
+      this.logger.warn({ resource: `${plural}.${group}` }, 'ignored an object without name or namespace');
     return config;
   }
 

@@ -57,7 +57,8 @@ export function toInstrumentationConfig(object: unknown): InstrumentationConfig 
     return undefined;
   }
   const spec = isObject(object.spec) ? object.spec : {};
-  const serviceName = typeof spec.serviceName === 'string' && spec.serviceName !== '' ? spec.serviceName : undefined;
+  const serviceName =
+    typeof spec.serviceName === 'string' && spec.serviceName !== '' ? spec.serviceName : undefined;
   const containers = Array.isArray(spec.containers) ? spec.containers.filter(isContainerAgentConfig) : [];
   return {
     namespace,

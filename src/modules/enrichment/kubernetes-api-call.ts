@@ -5,11 +5,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from '@kubernetes/client-node';
-import {
-  EnrichmentError,
-  KubernetesRequestError,
-  KubernetesUnavailableError,
-} from './enrichment.errors.js';
+import { EnrichmentError, KubernetesRequestError, KubernetesUnavailableError } from './enrichment.errors.js';
 
 /** Deadline of one Kubernetes API call unless configured: 3 s, well inside the agents' 5 s HTTP timeout. */
 export const DEFAULT_KUBERNETES_API_DEADLINE_MS = 3_000;
@@ -42,7 +38,11 @@ export async function callKubernetesApi<T>(
     timer = setTimeout(() => {
       controller.abort();
       reject(
-        new KubernetesUnavailableError(request.operation, 'timeout', `no answer within ${request.deadlineMs} ms`),
+        new KubernetesUnavailableError(
+          request.operation,
+          'timeout',
+          `no answer within ${request.deadlineMs} ms`,
+        ),
       );
     }, request.deadlineMs);
     onAbort = () => {
@@ -84,12 +84,19 @@ export function toKubernetesError(operation: string, error: unknown): Enrichment
   if (error instanceof ApiException) {
     const code = error.code;
     const details = statusMessage(error.body) ?? `HTTP ${code}`;
-    if (code === 429) return new KubernetesUnavailableError(operation, 'throttled', details, { cause: error });
-    if (code >= 500) return new KubernetesUnavailableError(operation, 'server-error', details, { cause: error });
+    if (code === 429)
+      return new KubernetesUnavailableError(operation, 'throttled', details, { cause: error });
+    if (code >= 500)
+      return new KubernetesUnavailableError(operation, 'server-error', details, { cause: error });
     return new KubernetesRequestError(operation, code, details, { cause: error });
   }
   const details = error instanceof Error ? error.message : String(error);
-  return new KubernetesUnavailableError(operation, 'unreachable', details, { cause: error });
+  // node-fetch's FetchError for its own `timeout` option (no response headers in time).
+  const timedOut =
+    typeof error === 'object' && error !== null && 'type' in error && error.type === 'request-timeout';
+  return new KubernetesUnavailableError(operation, timedOut ? 'timeout' : 'unreachable', details, {
+    cause: error,
+  });
 }
 
 /** The `message` of a Kubernetes `Status` body (client-node keeps error bodies as text). */
@@ -102,7 +109,12 @@ function statusMessage(body: unknown): string | undefined {
       return body.trim() === '' ? undefined : body.slice(0, 200);
     }
   }
-  if (typeof parsed === 'object' && parsed !== null && 'message' in parsed && typeof parsed.message === 'string') {
+  if (
+    typeof parsed === 'object' &&
+    parsed !== null &&
+    'message' in parsed &&
+    typeof parsed.message === 'string'
+  ) {
     return parsed.message;
   }
   return undefined;

@@ -1,10 +1,6 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { type Clock, systemClock } from '../../common/clock.js';
-import {
-  KubernetesRequestError,
-  KubernetesUnavailableError,
-  PodNotFoundError,
-} from './enrichment.errors.js';
+import { KubernetesRequestError, KubernetesUnavailableError, PodNotFoundError } from './enrichment.errors.js';
 import { callKubernetesApi, DEFAULT_KUBERNETES_API_DEADLINE_MS } from './kubernetes-api-call.js';
 import { type PodMetadata, toPodMetadata } from './pod-metadata.js';
 

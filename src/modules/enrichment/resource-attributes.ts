@@ -25,7 +25,15 @@ const WORKLOAD_NAME_KEYS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** Kinds whose attributes are exactly Odigos's list: five common keys and one workload key. */
-const ODIGOS_SERVER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'Job', 'CronJob', 'Rollout']);
+const ODIGOS_SERVER_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Pod',
+  'Job',
+  'CronJob',
+  'Rollout',
+]);
 
 /** Inputs of {@link computeResourceAttributes}. */
 export interface ResourceAttributesInput {
@@ -61,7 +69,10 @@ export function computeResourceAttributes(input: ResourceAttributesInput): KeyVa
   const workloadKey = WORKLOAD_NAME_KEYS.get(workload.kind);
   if (workloadKey !== undefined) pairs.push([workloadKey, workload.name]);
   if (!ODIGOS_SERVER_KINDS.has(workload.kind)) {
-    pairs.push([ODIGOS_WORKLOAD_KIND_ATTRIBUTE, workload.kind], [ODIGOS_WORKLOAD_NAME_ATTRIBUTE, workload.name]);
+    pairs.push(
+      [ODIGOS_WORKLOAD_KIND_ATTRIBUTE, workload.kind],
+      [ODIGOS_WORKLOAD_NAME_ATTRIBUTE, workload.name],
+    );
   }
   return pairs.map(([key, value]) => ({ key, value: { value: { $case: 'stringValue', value } } }));
 }

@@ -27,6 +27,9 @@ const MIN_HEALTHY_WATCH_MS = 1_000;
 /** Extra time the client waits past `timeoutSeconds` before it gives up on a watch the server never ended. */
 const WATCH_GRACE_MS = 30_000;
 
+/** Slack of the reflector's own open deadline over the HTTP client's, which normally fires first. */
+const WATCH_OPEN_BACKSTOP_MS = 1_000;
+
 /** A change streamed by a watch. */
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -70,6 +73,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+/**
+ * `kubeConfig` with a response-headers timeout on every fetch it configures. client-node's `Watch` exposes its
+ * AbortController only once the response headers have arrived, so without this a watch request the server
+ * never answers would hold its socket forever (node-fetch's `timeout` is cleared when the headers arrive, and
+ * does not apply to a streamed body).
+ */
+function withHeadersTimeout(kubeConfig: KubeConfig, timeoutMs: number): KubeConfig {
+  const configured: KubeConfig = Object.create(kubeConfig) as KubeConfig;
+  configured.applyToFetchOptions = (options) =>
+    kubeConfig.applyToFetchOptions({ ...options, timeout: timeoutMs });
+  return configured;
+}
+
 function resourceVersionOf(object: unknown): string | undefined {
   const version = isObject(object) && isObject(object.metadata) ? object.metadata.resourceVersion : undefined;
   return typeof version === 'string' && version !== '' ? version : undefined;
@@ -87,6 +103,7 @@ export class ResourceReflector {
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
   private readonly watchTimeoutSeconds: number;
+  private readonly watchClient: Watch;
   private running = false;
   private loop: Promise<void> = Promise.resolve();
   private stopping = new AbortController();
@@ -100,6 +117,7 @@ export class ResourceReflector {
     this.backoffInitialMs = options.backoffInitialMs ?? DEFAULT_REFLECTOR_BACKOFF_INITIAL_MS;
     this.backoffMaxMs = options.backoffMaxMs ?? DEFAULT_REFLECTOR_BACKOFF_MAX_MS;
     this.watchTimeoutSeconds = options.watchTimeoutSeconds ?? DEFAULT_REFLECTOR_WATCH_TIMEOUT_S;
+    this.watchClient = new Watch(withHeadersTimeout(options.kubeConfig, this.watchOpenTimeoutMs));
   }
 
   /** Starts listing and watching in the background; returns at once. */
@@ -109,7 +127,9 @@ export class ResourceReflector {
     this.stopping = new AbortController();
     this.resourceVersion = undefined;
     this.failures = 0;
-    this.loop = this.run();
+    const stopped = this.stopping.signal;
+    // A restart waits for the previous run to end, so two runs never share the handler.
+    this.loop = this.loop.then(() => this.run(stopped));
   }
 
   /** Stops: aborts the list or watch under way and resolves once nothing is left open. */
@@ -120,39 +140,41 @@ export class ResourceReflector {
     await this.loop;
   }
 
-  private async run(): Promise<void> {
-    while (this.running) {
+  private async run(stopped: AbortSignal): Promise<void> {
+    while (!stopped.aborted) {
       try {
-        if (this.resourceVersion === undefined) await this.list();
-        if (!this.running) break;
+        if (this.resourceVersion === undefined) await this.list(stopped);
+        if (stopped.aborted) break;
         const openedAt = Date.now();
         const end = await this.watch();
         if (end === 'stopped') break;
-        if (end === 'expired') {
-          this.resourceVersion = undefined;
-          continue;
-        }
-        if (Date.now() - openedAt < MIN_HEALTHY_WATCH_MS) await this.pause(this.backoffInitialMs);
+        if (end === 'expired') this.resourceVersion = undefined;
+        // A server that ends every watch at once (or keeps answering 410) must not be hammered.
+        if (Date.now() - openedAt < MIN_HEALTHY_WATCH_MS) await this.pause(this.backoffInitialMs, stopped);
       } catch (error) {
-        if (!this.running) break;
+        if (stopped.aborted) break;
         this.failures++;
         const retryInMs = this.backoffDelay(this.failures);
-        this.options.handler.failed(toKubernetesError(this.operation('watch'), error), this.failures, retryInMs);
-        await this.pause(retryInMs);
+        this.options.handler.failed(
+          toKubernetesError(this.operation('watch'), error),
+          this.failures,
+          retryInMs,
+        );
+        await this.pause(retryInMs, stopped);
       }
     }
   }
 
-  private async list(): Promise<void> {
+  private async list(stopped: AbortSignal): Promise<void> {
     const operation = this.operation('list');
     const answer = await callKubernetesApi(
-      { operation, deadlineMs: this.listTimeoutMs, signal: this.stopping.signal },
+      { operation, deadlineMs: this.listTimeoutMs, signal: stopped },
       this.options.list,
     );
     if (!isObject(answer) || !Array.isArray(answer.items)) {
       throw new KubernetesUnavailableError(operation, 'server-error', 'the answer is not a list');
     }
-    if (!this.running) return;
+    if (stopped.aborted) return;
     this.options.handler.replace(answer.items);
     this.resourceVersion = resourceVersionOf(answer) ?? '';
     this.succeeded();
@@ -177,7 +199,7 @@ export class ResourceReflector {
       const openTimer = setTimeout(() => {
         const details = `not answered within ${this.watchOpenTimeoutMs} ms`;
         settle(() => reject(new KubernetesUnavailableError(operation, 'timeout', details)));
-      }, this.watchOpenTimeoutMs);
+      }, this.watchOpenTimeoutMs + WATCH_OPEN_BACKSTOP_MS);
       // Ends a watch the server should have ended by now: a half-open connection would otherwise hang forever.
       const lifetimeTimer = setTimeout(
         () => settle(() => resolve('closed')),
@@ -193,7 +215,8 @@ export class ResourceReflector {
           return;
         }
         this.resourceVersion = resourceVersionOf(object) ?? this.resourceVersion;
-        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.options.handler.apply(type, object);
+        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED')
+          this.options.handler.apply(type, object);
       };
       const onDone = (error: unknown): void => {
         settle(() => {
@@ -208,7 +231,7 @@ export class ResourceReflector {
         timeoutSeconds: this.watchTimeoutSeconds,
         ...(this.resourceVersion ? { resourceVersion: this.resourceVersion } : {}),
       };
-      new Watch(this.options.kubeConfig).watch(this.options.path, query, onEvent, onDone).then(
+      this.watchClient.watch(this.options.path, query, onEvent, onDone).then(
         (opened) => {
           controller = opened;
           if (settled) {
@@ -235,8 +258,10 @@ export class ResourceReflector {
     const code = statusCodeOf(error);
     const details = error instanceof Error ? error.message : String(error);
     if (code === undefined) return toKubernetesError(operation, error);
-    if (code === 429) return new KubernetesUnavailableError(operation, 'throttled', details, { cause: error });
-    if (code >= 500) return new KubernetesUnavailableError(operation, 'server-error', details, { cause: error });
+    if (code === 429)
+      return new KubernetesUnavailableError(operation, 'throttled', details, { cause: error });
+    if (code >= 500)
+      return new KubernetesUnavailableError(operation, 'server-error', details, { cause: error });
     return new KubernetesRequestError(operation, code, details, { cause: error });
   }
 
@@ -255,17 +280,16 @@ export class ResourceReflector {
     return Math.round(ceiling * (0.5 + Math.random() / 2));
   }
 
-  private pause(ms: number): Promise<void> {
-    const signal = this.stopping.signal;
-    if (signal.aborted) return Promise.resolve();
+  private pause(ms: number, stopped: AbortSignal): Promise<void> {
+    if (stopped.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = (): void => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', wake);
+        stopped.removeEventListener('abort', wake);
         resolve();
       };
       const timer = setTimeout(wake, ms);
-      signal.addEventListener('abort', wake, { once: true });
+      stopped.addEventListener('abort', wake, { once: true });
     });
   }
 }
