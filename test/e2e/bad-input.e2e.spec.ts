@@ -4,7 +4,7 @@ import { ServerErrorResponseType } from '../../src/generated/opamp/v1/opamp.js';
 import { postMessage, postRaw, type HttpExchange } from '../support/http-agent.js';
 import { description, encodeAgentToServer, randomUid } from '../support/opamp-messages.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { WsTestAgent } from '../support/ws-agent.js';
+import { WsAgentPool } from '../support/ws-agent.js';
 
 const LIMIT = 4096;
 const PROTOBUF = { 'content-type': 'application/x-protobuf' };
@@ -12,12 +12,8 @@ const BAD_REQUEST = ServerErrorResponseType.ServerErrorResponseType_BadRequest;
 
 describe('bad input', () => {
   let server: TestServer;
-  const agents: WsTestAgent[] = [];
-  const connect = async (): Promise<WsTestAgent> => {
-    const agent = await WsTestAgent.connect(server.wsUrl);
-    agents.push(agent);
-    return agent;
-  };
+  const pool = new WsAgentPool(() => server.wsUrl);
+  const connect = () => pool.connect();
 
   /** After every refusal, a valid agent must still be served. */
   const expectServedNormally = async (): Promise<void> => {
@@ -42,7 +38,7 @@ describe('bad input', () => {
     server = await startTestServer({ env: { MAX_MESSAGE_BYTES: String(LIMIT), WS_MAX_BAD_MESSAGES: '3' } });
   });
   afterEach(async () => {
-    for (const agent of agents.splice(0)) agent.close();
+    pool.closeAll();
     await expectServedNormally();
   });
   afterAll(() => server.close());

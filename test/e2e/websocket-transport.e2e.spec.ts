@@ -9,24 +9,20 @@ import { bitmask } from '../../src/modules/protocol/index.js';
 import { description, randomUid } from '../support/opamp-messages.js';
 import { eventually } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { WsTestAgent } from '../support/ws-agent.js';
+import { WsAgentPool } from '../support/ws-agent.js';
 
 const REPORT_FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
 
 describe('WebSocket transport', () => {
   let server: TestServer;
-  const agents: WsTestAgent[] = [];
-  const connect = async (): Promise<WsTestAgent> => {
-    const agent = await WsTestAgent.connect(server.wsUrl);
-    agents.push(agent);
-    return agent;
-  };
+  const pool = new WsAgentPool(() => server.wsUrl);
+  const connect = () => pool.connect();
 
   beforeAll(async () => {
     server = await startTestServer();
   });
   afterEach(() => {
-    for (const agent of agents.splice(0)) agent.close();
+    pool.closeAll();
   });
   afterAll(() => server.close());
 

@@ -93,3 +93,20 @@ export class WsTestAgent {
     for (const wake of waiters) wake();
   }
 }
+
+/** Opens test agents against one URL and closes them all after each test. */
+export class WsAgentPool {
+  private readonly agents: WsTestAgent[] = [];
+
+  constructor(private readonly url: () => string) {}
+
+  async connect(headers?: Record<string, string>): Promise<WsTestAgent> {
+    const agent = await WsTestAgent.connect(this.url(), headers);
+    this.agents.push(agent);
+    return agent;
+  }
+
+  closeAll(): void {
+    for (const agent of this.agents.splice(0)) agent.close();
+  }
+}

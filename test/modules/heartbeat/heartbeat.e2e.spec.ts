@@ -8,14 +8,14 @@ import { FakeClock } from '../../support/fake-connection.js';
 import { postMessage } from '../../support/http-agent.js';
 import { description, randomUid } from '../../support/opamp-messages.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
-import { WsTestAgent } from '../../support/ws-agent.js';
+import { WsAgentPool } from '../../support/ws-agent.js';
 
 const HEARTBEATS = bitmask(AgentCapabilities.AgentCapabilities_ReportsHeartbeat);
 
 describe('heartbeats and stale agents', () => {
   let server: TestServer;
   let clock: FakeClock;
-  const agents: WsTestAgent[] = [];
+  const pool = new WsAgentPool(() => server.wsUrl);
 
   const start = async (env: Record<string, string> = {}): Promise<void> => {
     clock = new FakeClock();
@@ -25,7 +25,7 @@ describe('heartbeats and stale agents', () => {
     });
   };
   afterEach(async () => {
-    for (const agent of agents.splice(0)) agent.close();
+    pool.closeAll();
     await server.close();
   });
 
@@ -57,8 +57,7 @@ describe('heartbeats and stale agents', () => {
 
   it('closes the socket of a silent WebSocket agent that promised heartbeats', async () => {
     await start();
-    const agent = await WsTestAgent.connect(server.wsUrl);
-    agents.push(agent);
+    const agent = await pool.connect();
     const uid = randomUid();
     await agent.request({ instanceUid: uid, capabilities: HEARTBEATS, agentDescription: description('ws') });
     const reasons: string[] = [];
@@ -72,8 +71,7 @@ describe('heartbeats and stale agents', () => {
 
   it('keeps a quiet WebSocket agent that never promised heartbeats', async () => {
     await start();
-    const agent = await WsTestAgent.connect(server.wsUrl);
-    agents.push(agent);
+    const agent = await pool.connect();
     const uid = randomUid();
     await agent.request({ instanceUid: uid, agentDescription: description('quiet') });
     clock.advance(10 * 60_000);
