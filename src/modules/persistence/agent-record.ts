@@ -64,7 +64,9 @@ export interface AgentRecord {
 }
 
 /** The identity of a record, the same for every agent that runs as one process of one pod. */
-export function agentRecordKey(location: Pick<AgentRecordLocation, 'namespace' | 'podName' | 'processId'>): string {
+export function agentRecordKey(
+  location: Pick<AgentRecordLocation, 'namespace' | 'podName' | 'processId'>,
+): string {
   return `${location.namespace}/${location.podName}/${location.processId}`;
 }
 

@@ -75,5 +75,7 @@ export function componentFromHealth(name: string, health: ComponentHealth): Comp
 export function componentsFromHealth(health: ComponentHealth): ComponentRecord[] | undefined {
   const names = Object.keys(health.componentHealthMap).filter((name) => name !== '');
   if (names.length === 0) return undefined;
-  return names.sort().map((name) => componentFromHealth(name, health.componentHealthMap[name] as ComponentHealth));
+  return names
+    .sort()
+    .map((name) => componentFromHealth(name, health.componentHealthMap[name] as ComponentHealth));
 }

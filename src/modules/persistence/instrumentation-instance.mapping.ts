@@ -91,7 +91,11 @@ function attributes(list: readonly RecordAttribute[]): InstrumentationAttribute[
 }
 
 function libraryStatus(component: ComponentRecord, time: string): InstrumentationLibraryStatus {
-  const status: InstrumentationLibraryStatus = { name: component.name, type: component.type, lastStatusTime: time };
+  const status: InstrumentationLibraryStatus = {
+    name: component.name,
+    type: component.type,
+    lastStatusTime: time,
+  };
   if (component.nonIdentifyingAttributes?.length) {
     status.nonIdentifyingAttributes = attributes(component.nonIdentifyingAttributes);
   }
@@ -143,7 +147,16 @@ export function sameStatus(
   a: InstrumentationInstanceStatus | undefined,
   b: InstrumentationInstanceStatus | undefined,
 ): boolean {
-  return JSON.stringify(withoutTimes(a)) === JSON.stringify(withoutTimes(b));
+  return canonicalJson(withoutTimes(a)) === canonicalJson(withoutTimes(b));
+}
+
+/** JSON with object keys sorted, so equal values compare equal whatever order their keys came in. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    typeof inner === 'object' && inner !== null && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
 }
 
 /** The record an object holds (for start-up clean-up); undefined when it is not one of ours or not readable. */

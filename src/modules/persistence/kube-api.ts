@@ -28,7 +28,7 @@ export function withRequestTimeout(timeoutMs: number): ConfigurationOptions {
 
 /** HTTP status of a Kubernetes API error answer, or undefined for network errors and anything else. */
 export function apiStatusOf(error: unknown): number | undefined {
-  return error instanceof ApiException ? (error.code as number) : undefined;
+  return error instanceof ApiException ? error.code : undefined;
 }
 
 /**
@@ -57,10 +57,40 @@ export function toStoreError(
         ? `${error.name}: ${error.message}`
         : String(error);
   return new AgentStoreError(
-    `Kubernetes API ${operation}${record ? ` of ${record}` : ''} failed (${status ?? 'no answer'}): ${detail}`,
-    { operation, retryable: isRetryableKubeError(error), ...(record ? { record } : {}), ...(status ? { status } : {}) },
+    `Kubernetes API ${operation}${record ? ` of ${record}` : ''} failed (${status ?? 'no answer'}): ${detail}${hintFor(status)}`,
+    {
+      operation,
+      retryable: isRetryableKubeError(error),
+      ...(record ? { record } : {}),
+      ...(status ? { status } : {}),
+    },
     { cause: error },
   );
+}
+
+/** What to do about a failure, when the status says. */
+function hintFor(status: number | undefined): string {
+  switch (status) {
+    case undefined:
+      return '; check that the API server is reachable from this pod (retrying meanwhile)';
+    case 401:
+      return "; check the server's service account token or kubeconfig credentials";
+    case 403:
+      return (
+        '; grant the service account instrumentationinstances get/list/create/delete, ' +
+        'instrumentationinstances/status update and pods get (see deploy/)'
+      );
+    case 404:
+      return (
+        '; is the InstrumentationInstance CRD installed? ' +
+        'kubectl apply -f deploy/crds/instrumentationinstances.odigos.io.yaml'
+      );
+    case 400:
+    case 422:
+      return '; the record was rejected as invalid and will not be retried';
+    default:
+      return '';
+  }
 }
 
 function apiMessageOf(error: ApiException<unknown>): string {

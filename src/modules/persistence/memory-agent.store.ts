@@ -1,5 +1,10 @@
 import { type AgentRecord, agentRecordKey } from './agent-record.js';
-import { type AgentStore, type RemoveOutcome, type UpsertOutcome } from './agent-store.interface.js';
+import {
+  type AgentStore,
+  type RemoveOutcome,
+  type RemoveReason,
+  type UpsertOutcome,
+} from './agent-store.interface.js';
 
 /** `next` applied over `stored`: fields `next` does not report keep their stored value. */
 export function mergeRecord(stored: AgentRecord | undefined, next: AgentRecord): AgentRecord {
@@ -30,7 +35,7 @@ export class MemoryAgentStore implements AgentStore {
     return stored ? 'updated' : 'created';
   }
 
-  async remove(record: AgentRecord): Promise<RemoveOutcome> {
+  async remove(record: AgentRecord, _reason?: RemoveReason): Promise<RemoveOutcome> {
     return this.records.delete(agentRecordKey(record.location)) ? 'deleted' : 'absent';
   }
 
