@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { setupAdminOpenApi } from './modules/admin/index.js';
 import { ConfigValidationError, parseServerConfig } from './modules/config/index.js';
 
 async function bootstrap(): Promise<void> {
@@ -19,6 +20,7 @@ async function bootstrap(): Promise<void> {
   });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  setupAdminOpenApi(app);
   await app.listen(admin.port, admin.host);
   app.get(Logger).log(`admin listener ready on http://${admin.host}:${admin.port}`, 'Bootstrap');
 }

@@ -5,8 +5,12 @@ import {
   ServerConfigModule,
   type ServerConfig,
 } from './modules/config/index.js';
+import { CommandsModule } from './modules/commands/index.js';
+import { ConnectionSettingsModule } from './modules/connection-settings/index.js';
+import { FleetModule } from './modules/fleet/index.js';
 import { HeartbeatModule } from './modules/heartbeat/index.js';
 import { KubernetesModule } from './modules/kubernetes/index.js';
+import { PersistenceModule } from './modules/persistence/index.js';
 import { ProtocolModule } from './modules/protocol/index.js';
 import { SessionModule } from './modules/session/index.js';
 import { TransportModule } from './modules/transport/index.js';
@@ -27,12 +31,25 @@ const CORE = [
   PluginsModule,
   TransportModule,
   HeartbeatModule,
+  PersistenceModule,
+  ConnectionSettingsModule,
+  FleetModule,
+  CommandsModule,
 ];
-const EXPORTS = [SessionModule, TransportModule, PluginsModule, HeartbeatModule];
+const EXPORTS = [
+  SessionModule,
+  TransportModule,
+  PluginsModule,
+  HeartbeatModule,
+  PersistenceModule,
+  FleetModule,
+  CommandsModule,
+];
 
 /**
  * The OpAMP server as a module to embed in a NestJS application: the OpAMP listener, the session
- * pipeline and the plugins. Built-in plugins are chosen with `PLUGINS`; your own go in `plugins`.
+ * pipeline, the plugins, remote configuration (FleetModule), commands and custom messages. Built-in
+ * plugins are chosen with `PLUGINS`; your own go in `plugins`.
  *
  * @example
  * ```ts

@@ -25,7 +25,11 @@ describe('OpampModule', () => {
     }).compile();
     await moduleRef.init();
     expect(moduleRef.get<ServerConfig>(SERVER_CONFIG).opamp.path).toBe('/opamp');
-    expect(moduleRef.get(PluginHost).registered.map((p) => p.name)).toEqual(['heartbeat-settings', 'mine']);
+    expect(moduleRef.get(PluginHost).registered.map((p) => p.name)).toEqual([
+      'connection-settings',
+      'mine',
+      'fleet-config',
+    ]);
     expect(moduleRef.get(OpampServer)).toBeInstanceOf(OpampServer);
   });
 

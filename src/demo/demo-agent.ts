@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import {
   AgentCapabilities,
   AgentToServer,
+  CommandType,
   RemoteConfigStatuses,
   ServerToAgentFlags,
   type AgentDescription,
@@ -63,6 +64,7 @@ const CAPABILITIES = bitmask(
   AgentCapabilities.AgentCapabilities_ReportsHeartbeat,
   AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig,
   AgentCapabilities.AgentCapabilities_ReportsRemoteConfig,
+  AgentCapabilities.AgentCapabilities_AcceptsRestartCommand,
 );
 
 /** The `--help` text. */
@@ -218,6 +220,11 @@ class AgentState {
 
   /** Applies what a server message asks for; returns a note for the user, if any. */
   apply(reply: ServerToAgent): string | undefined {
+    if (reply.command?.type === CommandType.CommandType_Restart) {
+      // Spec: a message with a command carries nothing else. The demo "restarts" by starting over.
+      this.fullStateRequested = true;
+      return 'restart command received; restarting (reporting the full state again)';
+    }
     const notes: string[] = [];
     if ((reply.flags & REPORT_FULL_STATE) !== 0n) {
       this.fullStateRequested = true;

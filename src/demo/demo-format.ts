@@ -1,4 +1,8 @@
-import { serverErrorResponseTypeToJSON, type ServerToAgent } from '../generated/opamp/v1/opamp.js';
+import {
+  commandTypeToJSON,
+  serverErrorResponseTypeToJSON,
+  type ServerToAgent,
+} from '../generated/opamp/v1/opamp.js';
 import {
   formatInstanceUid,
   serverCapabilityNames,
@@ -24,6 +28,8 @@ export function describeServerToAgent(message: ServerToAgent): string {
     const files = Object.keys(message.remoteConfig.config?.configMap ?? {}).length;
     parts.push(`remote_config=${files} file(s) hash=${message.remoteConfig.configHash.toString('hex')}`);
   }
+  if (message.command)
+    parts.push(`command=${commandTypeToJSON(message.command.type).replace('CommandType_', '')}`);
   const error = message.errorResponse;
   const type = error && serverErrorResponseTypeToJSON(error.type).replace('ServerErrorResponseType_', '');
   parts.push(`error=${error ? `${type}: ${error.errorMessage}` : '-'}`);

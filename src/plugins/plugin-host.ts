@@ -145,15 +145,16 @@ export class PluginHost implements OnModuleInit {
       ]);
     } catch (error) {
       if (error instanceof ProtocolError) throw error;
+      const agent = agentOf(args);
       if (error instanceof PluginTimeoutError && FAIL_CLOSED.has(hook)) {
         this.logger.error(
-          { plugin: plugin.name, hook, timeoutMs },
+          { ...agent, plugin: plugin.name, hook, timeoutMs },
           'plugin did not decide in time; refusing',
         );
         throw new ServerUnavailableError(`${hook} did not complete in time; retry later`, UNDECIDED_RETRY_MS);
       }
       this.logger.error(
-        { plugin: plugin.name, hook, err: error instanceof Error ? error.message : String(error) },
+        { ...agent, plugin: plugin.name, hook, err: error instanceof Error ? error.message : String(error) },
         'plugin hook failed; skipped',
       );
       return undefined;
@@ -161,4 +162,15 @@ export class PluginHost implements OnModuleInit {
       clearTimeout(timer);
     }
   }
+}
+
+/** `{ agent: displayId }` of the session a hook was called about (a session or a message context), if any. */
+function agentOf(args: readonly unknown[]): { agent?: string } {
+  const [first] = args;
+  if (typeof first !== 'object' || first === null) return {};
+  const session = 'session' in first ? first.session : first;
+  if (typeof session === 'object' && session !== null && 'displayId' in session) {
+    return typeof session.displayId === 'string' ? { agent: session.displayId } : {};
+  }
+  return {};
 }

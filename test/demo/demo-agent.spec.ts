@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { main, parseDemoAgentArgs, runDemoAgent, type DemoAgentOptions } from '../../src/demo/demo-agent.js';
 import {
+  CommandType,
   RemoteConfigStatuses,
   ServerToAgentFlags,
   type AgentToServer,
@@ -93,6 +94,7 @@ describe('demo agent', () => {
       expect(agentCapabilityNames(first?.capabilities ?? 0n)).toEqual([
         'ReportsStatus',
         'AcceptsRemoteConfig',
+        'AcceptsRestartCommand',
         'ReportsHealth',
         'ReportsRemoteConfig',
         'ReportsHeartbeat',
@@ -163,6 +165,25 @@ describe('demo agent', () => {
     const [, second] = messagesOf(sessionOf(name));
     expect(second?.remoteConfigStatus?.status).toBe(RemoteConfigStatuses.RemoteConfigStatuses_APPLIED);
     expect(Buffer.from(second?.remoteConfigStatus?.lastRemoteConfigHash ?? [])).toEqual(hash);
+  });
+
+  it('starts over with its full state when the server sends the restart command', async () => {
+    const name = 'demo-restart';
+    const lines: string[] = [];
+    const print = (line: string): void => {
+      lines.push(line);
+      const session = sessionOf(name);
+      if (line.startsWith('recv reply') && session && messagesOf(session).length === 1) {
+        void server.server.push(session, { command: { type: CommandType.CommandType_Restart } });
+      }
+    };
+
+    await runDemoAgent({ url: server.wsUrl, transport: 'ws', name, count: 2, intervalMs: 60_000 }, print);
+
+    const [, second] = messagesOf(sessionOf(name));
+    expect(second?.agentDescription).toBeDefined();
+    expect(lines).toContainEqual(expect.stringMatching(/^recv push .* command=Restart /));
+    expect(lines).toContain('     restart command received; restarting (reporting the full state again)');
   });
 
   it('adopts the instance uid the server assigns when its uid is already taken', async () => {

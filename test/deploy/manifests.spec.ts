@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import { KUBE_CONFIG } from '../../src/modules/kubernetes/index.js';
 import { AgentPersistence } from '../../src/modules/persistence/index.js';
+import { adminCall, oneFileConfig } from '../support/admin-client.js';
 import { eventually } from '../support/eventually.js';
 import { postMessage } from '../support/http-agent.js';
 import { attr } from '../support/opamp-messages.js';
@@ -100,6 +101,8 @@ describe('deployment manifests', () => {
           env: {
             PLUGINS: 'odigos',
             PERSISTENCE: 'kubernetes',
+            CONFIG_STORE: 'kubernetes',
+            POD_NAMESPACE: 'opamp-nest',
             NODE_NAME: 'node-1',
             KUBELET_POD_RESOURCES_SOCKET: cluster.kubelet.socketPath,
           },
@@ -173,6 +176,22 @@ async function runLifeCycle(start: () => Promise<TestServer>, cluster: OdigosClu
       headers,
     );
     await first.app.get(AgentPersistence).flush(5000);
+    // An operator manages remote configs (kept as ConfigMaps) through the admin API.
+    const configPath = '/api/v1/configs/collector';
+    for (const [method, path, body] of [
+      ['PUT', configPath, oneFileConfig('a: 1')],
+      ['PUT', configPath, oneFileConfig('a: 2')],
+      ['PUT', `${configPath}/assignments/everyone`, { selector: {} }],
+      ['DELETE', configPath, undefined],
+    ] as const) {
+      // The second write races another writer: the server re-reads the ConfigMap and retries.
+      cluster.api.faults.failNext(1, {
+        status: 409,
+        match: (r) => r.resource === 'configmaps' && r.verb === 'update',
+      });
+      const response = await adminCall(first.adminUrl, method, path, body);
+      expect(response.status).toBeLessThan(300);
+    }
   } finally {
     await first.close();
   }

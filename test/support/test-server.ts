@@ -3,6 +3,7 @@ import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module.js';
 import { type OpampModuleExtras } from '../../src/opamp.module-definition.js';
+import { setupAdminOpenApi } from '../../src/modules/admin/index.js';
 import { OpampListener } from '../../src/modules/transport/index.js';
 import { AgentRegistry, AgentEvents, OpampServer } from '../../src/modules/session/index.js';
 
@@ -48,6 +49,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     bufferLogs: true,
   });
   app.useLogger(app.get(Logger));
+  // The UI's static files need @fastify/static, whose ESM-only dependency Jest cannot load on Node 20.
+  setupAdminOpenApi(app, { ui: false });
   await app.listen(0, '127.0.0.1');
   const opampPort = app.get(OpampListener).address().port;
   const adminAddress = app.getHttpServer().address();

@@ -8,6 +8,19 @@ const blankToUndefined = (value: unknown): unknown =>
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const commaSeparated = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== ''),
+  );
+const endpointUrl = z.preprocess(
+  blankToUndefined,
+  z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+);
 const httpPath = z
   .string()
   .regex(/^\/[^\s?#]*$/, 'must start with "/" and have no query or spaces')
@@ -53,16 +66,7 @@ export const serverEnvSchema = z.object({
     'seconds of silence after which an agent is ended as stale; default 75',
   ),
   SWEEP_INTERVAL_S: positiveInt(30).describe('seconds between stale-agent sweeps; default 30'),
-  PLUGINS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((name) => name.trim())
-        .filter((name) => name !== ''),
-    )
-    .describe('comma-separated built-in plugins to enable, e.g. odigos; default none'),
+  PLUGINS: commaSeparated.describe('comma-separated built-in plugins to enable, e.g. odigos; default none'),
   PLUGIN_TIMEOUT_MS: positiveInt(2000).describe(
     'milliseconds one plugin hook may take before it is skipped; default 2000',
   ),
@@ -101,7 +105,39 @@ export const serverEnvSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
     .default('info')
     .describe('one of fatal, error, warn, info, debug, trace; default info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json').describe('json or pretty; default json'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty', 'auto'])
+    .default('json')
+    .describe(
+      'json (one object per line), pretty (colourised text) or auto (pretty when stdout is a terminal, json otherwise); default json',
+    ),
+  CONFIG_STORE: z
+    .enum(['auto', 'memory', 'kubernetes'])
+    .default('auto')
+    .describe(
+      'where remote configs and their assignments live: memory, kubernetes (ConfigMaps in POD_NAMESPACE) or auto (kubernetes when a Kubernetes client configuration is available); default auto',
+    ),
+  CONFIG_LABEL_SELECTOR: z
+    .string()
+    .regex(/^\S+$/, 'must be a label selector without spaces, e.g. opamp-nest.io/config=true')
+    .default('opamp-nest.io/config=true')
+    .describe('label selector of the ConfigMaps holding remote configs; default opamp-nest.io/config=true'),
+  CUSTOM_CAPABILITIES: commaSeparated
+    .pipe(
+      z.array(z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be reverse-FQDN names such as io.example.pause')),
+    )
+    .describe(
+      'comma-separated custom capabilities the server announces to agents, e.g. io.opentelemetry.pause; default none',
+    ),
+  OWN_METRICS_ENDPOINT: endpointUrl.describe(
+    'an http(s) OTLP URL offered to agents that report their own metrics; default none (not offered)',
+  ),
+  OWN_TRACES_ENDPOINT: endpointUrl.describe(
+    'an http(s) OTLP URL offered to agents that report their own traces; default none (not offered)',
+  ),
+  OWN_LOGS_ENDPOINT: endpointUrl.describe(
+    'an http(s) OTLP URL offered to agents that report their own logs; default none (not offered)',
+  ),
 });
 
 /** The raw variables as validated, before they are shaped into a {@link ServerConfig}. */
@@ -135,6 +171,7 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       wsPingIntervalMs: e.WS_PING_INTERVAL_S * 1000,
       wsMaxBadMessages: e.WS_MAX_BAD_MESSAGES,
       retryAfterMs: e.RETRY_AFTER_S * 1000,
+      customCapabilities: e.CUSTOM_CAPABILITIES,
     },
     admin: { host: e.ADMIN_HOST, port: e.ADMIN_PORT, token: e.ADMIN_TOKEN },
     heartbeat: {
@@ -152,5 +189,14 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       kubeletPodResourcesSocket: e.KUBELET_POD_RESOURCES_SOCKET,
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    fleet: {
+      configStore: e.CONFIG_STORE,
+      configLabelSelector: e.CONFIG_LABEL_SELECTOR,
+    },
+    connectionSettings: {
+      ownMetricsEndpoint: e.OWN_METRICS_ENDPOINT,
+      ownTracesEndpoint: e.OWN_TRACES_ENDPOINT,
+      ownLogsEndpoint: e.OWN_LOGS_ENDPOINT,
+    },
   };
 }

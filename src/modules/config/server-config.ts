@@ -1,7 +1,10 @@
 import { Inject } from '@nestjs/common';
 
-/** Log output format: one JSON object per line, or colourised text for a terminal. */
-export type LogFormat = 'json' | 'pretty';
+/**
+ * Log output format: one JSON object per line, colourised text for a terminal, or `auto` (pretty when
+ * stdout is a terminal, JSON otherwise).
+ */
+export type LogFormat = 'json' | 'pretty' | 'auto';
 
 /** The validated settings of one opamp-nest server, read from the environment at start-up. */
 export interface ServerConfig {
@@ -26,6 +29,8 @@ export interface ServerConfig {
     wsMaxBadMessages: number;
     /** Retry-After given to agents while the server drains at shutdown (`RETRY_AFTER_S`, default 30). */
     retryAfterMs: number;
+    /** Custom capabilities the server announces in its first reply per connection (`CUSTOM_CAPABILITIES`, default none). */
+    customCapabilities: string[];
   };
   admin: {
     /** Interface of the admin listener (`ADMIN_HOST`, default `127.0.0.1`). */
@@ -68,6 +73,23 @@ export interface ServerConfig {
     level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
     /** Output format (`LOG_FORMAT`, default `json`). */
     format: LogFormat;
+  };
+  fleet: {
+    /**
+     * Where remote configs and assignments are kept (`CONFIG_STORE`, default `auto`: ConfigMaps when a
+     * Kubernetes client configuration is available, memory otherwise).
+     */
+    configStore: 'auto' | 'memory' | 'kubernetes';
+    /** Label selector of the ConfigMaps holding configs (`CONFIG_LABEL_SELECTOR`, default `opamp-nest.io/config=true`). */
+    configLabelSelector: string;
+  };
+  connectionSettings: {
+    /** Offered to agents with ReportsOwnMetrics (`OWN_METRICS_ENDPOINT`, default none). */
+    ownMetricsEndpoint?: string;
+    /** Offered to agents with ReportsOwnTraces (`OWN_TRACES_ENDPOINT`, default none). */
+    ownTracesEndpoint?: string;
+    /** Offered to agents with ReportsOwnLogs (`OWN_LOGS_ENDPOINT`, default none). */
+    ownLogsEndpoint?: string;
   };
 }
 

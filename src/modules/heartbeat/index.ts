@@ -1,4 +1,3 @@
 export * from './heartbeat-monitor.js';
-export * from './heartbeat-settings.plugin.js';
 export * from './heartbeat.module.js';
 export * from './stale-policy.js';

@@ -1,3 +1,5 @@
 export * from './kube-config.factory.js';
 export * from './kubernetes.constants.js';
 export * from './kubernetes.module.js';
+export * from './kube-api-deadline.js';
+export * from './kube-api-probe.js';

@@ -1,5 +1,6 @@
 import { type KubeConfig } from '@kubernetes/client-node';
 import { Module } from '@nestjs/common';
+import { PERSISTENCE_STATS } from '../../common/persistence-stats.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/index.js';
 import { KUBE_CONFIG, KubernetesModule } from '../kubernetes/index.js';
 import { SessionModule } from '../session/index.js';
@@ -32,7 +33,8 @@ import { AGENT_STORE } from './persistence.constants.js';
       ) => createAgentStore(config, kubeConfig, options),
     },
     AgentPersistence,
+    { provide: PERSISTENCE_STATS, useExisting: AgentPersistence },
   ],
-  exports: [AGENT_STORE, AgentPersistence],
+  exports: [AGENT_STORE, AgentPersistence, PERSISTENCE_STATS],
 })
 export class PersistenceModule extends PersistenceConfigurableModule {}

@@ -47,6 +47,7 @@ export class OpampServer {
     ServerCapabilities.ServerCapabilities_AcceptsEffectiveConfig,
     ServerCapabilities.ServerCapabilities_AcceptsPackagesStatus,
   );
+  private customCapabilities: string[] = [];
   private readonly sessionsByConnection = new Map<string, Set<AgentSession>>();
   private drainingRetryAfterMs?: number;
 
@@ -65,6 +66,18 @@ export class OpampServer {
   /** Adds a capability a module implements (e.g. OffersRemoteConfig once a config source exists). */
   advertise(capability: ServerCapabilities): void {
     this.capabilities |= BigInt(capability);
+  }
+
+  /** Custom capabilities announced with the server capabilities (ServerToAgent.custom_capabilities). */
+  get serverCustomCapabilities(): readonly string[] {
+    return this.customCapabilities;
+  }
+
+  /** Adds a custom capability (reverse-FQDN name) the server announces in its first reply per connection. */
+  advertiseCustomCapability(capability: string): void {
+    if (!this.customCapabilities.includes(capability)) {
+      this.customCapabilities = [...this.customCapabilities, capability];
+    }
   }
 
   /** Asks the plugins whether to accept a connection (an HTTP request or a WebSocket upgrade). */
@@ -271,6 +284,9 @@ export class OpampServer {
   ): void {
     if (session.capabilitiesSentOn === connection.id) return;
     reply.capabilities = this.capabilities;
+    if (this.customCapabilities.length > 0) {
+      reply.customCapabilities = { capabilities: [...this.customCapabilities] };
+    }
     session.capabilitiesSentOn = connection.id;
   }
 

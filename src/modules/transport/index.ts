@@ -4,3 +4,4 @@ export * from './opamp-listener.js';
 export * from './opamp-ws.handler.js';
 export * from './transport.module.js';
 export * from './ws-agent-connection.js';
+export * from './transport-events.js';

@@ -4,6 +4,7 @@ import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import {
   acceptsGzip,
   ConnectionRejectedError,
+  formatInstanceUid,
   gzipBody,
   OpampCodec,
   OPAMP_CONTENT_TYPE,
@@ -14,6 +15,7 @@ import {
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
 import { OpampServer } from '../session/index.js';
 import { HttpAgentConnection } from './http-agent-connection.js';
+import { TransportEvents, type MessageOutcome } from './transport-events.js';
 
 /** Serves the plain HTTP transport: one POSTed AgentToServer in, one ServerToAgent out. */
 @Injectable()
@@ -24,10 +26,13 @@ export class OpampHttpHandler {
     private readonly codec: OpampCodec,
     private readonly server: OpampServer,
     @InjectServerConfig() private readonly config: ServerConfig,
+    private readonly events: TransportEvents,
   ) {}
 
   async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     let instanceUid: Uint8Array = Buffer.alloc(0);
+    const started = performance.now();
+    let outcome: MessageOutcome = 'ok';
     try {
       const remote = request.socket.remoteAddress ?? `unix:${this.config.opamp.unixSocket ?? ''}`;
       const decision = await this.server.authorize({
@@ -44,7 +49,11 @@ export class OpampHttpHandler {
       const answer = await this.server.handle(new HttpAgentConnection(remote, request.headers), message);
       await this.send(request, reply, 200, answer);
     } catch (error) {
+      outcome = error instanceof ProtocolError ? 'refused' : 'error';
       await this.fail(request, reply, instanceUid, error);
+    } finally {
+      const durationS = (performance.now() - started) / 1000;
+      this.events.emit({ type: 'handled', transport: 'http', outcome, durationS });
     }
   }
 
@@ -55,16 +64,19 @@ export class OpampHttpHandler {
     instanceUid: Uint8Array,
     error: unknown,
   ): Promise<void> {
+    const agent = instanceUid.length > 0 ? { agent: formatInstanceUid(instanceUid) } : {};
     if (!(error instanceof ProtocolError)) {
       this.logger.error(
-        { err: error, remote: request.socket.remoteAddress },
+        { ...agent, err: error, remote: request.socket.remoteAddress },
         'failed to serve an OpAMP request',
       );
       await reply.code(500).header('content-type', 'text/plain').send('internal server error');
       return;
     }
+    this.events.emit({ type: 'refused', transport: 'http', reason: error.reason });
     this.logger.warn(
       {
+        ...agent,
         reason: error.reason,
         status: error.httpStatus,
         remote: request.socket.remoteAddress,
@@ -86,7 +98,11 @@ export class OpampHttpHandler {
     const bytes = this.codec.encode(answer);
     if (!bytes) {
       this.logger.error(
-        { limit: this.codec.maxMessageBytes, remote: request.socket.remoteAddress },
+        {
+          agent: formatInstanceUid(answer.instanceUid),
+          limit: this.codec.maxMessageBytes,
+          remote: request.socket.remoteAddress,
+        },
         'reply exceeds MAX_MESSAGE_BYTES; dropped',
       );
       await reply.code(500).header('content-type', 'text/plain').send('reply too large');

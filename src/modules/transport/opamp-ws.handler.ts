@@ -1,9 +1,16 @@
 import { type IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { type RawData, type WebSocket } from 'ws';
-import { MalformedMessageError, OpampCodec, ProtocolError, WsCloseCode } from '../protocol/index.js';
+import {
+  formatInstanceUid,
+  MalformedMessageError,
+  OpampCodec,
+  ProtocolError,
+  WsCloseCode,
+} from '../protocol/index.js';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
 import { OpampServer } from '../session/index.js';
+import { TransportEvents, type MessageOutcome } from './transport-events.js';
 import { WsAgentConnection } from './ws-agent-connection.js';
 
 /** Serves the WebSocket transport: binary messages with a varint header, replies and pushes on the socket. */
@@ -16,6 +23,7 @@ export class OpampWebSocketHandler {
     private readonly codec: OpampCodec,
     private readonly server: OpampServer,
     @InjectServerConfig() private readonly config: ServerConfig,
+    private readonly events: TransportEvents,
   ) {}
 
   /** Open agent WebSockets. */
@@ -63,6 +71,8 @@ export class OpampWebSocketHandler {
 
   private async onMessage(connection: WsAgentConnection, data: Buffer, isBinary: boolean): Promise<void> {
     let instanceUid: Uint8Array = Buffer.alloc(0);
+    const started = performance.now();
+    let outcome: MessageOutcome = 'ok';
     try {
       if (!isBinary) {
         throw new MalformedMessageError(
@@ -76,19 +86,32 @@ export class OpampWebSocketHandler {
       connection.badMessages = 0;
       await connection.push(reply);
     } catch (error) {
+      outcome = error instanceof ProtocolError ? 'refused' : 'error';
       await this.fail(connection, instanceUid, error);
+    } finally {
+      const durationS = (performance.now() - started) / 1000;
+      this.events.emit({ type: 'handled', transport: 'websocket', outcome, durationS });
     }
   }
 
   private async fail(connection: WsAgentConnection, instanceUid: Uint8Array, error: unknown): Promise<void> {
     if (!(error instanceof ProtocolError)) {
-      this.logger.error({ connection: connection.id, err: error }, 'failed to serve a WebSocket message');
+      this.logger.error(
+        {
+          ...(instanceUid.length > 0 ? { agent: formatInstanceUid(instanceUid) } : {}),
+          connection: connection.id,
+          err: error,
+        },
+        'failed to serve a WebSocket message',
+      );
       connection.close(WsCloseCode.InternalError, 'internal error');
       return;
     }
     connection.badMessages++;
+    this.events.emit({ type: 'refused', transport: 'websocket', reason: error.reason });
     this.logger.warn(
       {
+        ...(instanceUid.length > 0 ? { agent: formatInstanceUid(instanceUid) } : {}),
         connection: connection.id,
         remote: connection.remoteAddress,
         reason: error.reason,

@@ -1,0 +1,161 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  UseFilters,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AgentCommands } from '../../commands/index.js';
+import { FleetConfigs } from '../../fleet/index.js';
+import { AgentRegistry, type AgentSession } from '../../session/index.js';
+import { AdminApiErrorsFilter } from './api-errors.filter.js';
+import { AdminTokenGuard } from './admin-token.guard.js';
+import { AgentNotFoundError } from './agent-not-found.error.js';
+import { attributeFilters, DEFAULT_PAGE_SIZE, filterAgents, paginate } from './agent-query.js';
+import { agentDetail, agentSummary, remoteConfigSummary, renderAssignment } from './agent-view.js';
+import { listAgentsQuerySchema, openApiSchema, putAgentConfigBodySchema } from './api.schemas.js';
+import { type Json } from './json-render.js';
+import { ZodPipe } from './zod-body.pipe.js';
+
+const queryPipe = new ZodPipe(listAgentsQuerySchema, 'query');
+
+/** `/api/v1/agents`: the agents connected to this server, their config, and commands. */
+@ApiTags('agents')
+@Controller('api/v1/agents')
+@UseGuards(AdminTokenGuard)
+@UseFilters(AdminApiErrorsFilter)
+export class AgentsController {
+  constructor(
+    private readonly registry: AgentRegistry,
+    private readonly fleet: FleetConfigs,
+    private readonly commands: AgentCommands,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary: 'List agents',
+    description:
+      'Agents in display-id order, filtered by `attr.<key>=<value>` (identifying, non-identifying and resource ' +
+      'attributes and identity labels; repeat for several), `health`, `transport`, `config` and `state`; ' +
+      '`limit` per page and the `nextCursor` of the previous page as `cursor`.',
+  })
+  @ApiQuery({ name: 'health', required: false, enum: ['healthy', 'unhealthy', 'unknown'] })
+  @ApiQuery({ name: 'transport', required: false, enum: ['http', 'websocket'] })
+  @ApiQuery({ name: 'config', required: false, description: 'only agents given this config by the store' })
+  @ApiQuery({
+    name: 'state',
+    required: false,
+    enum: ['none', 'unsupported', 'pending', 'applying', 'applied', 'failed'],
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiOkResponse({ description: '`{ items, total, nextCursor }`' })
+  @ApiBadRequestResponse({ description: 'a bad filter or page parameter' })
+  list(@Query() raw: Record<string, unknown>): Json {
+    const query = queryPipe.transform(raw);
+    const matching = filterAgents(this.registry.list(), query, attributeFilters(raw), this.fleet);
+    const { page, nextCursor } = paginate(matching, query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
+    return {
+      items: page.map((session) => agentSummary(session, this.fleet)),
+      total: matching.length,
+      nextCursor,
+    };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One agent: description, capabilities, health, configs, connection' })
+  @ApiParam({ name: 'id', description: 'the agent id (display form of its instance uid)' })
+  @ApiOkResponse({ description: 'the agent' })
+  @ApiNotFoundResponse({ description: 'no such agent' })
+  get(@Param('id') id: string): Json {
+    return agentDetail(this.agent(id), this.fleet, this.commands);
+  }
+
+  @Put(':id/config')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Give one agent a config',
+    description:
+      'Creates the assignment `agent-<id>` in the config (replacing the agent’s direct assignment in any other ' +
+      'config). A per-agent assignment beats every selector. Answers once WebSocket agents have been sent it.',
+  })
+  @ApiParam({ name: 'id', description: 'the agent id' })
+  @ApiBody({ schema: openApiSchema(putAgentConfigBodySchema) })
+  @ApiOkResponse({ description: '`{ agent, assignment, remoteConfig }`' })
+  @ApiBadRequestResponse({ description: 'invalid body' })
+  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
+  @ApiNotFoundResponse({ description: 'no such agent or config' })
+  async putConfig(
+    @Param('id') id: string,
+    @Body(new ZodPipe(putAgentConfigBodySchema)) body: { config: string },
+  ): Promise<Json> {
+    const session = this.agent(id);
+    const assignment = await this.fleet.assignToAgent(session.displayId, body.config);
+    return {
+      agent: session.displayId,
+      assignment: renderAssignment(assignment),
+      remoteConfig: remoteConfigSummary(session, this.fleet),
+    };
+  }
+
+  @Delete(':id/config')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Remove the agent’s direct assignment (selectors apply again)' })
+  @ApiParam({ name: 'id', description: 'the agent id' })
+  @ApiNoContentResponse({ description: 'removed' })
+  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
+  @ApiNotFoundResponse({ description: 'the agent has no direct assignment' })
+  async deleteConfig(@Param('id') id: string): Promise<void> {
+    if (!(await this.fleet.unassignAgent(id))) {
+      throw new AgentNotFoundError(id, `agent "${id}" has no config of its own (no per-agent assignment)`);
+    }
+  }
+
+  @Post(':id/restart')
+  @HttpCode(202)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Ask the agent to restart',
+    description: 'Sent at once over WebSocket (`sent`), with the next poll over HTTP (`queued`).',
+  })
+  @ApiParam({ name: 'id', description: 'the agent id' })
+  @ApiAcceptedResponse({ description: '`{ agent, command: "restart", delivery: "sent" | "queued" }`' })
+  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
+  @ApiNotFoundResponse({ description: 'no such agent' })
+  @ApiConflictResponse({
+    description: 'the agent does not accept the restart command (AcceptsRestartCommand)',
+  })
+  async restart(@Param('id') id: string): Promise<Json> {
+    const session = this.agent(id);
+    const delivery = await this.commands.restart(session);
+    return { agent: session.displayId, command: 'restart', delivery };
+  }
+
+  private agent(id: string): AgentSession {
+    const session = this.registry.findByDisplayId(id);
+    if (!session) throw new AgentNotFoundError(id);
+    return session;
+  }
+}

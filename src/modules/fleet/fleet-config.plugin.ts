@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { type AgentRemoteConfig } from '../../generated/opamp/v1/opamp.js';
+import { OpampPlugin, type OpampPluginHooks } from '../../plugins/index.js';
+import { type AgentSession, type AgentStatusField } from '../session/index.js';
+import { ConfigRollout } from './config-rollout.service.js';
+import { FLEET_CONFIG_PLUGIN_NAME, FLEET_CONFIG_PLUGIN_ORDER } from './fleet.constants.js';
+
+/**
+ * Answers `remoteConfig` from the config store (the admin API's configs and assignments), after every
+ * other plugin: an agent that the Odigos plugin or one of yours configures keeps that config.
+ */
+@OpampPlugin({ name: FLEET_CONFIG_PLUGIN_NAME, order: FLEET_CONFIG_PLUGIN_ORDER })
+@Injectable()
+export class FleetConfigPlugin implements OpampPluginHooks {
+  constructor(private readonly rollout: ConfigRollout) {}
+
+  remoteConfig(session: AgentSession): AgentRemoteConfig | undefined {
+    return this.rollout.desiredFor(session);
+  }
+
+  /** Selectors match the description: a new description may select another config. */
+  async onStatusChange(session: AgentSession, changed: readonly AgentStatusField[]): Promise<void> {
+    if (changed.includes('description')) await this.rollout.recheck(session);
+  }
+}

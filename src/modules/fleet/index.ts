@@ -1,0 +1,13 @@
+export * from './agent-attributes.js';
+export * from './assignment-resolver.js';
+export * from './config-rollout.service.js';
+export * from './config-store.interface.js';
+export * from './fleet-configs.service.js';
+export * from './fleet.constants.js';
+export * from './fleet.errors.js';
+export * from './fleet.module.js';
+export * from './fleet.schemas.js';
+export * from './fleet.types.js';
+export { KubernetesConfigStore, type KubernetesConfigStoreOptions } from './kubernetes-config.store.js';
+export { MemoryConfigStore } from './memory-config.store.js';
+export * from './rollout-state.js';

@@ -1,0 +1,322 @@
+import {
+  ApiException,
+  CoreV1Api,
+  type Informer,
+  type KubeConfig,
+  makeInformer,
+  type ObjectCache,
+  type V1ConfigMap,
+} from '@kubernetes/client-node';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { callWithDeadline } from '../kubernetes/index.js';
+import { decodeConfigMap, encodeConfigMap, labelsForSelector } from './configmap-codec.js';
+import { type ConfigStore, type ConfigStoreListener } from './config-store.interface.js';
+import { ConfigStoreListeners } from './config-store.listeners.js';
+import {
+  ConfigNotFoundError,
+  ConfigStoreRejectedError,
+  ConfigStoreUnavailableError,
+} from './fleet.errors.js';
+import { type ConfigAssignment, type ConfigFile, type StoredConfig } from './fleet.types.js';
+
+/** Settings of {@link KubernetesConfigStore}. */
+export interface KubernetesConfigStoreOptions {
+  readonly kubeConfig: KubeConfig;
+  /** Namespace of the ConfigMaps (`POD_NAMESPACE`). */
+  readonly namespace: string;
+  /** Label selector of the ConfigMaps (`CONFIG_LABEL_SELECTOR`). */
+  readonly labelSelector: string;
+  /** Deadline of one write, ms. Default 10 000. */
+  readonly requestTimeoutMs?: number;
+  /** First delay before the watch is restarted after a failure, ms (doubling up to 30 s). Default 1000. */
+  readonly retryDelayMs?: number;
+}
+
+interface Entry {
+  readonly configMap: V1ConfigMap;
+  readonly config: StoredConfig;
+  readonly assignments: ConfigAssignment[];
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+const MAX_RETRY_DELAY_MS = 30_000;
+
+const byName = (a: { name: string }, b: { name: string }): number =>
+  a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/** What an entry gives agents; a change of it is what listeners hear about. */
+const fingerprint = (entry: Entry | undefined): string =>
+  entry ? `${entry.config.hash.toString('hex')}|${JSON.stringify(entry.assignments)}` : '';
+
+/**
+ * Configs as ConfigMaps selected by a label in one namespace, so they can live in Git: each ConfigMap is a
+ * config (its `data`/`binaryData` keys are the files), its assignments are in annotations
+ * (`opamp-nest.io/selector: key=value,...` and `opamp-nest.io/assignments: [JSON]`). The ConfigMaps are
+ * listed and watched, so edits made with kubectl or a GitOps tool roll out like the API's; the API's own
+ * writes create, replace (with optimistic concurrency) and delete ConfigMaps.
+ */
+export class KubernetesConfigStore implements ConfigStore, OnApplicationBootstrap, OnApplicationShutdown {
+  readonly kind = 'kubernetes';
+  private readonly logger = new Logger(KubernetesConfigStore.name);
+  private readonly api: CoreV1Api;
+  private readonly entries = new Map<string, Entry>();
+  private readonly listeners = new ConfigStoreListeners();
+  private readonly requestTimeoutMs: number;
+  private readonly retryDelayMs: number;
+  private informer?: Informer<V1ConfigMap> & ObjectCache<V1ConfigMap>;
+  private stopped = false;
+  private failures = 0;
+  private retryTimer?: NodeJS.Timeout;
+  private markSynced!: () => void;
+  /** Resolves once the first list of ConfigMaps has been loaded. */
+  readonly synced = new Promise<void>((resolve) => {
+    this.markSynced = resolve;
+  });
+
+  constructor(private readonly options: KubernetesConfigStoreOptions) {
+    this.api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.retryDelayMs = options.retryDelayMs ?? 1_000;
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    await this.informer?.stop();
+  }
+
+  listConfigs(): StoredConfig[] {
+    return [...this.entries.values()].map((entry) => entry.config).sort(byName);
+  }
+
+  getConfig(name: string): StoredConfig | undefined {
+    return this.entries.get(name)?.config;
+  }
+
+  listAssignments(config?: string): ConfigAssignment[] {
+    const entries = config === undefined ? [...this.entries.values()] : [this.entries.get(config)];
+    return entries
+      .flatMap((entry) => (entry ? [...entry.assignments].sort(byName) : []))
+      .sort((a, b) => (a.config < b.config ? -1 : a.config > b.config ? 1 : 0));
+  }
+
+  async putConfig(
+    name: string,
+    files: Readonly<Record<string, ConfigFile>>,
+  ): Promise<{ config: StoredConfig; created: boolean }> {
+    if (Object.hasOwn(files, '')) {
+      throw new ConfigStoreRejectedError('a ConfigMap cannot hold a file named ""; give the file a name');
+    }
+    const created = await this.write(name, true, (current) =>
+      encodeConfigMap(current?.configMap, this.target(name), files, current?.assignments ?? []),
+    );
+    return { config: this.entries.get(name)!.config, created };
+  }
+
+  async deleteConfig(name: string): Promise<boolean> {
+    try {
+      await this.call(`delete configmap ${name}`, (options) =>
+        this.api.deleteNamespacedConfigMap({ name, namespace: this.options.namespace }, options),
+      );
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 404)) throw this.storeError(name, error);
+      return this.forget(name);
+    }
+    this.forget(name);
+    return true;
+  }
+
+  async putAssignment(assignment: ConfigAssignment): Promise<{ created: boolean }> {
+    let created = false;
+    await this.write(assignment.config, false, (current) => {
+      if (!current) throw new ConfigNotFoundError(assignment.config);
+      created = !current.assignments.some((a) => a.name === assignment.name);
+      const assignments = [...current.assignments.filter((a) => a.name !== assignment.name), assignment];
+      return encodeConfigMap(
+        current.configMap,
+        this.target(assignment.config),
+        current.config.files,
+        assignments,
+      );
+    });
+    return { created };
+  }
+
+  async deleteAssignment(config: string, name: string): Promise<boolean> {
+    if (!this.entries.get(config)?.assignments.some((a) => a.name === name)) return false;
+    let removed = false;
+    await this.write(config, false, (current) => {
+      if (!current) throw new ConfigNotFoundError(config);
+      const assignments = current.assignments.filter((a) => a.name !== name);
+      removed = assignments.length < current.assignments.length;
+      return encodeConfigMap(current.configMap, this.target(config), current.config.files, assignments);
+    });
+    return removed;
+  }
+
+  onChange(listener: ConfigStoreListener): () => void {
+    return this.listeners.add(listener);
+  }
+
+  private start(): void {
+    if (this.stopped) return;
+    const { kubeConfig, namespace, labelSelector } = this.options;
+    const informer = makeInformer<V1ConfigMap>(
+      kubeConfig,
+      `/api/v1/namespaces/${namespace}/configmaps`,
+      () => this.api.listNamespacedConfigMap({ namespace, labelSelector }),
+      labelSelector,
+    );
+    let failed = false;
+    informer.on('add', (object) => this.remember(object));
+    informer.on('update', (object) => this.remember(object));
+    informer.on('delete', (object) => this.forget(object.metadata?.name ?? ''));
+    informer.on('error', (error: unknown) => {
+      failed = true;
+      if (this.stopped) return;
+      this.failures++;
+      const delay = Math.min(MAX_RETRY_DELAY_MS, this.retryDelayMs * 2 ** Math.min(this.failures - 1, 10));
+      this.logger.warn(
+        {
+          namespace,
+          labelSelector,
+          err: error instanceof Error ? error.message : String(error),
+          retryInMs: delay,
+        },
+        'could not list or watch config ConfigMaps; retrying',
+      );
+      this.retryTimer = setTimeout(() => this.start(), delay);
+      this.retryTimer.unref();
+    });
+    this.informer = informer;
+    void informer.start().then(() => {
+      if (failed || this.stopped) return;
+      // A restarted informer starts from an empty cache: what it did not list is gone.
+      const listed = new Set(informer.list().map((object) => object.metadata?.name));
+      for (const name of [...this.entries.keys()]) if (!listed.has(name)) this.forget(name);
+      if (this.failures > 0)
+        this.logger.log({ namespace, failures: this.failures }, 'watching config ConfigMaps again');
+      this.failures = 0;
+      this.markSynced();
+    });
+  }
+
+  /**
+   * Reads the entry, builds the new object and creates or replaces it; on a conflict (someone else wrote
+   * in between) re-reads and tries again. Returns whether the ConfigMap was created.
+   */
+  private async write(
+    name: string,
+    mayCreate: boolean,
+    build: (current: Entry | undefined) => V1ConfigMap,
+  ): Promise<boolean> {
+    let current = this.entries.get(name);
+    for (let attempt = 0; ; attempt++) {
+      const body = build(current);
+      try {
+        const written = current
+          ? await this.call(`replace configmap ${name}`, (options) =>
+              this.api.replaceNamespacedConfigMap({ name, namespace: this.options.namespace, body }, options),
+            )
+          : await this.call(`create configmap ${name}`, (options) =>
+              this.api.createNamespacedConfigMap({ namespace: this.options.namespace, body }, options),
+            );
+        this.remember(written);
+        return !current;
+      } catch (error) {
+        const conflict =
+          error instanceof ApiException && (error.code === 409 || (error.code === 404 && current));
+        if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw this.storeError(name, error);
+        current = await this.read(name);
+        if (!current && !mayCreate) throw new ConfigNotFoundError(name);
+      }
+    }
+  }
+
+  /** The ConfigMap as the API has it now (also one that lacks the label: a write will add it). */
+  private async read(name: string): Promise<Entry | undefined> {
+    try {
+      const configMap = await this.call(`read configmap ${name}`, (options) =>
+        this.api.readNamespacedConfigMap({ name, namespace: this.options.namespace }, options),
+      );
+      return { configMap, ...decodeConfigMap(configMap) };
+    } catch (error) {
+      if (error instanceof ApiException && error.code === 404) return undefined;
+      throw this.storeError(name, error);
+    }
+  }
+
+  private call<T>(operation: string, call: Parameters<typeof callWithDeadline<T>>[2]): Promise<T> {
+    return callWithDeadline(operation, this.requestTimeoutMs, call);
+  }
+
+  private target(name: string): { name: string; namespace: string; labels: Record<string, string> } {
+    const labels = labelsForSelector(this.options.labelSelector);
+    if (Object.keys(labels).length === 0) {
+      throw new ConfigStoreRejectedError(
+        `CONFIG_LABEL_SELECTOR "${this.options.labelSelector}" names no label to give new ConfigMaps; use key=value`,
+      );
+    }
+    return { name, namespace: this.options.namespace, labels };
+  }
+
+  /** Takes a ConfigMap into the cache; tells listeners when what agents get changed. */
+  private remember(configMap: V1ConfigMap): void {
+    const name = configMap.metadata?.name;
+    if (!name) return;
+    const previous = this.entries.get(name);
+    const version = configMap.metadata?.resourceVersion;
+    if (previous && version !== undefined && previous.configMap.metadata?.resourceVersion === version) return;
+    const decoded = decodeConfigMap(configMap);
+    if (decoded.problems.length > 0) {
+      this.logger.warn(
+        { configMap: name, problems: decoded.problems },
+        'parts of a config ConfigMap were ignored',
+      );
+    }
+    const entry: Entry = { configMap, config: decoded.config, assignments: decoded.assignments };
+    this.entries.set(name, entry);
+    if (fingerprint(previous) !== fingerprint(entry)) this.listeners.emit({ configs: [name] });
+  }
+
+  private forget(name: string): boolean {
+    if (!this.entries.delete(name)) return false;
+    this.listeners.emit({ configs: [name] });
+    return true;
+  }
+
+  private storeError(name: string, error: unknown): Error {
+    if (error instanceof ConfigNotFoundError || error instanceof ConfigStoreRejectedError) return error;
+    if (error instanceof ApiException && error.code >= 400 && error.code < 500 && error.code !== 429) {
+      return new ConfigStoreRejectedError(
+        `the Kubernetes API refused to write ConfigMap ${this.options.namespace}/${name}: ${statusMessage(error)}`,
+      );
+    }
+    const details = error instanceof ApiException ? statusMessage(error) : (error as Error).message;
+    return new ConfigStoreUnavailableError(
+      `could not write ConfigMap ${this.options.namespace}/${name}: ${details}; try again`,
+      { cause: error },
+    );
+  }
+}
+
+/** The `message` of the Kubernetes `Status` in an API error, or its HTTP code. */
+function statusMessage(error: ApiException<unknown>): string {
+  let body: unknown = error.body;
+  if (typeof body === 'string') {
+    const text = body;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return text.slice(0, 200) || `HTTP ${error.code}`;
+    }
+  }
+  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') {
+    return body.message;
+  }
+  return `HTTP ${error.code}`;
+}

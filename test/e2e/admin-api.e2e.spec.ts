@@ -1,0 +1,407 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { AgentCapabilities, CommandType } from '../../src/generated/opamp/v1/opamp.js';
+import { bitmask, formatInstanceUid } from '../../src/modules/protocol/index.js';
+import { adminCall, oneFileConfig, type JsonObject } from '../support/admin-client.js';
+import { postMessage } from '../support/http-agent.js';
+import { attr, description, randomUid } from '../support/opamp-messages.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { WsAgentPool } from '../support/ws-agent.js';
+
+const TOKEN = 'a-long-enough-admin-token';
+const RESTARTABLE = bitmask(
+  AgentCapabilities.AgentCapabilities_ReportsStatus,
+  AgentCapabilities.AgentCapabilities_AcceptsRestartCommand,
+);
+const PLAIN = bitmask(AgentCapabilities.AgentCapabilities_ReportsStatus);
+
+interface Page extends JsonObject {
+  items: Array<{ id: string; transport: string; health: string }>;
+  total: number;
+  nextCursor: string | null;
+}
+
+describe('admin REST API', () => {
+  let server: TestServer;
+  const pool = new WsAgentPool(() => server.wsUrl);
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { ADMIN_TOKEN: TOKEN } });
+  });
+  afterAll(() => server.close());
+  afterEach(() => pool.closeAll());
+
+  /** Calls with the admin token unless `token` says otherwise (`null`: none). */
+  const call = <T = JsonObject>(method: string, path: string, body?: unknown, token: string | null = TOKEN) =>
+    adminCall<T>(server.adminUrl, method, path, body, token ?? undefined);
+
+  describe('authorization', () => {
+    it('refuses mutating calls without the ADMIN_TOKEN bearer token, and still answers reads', async () => {
+      const missing = await call('PUT', '/api/v1/configs/x', oneFileConfig('a'), null);
+      expect(missing.status).toBe(401);
+      expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(missing.body.message).toMatch(/Authorization: Bearer/);
+      expect(
+        (await call('PUT', '/api/v1/configs/x', oneFileConfig('a'), 'not-the-token-at-all')).status,
+      ).toBe(401);
+      expect((await call('POST', '/api/v1/agents/any/restart', undefined, null)).status).toBe(401);
+      expect((await call('DELETE', '/api/v1/configs/x', undefined, null)).status).toBe(401);
+      expect((await call('GET', '/api/v1/configs', undefined, null)).status).toBe(200);
+      expect((await call('GET', '/api/v1/agents', undefined, null)).status).toBe(200);
+      expect((await call('PUT', '/api/v1/configs/x', oneFileConfig('a'))).status).toBe(201);
+    });
+  });
+
+  describe('validation', () => {
+    it.each<[string, string, string, unknown, RegExp]>([
+      ['no files', 'PUT', '/api/v1/configs/cfg', { files: {} }, /files: must hold at least one file/],
+      [
+        'a file name with a slash',
+        'PUT',
+        '/api/v1/configs/cfg',
+        { files: { 'a/b': { body: 'x' } } },
+        /files\.a\/b: invalid key: .*letters, digits/,
+      ],
+      [
+        'a body that is not text',
+        'PUT',
+        '/api/v1/configs/cfg',
+        { files: { a: { body: 1 } } },
+        /files\.a\.body: .*expected string/,
+      ],
+      [
+        'an unknown field',
+        'PUT',
+        '/api/v1/configs/cfg',
+        { files: { a: { body: 'x' } }, extra: 1 },
+        /Unrecognized key.*extra/,
+      ],
+      [
+        'a bad encoding',
+        'PUT',
+        '/api/v1/configs/cfg',
+        { files: { a: { body: 'x', encoding: 'hex' } } },
+        /encoding/,
+      ],
+      [
+        'an upper-case config name',
+        'PUT',
+        '/api/v1/configs/Bad_Name',
+        oneFileConfig('x'),
+        /config name.*lower-case/,
+      ],
+      ['no body', 'PUT', '/api/v1/configs/cfg', undefined, /invalid body/],
+      [
+        'both agent and selector',
+        'PUT',
+        '/api/v1/configs/x/assignments/a',
+        { agent: 'a', selector: {} },
+        /exactly one of "agent"/,
+      ],
+      [
+        'a selector value that is not text',
+        'PUT',
+        '/api/v1/configs/x/assignments/a',
+        { selector: { env: 1 } },
+        /selector\.env/,
+      ],
+      [
+        'a bad agent config body',
+        'PUT',
+        '/api/v1/agents/any/config',
+        { name: 'x' },
+        /config: .*expected string/,
+      ],
+      ['a bad page size', 'GET', '/api/v1/agents?limit=0', undefined, /limit: /],
+      ['an unknown health', 'GET', '/api/v1/agents?health=sick', undefined, /health: /],
+    ])('answers 400 with the reason for %s', async (_what, method, path, body, reason) => {
+      const response = await call(method, path, body);
+      expect(response.status).toBe(400);
+      expect(response.body.message).toMatch(reason);
+    });
+
+    it('answers 400 to a body that is not JSON', async () => {
+      const response = await call('PUT', '/api/v1/configs/cfg', '{"files": ');
+      expect(response.status).toBe(400);
+    });
+  });
+
+  describe('configs', () => {
+    it('answers 404 for a config or assignment that does not exist', async () => {
+      expect((await call('GET', '/api/v1/configs/missing')).status).toBe(404);
+      expect((await call('DELETE', '/api/v1/configs/missing')).status).toBe(404);
+      const assign = await call('PUT', '/api/v1/configs/missing/assignments/a', { selector: {} });
+      expect(assign.status).toBe(404);
+      expect(assign.body.message).toMatch(/no config named "missing"/);
+      await call('PUT', '/api/v1/configs/present', oneFileConfig('x'));
+      expect((await call('GET', '/api/v1/configs/present/assignments/nope')).status).toBe(404);
+      expect((await call('PUT', '/api/v1/agents/not-connected/config', { config: 'present' })).status).toBe(
+        404,
+      );
+    });
+
+    it('keeps binary files as base64 and shows them back the same way', async () => {
+      const bytes = Buffer.from([0, 1, 2, 0xfe]);
+      const put = await call('PUT', '/api/v1/configs/binary', {
+        files: {
+          'cert.der': {
+            body: bytes.toString('base64'),
+            encoding: 'base64',
+            contentType: 'application/pkix-cert',
+          },
+        },
+      });
+      expect(put.status).toBe(201);
+      const config = await call<{ files: JsonObject; hash: string }>('GET', '/api/v1/configs/binary');
+      expect(config.body.files).toEqual({
+        'cert.der': {
+          contentType: 'application/pkix-cert',
+          encoding: 'base64',
+          body: bytes.toString('base64'),
+        },
+      });
+      expect(config.body.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect((await call('DELETE', '/api/v1/configs/binary')).status).toBe(204);
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('documents every route of the admin API', async () => {
+      const document = await call<{ paths: Record<string, Record<string, unknown>>; info: JsonObject }>(
+        'GET',
+        '/api/docs-json',
+      );
+      expect(document.status).toBe(200);
+      const routes = Object.entries(document.body.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+      expect(routes).toEqual(
+        expect.arrayContaining([
+          'GET /api/v1/agents',
+          'GET /api/v1/agents/{id}',
+          'PUT /api/v1/agents/{id}/config',
+          'DELETE /api/v1/agents/{id}/config',
+          'POST /api/v1/agents/{id}/restart',
+          'GET /api/v1/configs',
+          'GET /api/v1/configs/{name}',
+          'PUT /api/v1/configs/{name}',
+          'DELETE /api/v1/configs/{name}',
+          'GET /api/v1/configs/{name}/assignments',
+          'GET /api/v1/configs/{name}/assignments/{assignment}',
+          'PUT /api/v1/configs/{name}/assignments/{assignment}',
+          'DELETE /api/v1/configs/{name}/assignments/{assignment}',
+          'GET /metrics',
+          'GET /healthz',
+          'GET /readyz',
+        ]),
+      );
+      const putConfig = document.body.paths['/api/v1/configs/{name}']!.put as JsonObject;
+      expect(JSON.stringify(putConfig.requestBody)).toContain('"files"');
+    });
+  });
+
+  describe('agents', () => {
+    it('lists agents filtered by attribute, health and transport, in stable pages', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const uid = randomUid();
+        ids.push(formatInstanceUid(uid));
+        await postMessage(server.opampUrl, {
+          instanceUid: uid,
+          agentDescription: description(`lister-${i}`, [
+            attr('pool', 'listing'),
+            attr('parity', i % 2 ? 'odd' : 'even'),
+          ]),
+          health: {
+            healthy: i !== 0,
+            status: 'ok',
+            lastError: '',
+            startTimeUnixNano: 0n,
+            statusTimeUnixNano: 0n,
+            componentHealthMap: {},
+            attributes: [],
+          },
+        });
+      }
+      const agent = await pool.connect();
+      const wsUid = randomUid();
+      await agent.request({
+        instanceUid: wsUid,
+        agentDescription: description('ws-lister', [attr('pool', 'listing')]),
+      });
+
+      const even = await call<Page>('GET', '/api/v1/agents?attr.pool=listing&attr.parity=even');
+      expect(even.body.items.map((a) => a.id).sort()).toEqual([ids[0], ids[2], ids[4]].sort());
+      const unhealthy = await call<Page>('GET', '/api/v1/agents?attr.pool=listing&health=unhealthy');
+      expect(unhealthy.body.items.map((a) => a.id)).toEqual([ids[0]]);
+      const unknown = await call<Page>(
+        'GET',
+        '/api/v1/agents?attr.pool=listing&health=unknown&transport=websocket',
+      );
+      expect(unknown.body.items.map((a) => a.id)).toEqual([formatInstanceUid(wsUid)]);
+      const byService = await call<Page>('GET', '/api/v1/agents?attr.service.name=lister-3');
+      expect(byService.body.items.map((a) => a.id)).toEqual([ids[3]]);
+
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: Awaited<ReturnType<typeof call<Page>>> = await call<Page>(
+          'GET',
+          `/api/v1/agents?attr.pool=listing&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(page.body.total).toBe(6);
+        seen.push(...page.body.items.map((a) => a.id));
+        cursor = page.body.nextCursor;
+        pages++;
+      } while (cursor);
+      expect(pages).toBe(3);
+      expect(seen).toEqual([...ids, formatInstanceUid(wsUid)].sort());
+    });
+
+    it('describes one agent as JSON: ids, attributes, capability names, health tree, configs, connection', async () => {
+      const uid = Buffer.from('odigos-agent-text-uid');
+      await postMessage(server.opampUrl, {
+        instanceUid: uid,
+        sequenceNum: 7n,
+        capabilities: bitmask(
+          AgentCapabilities.AgentCapabilities_ReportsStatus,
+          AgentCapabilities.AgentCapabilities_ReportsHealth,
+          AgentCapabilities.AgentCapabilities_ReportsEffectiveConfig,
+        ),
+        agentDescription: {
+          identifyingAttributes: [
+            attr('service.name', 'detailed'),
+            { key: 'pid', value: { value: { $case: 'intValue', value: 4242n } } },
+          ],
+          nonIdentifyingAttributes: [
+            { key: 'raw', value: { value: { $case: 'bytesValue', value: Buffer.from([1, 2]) } } },
+          ],
+        },
+        health: {
+          healthy: false,
+          status: 'degraded',
+          lastError: 'exporter down',
+          startTimeUnixNano: 1_700_000_000_000_000_000n,
+          statusTimeUnixNano: 0n,
+          attributes: [],
+          componentHealthMap: {
+            exporter: {
+              healthy: false,
+              status: 'failing',
+              lastError: 'refused',
+              startTimeUnixNano: 0n,
+              statusTimeUnixNano: 0n,
+              attributes: [],
+              componentHealthMap: {},
+            },
+          },
+        },
+        effectiveConfig: {
+          configMap: {
+            configMap: {
+              'text.yaml': { body: Buffer.from('a: 1\n'), contentType: 'text/yaml' },
+              'blob.bin': { body: Buffer.from([0, 0xff, 0x10]), contentType: 'application/octet-stream' },
+            },
+          },
+        },
+      });
+
+      const response = await call('GET', `/api/v1/agents/${encodeURIComponent('odigos-agent-text-uid')}`);
+
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual(
+        expect.objectContaining({
+          id: 'odigos-agent-text-uid',
+          instanceUid: uid.toString('hex'),
+          transport: 'http',
+          sequenceNum: 7,
+          description: {
+            identifyingAttributes: { 'service.name': 'detailed', pid: 4242 },
+            nonIdentifyingAttributes: { raw: 'AQI=' },
+          },
+          capabilities: ['ReportsStatus', 'ReportsEffectiveConfig', 'ReportsHealth'],
+          acceptsRestart: false,
+          health: expect.objectContaining({
+            healthy: false,
+            lastError: 'exporter down',
+            startTime: '2023-11-14T22:13:20.000Z',
+            statusTime: null,
+            components: { exporter: expect.objectContaining({ healthy: false, lastError: 'refused' }) },
+          }),
+          effectiveConfig: {
+            files: {
+              'text.yaml': { contentType: 'text/yaml', encoding: 'utf8', body: 'a: 1\n' },
+              'blob.bin': { contentType: 'application/octet-stream', encoding: 'base64', body: 'AP8Q' },
+            },
+          },
+          remoteConfig: expect.objectContaining({ source: 'none', state: 'none', hash: null }),
+          identity: { provider: 'instance-uid', labels: {}, kubernetes: null },
+          connection: expect.objectContaining({ open: true }),
+        }),
+      );
+      expect((await call('GET', '/api/v1/agents/no-such-agent')).status).toBe(404);
+    });
+  });
+
+  describe('restart', () => {
+    it('refuses to restart an agent that does not accept the command, and sends it nothing', async () => {
+      const agent = await pool.connect();
+      const uid = randomUid();
+      await agent.request({
+        instanceUid: uid,
+        capabilities: PLAIN,
+        agentDescription: description('stubborn'),
+      });
+
+      const response = await call('POST', `/api/v1/agents/${formatInstanceUid(uid)}/restart`);
+
+      expect(response.status).toBe(409);
+      expect(response.body).toEqual(
+        expect.objectContaining({
+          capability: 'AcceptsRestartCommand',
+          message: expect.stringMatching(/does not accept the restart command/),
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(agent.received).toHaveLength(1);
+    });
+
+    it('delivers the restart command at once over WebSocket', async () => {
+      const agent = await pool.connect();
+      const uid = randomUid();
+      await agent.request({
+        instanceUid: uid,
+        capabilities: RESTARTABLE,
+        agentDescription: description('restartable'),
+      });
+
+      const response = await call('POST', `/api/v1/agents/${formatInstanceUid(uid)}/restart`);
+
+      expect(response.status).toBe(202);
+      expect(response.body).toEqual({ agent: formatInstanceUid(uid), command: 'restart', delivery: 'sent' });
+      expect((await agent.nextMessage(1)).command?.type).toBe(CommandType.CommandType_Restart);
+    });
+
+    it('queues the restart command for an HTTP agent until its next poll', async () => {
+      const uid = randomUid();
+      await postMessage(server.opampUrl, {
+        instanceUid: uid,
+        capabilities: RESTARTABLE,
+        agentDescription: description('poller'),
+      });
+
+      const response = await call('POST', `/api/v1/agents/${formatInstanceUid(uid)}/restart`);
+
+      expect(response.body).toEqual(expect.objectContaining({ delivery: 'queued' }));
+      expect((await call('GET', `/api/v1/agents/${formatInstanceUid(uid)}`)).body.pending).toEqual([
+        'command',
+      ]);
+      const next = await postMessage(server.opampUrl, {
+        instanceUid: uid,
+        sequenceNum: 1n,
+        capabilities: RESTARTABLE,
+      });
+      expect(next.message?.command?.type).toBe(CommandType.CommandType_Restart);
+    });
+  });
+});
