@@ -1,10 +1,5 @@
-import {
-  ApiException,
-  type ConfigurationOptions,
-  Observable,
-  type RequestContext,
-  type ResponseContext,
-} from '@kubernetes/client-node';
+import { ApiException, type ConfigurationOptions } from '@kubernetes/client-node';
+import { abortableBy, apiErrorMessage } from '../kubernetes/index.js';
 import { EnrichmentError, KubernetesRequestError, KubernetesUnavailableError } from './enrichment.errors.js';
 
 /** Deadline of one Kubernetes API call unless configured: 3 s, well inside the agents' 5 s HTTP timeout. */
@@ -62,28 +57,12 @@ export async function callKubernetesApi<T>(
   }
 }
 
-/** Per-call client options that attach `signal` to the HTTP request. */
-function abortableBy(signal: AbortSignal): ConfigurationOptions {
-  return {
-    middleware: [
-      {
-        pre: (context: RequestContext) => {
-          context.setSignal(signal);
-          return new Observable(Promise.resolve(context));
-        },
-        post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
-}
-
 /** Maps whatever a client-node call threw to a typed enrichment error. */
 export function toKubernetesError(operation: string, error: unknown): EnrichmentError {
   if (error instanceof EnrichmentError) return error;
   if (error instanceof ApiException) {
     const code = error.code;
-    const details = statusMessage(error.body) ?? `HTTP ${code}`;
+    const details = apiErrorMessage(error, 200) ?? `HTTP ${code}`;
     if (code === 429)
       return new KubernetesUnavailableError(operation, 'throttled', details, { cause: error });
     if (code >= 500)
@@ -97,25 +76,4 @@ export function toKubernetesError(operation: string, error: unknown): Enrichment
   return new KubernetesUnavailableError(operation, timedOut ? 'timeout' : 'unreachable', details, {
     cause: error,
   });
-}
-
-/** The `message` of a Kubernetes `Status` body (client-node keeps error bodies as text). */
-function statusMessage(body: unknown): string | undefined {
-  let parsed = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body);
-    } catch {
-      return body.trim() === '' ? undefined : body.slice(0, 200);
-    }
-  }
-  if (
-    typeof parsed === 'object' &&
-    parsed !== null &&
-    'message' in parsed &&
-    typeof parsed.message === 'string'
-  ) {
-    return parsed.message;
-  }
-  return undefined;
 }

@@ -8,7 +8,7 @@ import {
   type V1ConfigMap,
 } from '@kubernetes/client-node';
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { callWithDeadline } from '../kubernetes/index.js';
+import { apiErrorMessage, callWithDeadline } from '../kubernetes/index.js';
 import { decodeConfigMap, encodeConfigMap, labelsForSelector } from './configmap-codec.js';
 import { type ConfigStore, type ConfigStoreListener } from './config-store.interface.js';
 import { ConfigStoreListeners } from './config-store.listeners.js';
@@ -305,18 +305,5 @@ export class KubernetesConfigStore implements ConfigStore, OnApplicationBootstra
 }
 
 /** The `message` of the Kubernetes `Status` in an API error, or its HTTP code. */
-function statusMessage(error: ApiException<unknown>): string {
-  let body: unknown = error.body;
-  if (typeof body === 'string') {
-    const text = body;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return text.slice(0, 200) || `HTTP ${error.code}`;
-    }
-  }
-  if (typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string') {
-    return body.message;
-  }
-  return `HTTP ${error.code}`;
-}
+const statusMessage = (error: ApiException<unknown>): string =>
+  apiErrorMessage(error, 200) ?? `HTTP ${error.code}`;

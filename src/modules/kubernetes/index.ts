@@ -3,3 +3,4 @@ export * from './kubernetes.constants.js';
 export * from './kubernetes.module.js';
 export * from './kube-api-deadline.js';
 export * from './kube-api-probe.js';
+export * from './kube-request-options.js';

@@ -1,9 +1,5 @@
-import {
-  type ConfigurationOptions,
-  Observable,
-  type RequestContext,
-  type ResponseContext,
-} from '@kubernetes/client-node';
+import { type ConfigurationOptions } from '@kubernetes/client-node';
+import { abortableBy } from './kube-request-options.js';
 
 /** A Kubernetes API call that did not answer within its deadline (it was aborted). */
 export class KubeApiTimeoutError extends Error {
@@ -36,20 +32,8 @@ export async function callWithDeadline<T>(
       reject(new KubeApiTimeoutError(operation, deadlineMs));
     }, deadlineMs);
   });
-  const options: ConfigurationOptions = {
-    middleware: [
-      {
-        pre: (context: RequestContext) => {
-          context.setSignal(controller.signal);
-          return new Observable(Promise.resolve(context));
-        },
-        post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
-      },
-    ],
-    middlewareMergeStrategy: 'append',
-  };
   try {
-    return await Promise.race([call(options), deadline]);
+    return await Promise.race([call(abortableBy(controller.signal)), deadline]);
   } finally {
     clearTimeout(timer);
   }

@@ -28,7 +28,8 @@ import {
   sameStatus,
 } from './instrumentation-instance.mapping.js';
 import { BoundedMap } from './bounded-map.js';
-import { apiStatusOf, toStoreError, withRequestTimeout } from './kube-api.js';
+import { apiStatusOf } from '../kubernetes/index.js';
+import { toStoreError, withRequestTimeout } from './kube-api.js';
 import { AgentStoreError } from './persistence.errors.js';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,

@@ -1,10 +1,5 @@
-import {
-  ApiException,
-  type ConfigurationOptions,
-  Observable,
-  type RequestContext,
-  type ResponseContext,
-} from '@kubernetes/client-node';
+import { ApiException, type ConfigurationOptions } from '@kubernetes/client-node';
+import { abortableBy, apiErrorMessage, apiStatusOf } from '../kubernetes/index.js';
 import { AgentStoreError } from './persistence.errors.js';
 
 /**
@@ -12,23 +7,7 @@ import { AgentStoreError } from './persistence.errors.js';
  * timeout of its own, and a hung API server would otherwise hold a write forever).
  */
 export function withRequestTimeout(timeoutMs: number): ConfigurationOptions {
-  return {
-    middlewareMergeStrategy: 'append',
-    middleware: [
-      {
-        pre: (context: RequestContext) => {
-          context.setSignal(AbortSignal.timeout(timeoutMs));
-          return new Observable(Promise.resolve(context));
-        },
-        post: (context: ResponseContext) => new Observable(Promise.resolve(context)),
-      },
-    ],
-  };
-}
-
-/** HTTP status of a Kubernetes API error answer, or undefined for network errors and anything else. */
-export function apiStatusOf(error: unknown): number | undefined {
-  return error instanceof ApiException ? error.code : undefined;
+  return abortableBy(AbortSignal.timeout(timeoutMs));
 }
 
 /**
@@ -52,7 +31,7 @@ export function toStoreError(
   const status = apiStatusOf(error);
   const detail =
     error instanceof ApiException
-      ? apiMessageOf(error)
+      ? (apiErrorMessage(error) ?? `HTTP ${String(error.code)}`)
       : error instanceof Error
         ? `${error.name}: ${error.message}`
         : String(error);
@@ -91,18 +70,4 @@ function hintFor(status: number | undefined): string {
     default:
       return '';
   }
-}
-
-function apiMessageOf(error: ApiException<unknown>): string {
-  const body: unknown = error.body;
-  if (typeof body === 'string') {
-    try {
-      const parsed: unknown = JSON.parse(body);
-      if (typeof parsed === 'object' && parsed !== null && 'message' in parsed) return String(parsed.message);
-    } catch {
-      return body.slice(0, 500);
-    }
-  }
-  if (typeof body === 'object' && body !== null && 'message' in body) return String(body.message);
-  return `HTTP ${String(error.code)}`;
 }

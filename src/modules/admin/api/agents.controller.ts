@@ -14,7 +14,6 @@ import {
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiNoContentResponse,
@@ -24,7 +23,6 @@ import {
   ApiParam,
   ApiQuery,
   ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AgentCommands } from '../../commands/index.js';
 import { FleetConfigs } from '../../fleet/index.js';
@@ -36,6 +34,7 @@ import { attributeFilters, DEFAULT_PAGE_SIZE, filterAgents, paginate } from './a
 import { agentDetail, agentSummary, remoteConfigSummary, renderAssignment } from './agent-view.js';
 import { listAgentsQuerySchema, openApiSchema, putAgentConfigBodySchema } from './api.schemas.js';
 import { type Json } from './json-render.js';
+import { MutatingRoute } from './mutating-route.decorator.js';
 import { ZodPipe } from './zod-body.pipe.js';
 
 const queryPipe = new ZodPipe(listAgentsQuerySchema, 'query');
@@ -93,7 +92,7 @@ export class AgentsController {
   }
 
   @Put(':id/config')
-  @ApiBearerAuth()
+  @MutatingRoute()
   @ApiOperation({
     summary: 'Give one agent a config',
     description:
@@ -104,7 +103,6 @@ export class AgentsController {
   @ApiBody({ schema: openApiSchema(putAgentConfigBodySchema) })
   @ApiOkResponse({ description: '`{ agent, assignment, remoteConfig }`' })
   @ApiBadRequestResponse({ description: 'invalid body' })
-  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
   @ApiNotFoundResponse({ description: 'no such agent or config' })
   async putConfig(
     @Param('id') id: string,
@@ -121,11 +119,10 @@ export class AgentsController {
 
   @Delete(':id/config')
   @HttpCode(204)
-  @ApiBearerAuth()
+  @MutatingRoute()
   @ApiOperation({ summary: 'Remove the agent’s direct assignment (selectors apply again)' })
   @ApiParam({ name: 'id', description: 'the agent id' })
   @ApiNoContentResponse({ description: 'removed' })
-  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
   @ApiNotFoundResponse({ description: 'the agent has no direct assignment' })
   async deleteConfig(@Param('id') id: string): Promise<void> {
     if (!(await this.fleet.unassignAgent(id))) {
@@ -135,14 +132,13 @@ export class AgentsController {
 
   @Post(':id/restart')
   @HttpCode(202)
-  @ApiBearerAuth()
+  @MutatingRoute()
   @ApiOperation({
     summary: 'Ask the agent to restart',
     description: 'Sent at once over WebSocket (`sent`), with the next poll over HTTP (`queued`).',
   })
   @ApiParam({ name: 'id', description: 'the agent id' })
   @ApiAcceptedResponse({ description: '`{ agent, command: "restart", delivery: "sent" | "queued" }`' })
-  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
   @ApiNotFoundResponse({ description: 'no such agent' })
   @ApiConflictResponse({
     description: 'the agent does not accept the restart command (AcceptsRestartCommand)',

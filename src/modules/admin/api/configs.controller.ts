@@ -12,7 +12,6 @@ import {
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -21,7 +20,6 @@ import {
   ApiOperation,
   ApiParam,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
@@ -42,6 +40,7 @@ import {
   type PutConfigBody,
 } from './api.schemas.js';
 import { type Json, renderConfigFiles, renderHash } from './json-render.js';
+import { MutatingRoute } from './mutating-route.decorator.js';
 import { ZodPipe } from './zod-body.pipe.js';
 
 const namePipe = new ZodPipe(configNameParamSchema, 'config name');
@@ -78,7 +77,7 @@ export class ConfigsController {
   }
 
   @Put(':name')
-  @ApiBearerAuth()
+  @MutatingRoute()
   @ApiOperation({
     summary: 'Create or replace a config',
     description:
@@ -90,7 +89,6 @@ export class ConfigsController {
   @ApiCreatedResponse({ description: 'created' })
   @ApiOkResponse({ description: 'replaced' })
   @ApiBadRequestResponse({ description: 'invalid name or body' })
-  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
   @ApiUnprocessableEntityResponse({
     description: 'the store cannot hold it (e.g. a file named "" in a ConfigMap)',
   })
@@ -112,11 +110,10 @@ export class ConfigsController {
 
   @Delete(':name')
   @HttpCode(204)
-  @ApiBearerAuth()
+  @MutatingRoute()
   @ApiOperation({ summary: 'Delete a config and its assignments (agents keep what they run)' })
   @ApiParam({ name: 'name', description: 'config name' })
   @ApiNoContentResponse({ description: 'deleted' })
-  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
   @ApiNotFoundResponse({ description: 'no such config' })
   async delete(@Param('name') name: string): Promise<void> {
     await this.fleet.deleteConfig(name);
@@ -142,7 +139,7 @@ export class ConfigsController {
   }
 
   @Put(':name/assignments/:assignment')
-  @ApiBearerAuth()
+  @MutatingRoute()
   @ApiOperation({
     summary: 'Create or replace an assignment',
     description:
@@ -157,7 +154,6 @@ export class ConfigsController {
   @ApiCreatedResponse({ description: 'created' })
   @ApiOkResponse({ description: 'replaced' })
   @ApiBadRequestResponse({ description: 'invalid name or body' })
-  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
   @ApiNotFoundResponse({ description: 'no such config' })
   async putAssignment(
     @Param('name') name: string,
@@ -172,12 +168,11 @@ export class ConfigsController {
 
   @Delete(':name/assignments/:assignment')
   @HttpCode(204)
-  @ApiBearerAuth()
+  @MutatingRoute()
   @ApiOperation({ summary: 'Delete an assignment (its agents fall back to their next assignment, if any)' })
   @ApiParam({ name: 'name', description: 'config name' })
   @ApiParam({ name: 'assignment', description: 'assignment name' })
   @ApiNoContentResponse({ description: 'deleted' })
-  @ApiUnauthorizedResponse({ description: 'ADMIN_TOKEN is set and was not sent' })
   @ApiNotFoundResponse({ description: 'no such config or assignment' })
   async deleteAssignment(
     @Param('name') name: string,
