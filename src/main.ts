@@ -4,25 +4,30 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { setupAdminOpenApi } from './modules/admin/index.js';
-import { ConfigValidationError, parseServerConfig } from './modules/config/index.js';
+import { ConfigValidationError, parseServerConfig, type ServerConfig } from './modules/config/index.js';
+import { armShutdownDeadline, SHUTDOWN_SIGNALS } from './shutdown-deadline.js';
 
 async function bootstrap(): Promise<void> {
-  let admin;
+  let config: ServerConfig;
   try {
-    admin = parseServerConfig(process.env).admin;
+    config = parseServerConfig(process.env);
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
     process.stderr.write(`opamp-nest: ${error.message}\n`);
     process.exit(1);
   }
+  const { admin } = config;
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), new FastifyAdapter(), {
     bufferLogs: true,
   });
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  // Drain on SIGTERM/SIGINT, then exit 0 (not re-raising the signal), within SHUTDOWN_TIMEOUT_S.
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
+  armShutdownDeadline(config.shutdownTimeoutMs, logger);
   setupAdminOpenApi(app);
   await app.listen(admin.port, admin.host);
-  app.get(Logger).log(`admin listener ready on http://${admin.host}:${admin.port}`, 'Bootstrap');
+  logger.log(`admin listener ready on http://${admin.host}:${admin.port}`, 'Bootstrap');
 }
 
 await bootstrap();

@@ -11,9 +11,10 @@ import {
   type DisconnectReason,
   type TransportKind,
 } from '../modules/session/index.js';
+import { type Awaitable } from '../common/awaitable.js';
 
 /** A value or a promise of it. */
-export type Awaitable<T> = T | Promise<T>;
+export type { Awaitable };
 
 /** An incoming HTTP request or WebSocket upgrade, before any message is read. */
 export interface ConnectionRequest {

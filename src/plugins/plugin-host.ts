@@ -3,6 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { InjectServerConfig, type ServerConfig } from '../modules/config/index.js';
 import { ProtocolError, ServerUnavailableError } from '../modules/protocol/index.js';
 import { OpampPlugin } from './opamp-plugin.decorator.js';
+import { type Awaitable, isThenable } from '../common/awaitable.js';
 import { type OpampPluginHooks } from './opamp-plugin.interface.js';
 import { DuplicatePluginError, PluginTimeoutError } from './plugin.errors.js';
 
@@ -13,6 +14,17 @@ type Hook<K extends HookName> = NonNullable<OpampPluginHooks[K]>;
 export type HookArgs<K extends HookName> = Parameters<Hook<K>>;
 /** What a hook resolves to. */
 export type HookResult<K extends HookName> = Awaited<ReturnType<Hook<K>>>;
+/** Hooks whose first answer wins. */
+export type DecidingHook = 'authorize' | 'identify' | 'resourceAttributes' | 'remoteConfig';
+/** Hooks every plugin is called for. */
+export type ObservingHook = 'onConnect' | 'onMessage' | 'onStatusChange' | 'onDisconnect';
+/** The winning answer of a deciding hook and the plugin that gave it. */
+export interface Decision<K extends DecidingHook> {
+  readonly plugin: string;
+  readonly value: NonNullable<HookResult<K>>;
+}
+type Answer<K extends HookName> = NonNullable<HookResult<K>>;
+const NONE: readonly RegisteredPlugin[] = [];
 
 /** One discovered plugin. */
 export interface RegisteredPlugin {
@@ -84,26 +96,70 @@ export class PluginHost implements OnModuleInit {
    * `authorize` or `identify`, the message is refused with Unavailable (retry in 5 s) instead of falling
    * through to the next plugin or the default: an undecided identity is not an anonymous one.
    */
-  async decide<K extends 'authorize' | 'identify' | 'resourceAttributes' | 'remoteConfig'>(
-    hook: K,
-    ...args: HookArgs<K>
-  ): Promise<{ plugin: string; value: NonNullable<HookResult<K>> } | undefined> {
-    for (const plugin of this.byHook.get(hook) ?? []) {
-      const value = await this.call(plugin, hook, args);
+  async decide<K extends DecidingHook>(hook: K, ...args: HookArgs<K>): Promise<Decision<K> | undefined> {
+    return this.decideNow(hook, ...args);
+  }
+
+  /**
+   * {@link decide} without a promise when every plugin answered synchronously (the message pipeline's
+   * fast path); a sync `ProtocolError` is thrown.
+   */
+  decideNow<K extends DecidingHook>(hook: K, ...args: HookArgs<K>): Awaitable<Decision<K> | undefined> {
+    const plugins = this.byHook.get(hook) ?? NONE;
+    for (let i = 0; i < plugins.length; i++) {
+      const plugin = plugins[i]!;
+      const value = this.invoke(plugin, hook, args);
+      if (isThenable(value)) return this.decideAsync(plugins, i, value, hook, args);
       if (value !== undefined && value !== null) return { plugin: plugin.name, value };
     }
     return undefined;
   }
 
   /** Calls `hook` on every plugin, in order, and returns the answers that were not undefined. */
-  async observe<K extends 'onConnect' | 'onMessage' | 'onStatusChange' | 'onDisconnect'>(
+  async observe<K extends ObservingHook>(hook: K, ...args: HookArgs<K>): Promise<Array<Answer<K>>> {
+    return this.observeNow(hook, ...args);
+  }
+
+  /** {@link observe} without a promise when every plugin answered synchronously. */
+  observeNow<K extends ObservingHook>(hook: K, ...args: HookArgs<K>): Awaitable<Array<Answer<K>>> {
+    const plugins = this.byHook.get(hook) ?? NONE;
+    if (plugins.length === 0) return [];
+    const answers: Array<Answer<K>> = [];
+    for (let i = 0; i < plugins.length; i++) {
+      const value = this.invoke(plugins[i]!, hook, args);
+      if (isThenable(value)) return this.observeAsync(plugins, i, value, answers, hook, args);
+      if (value !== undefined && value !== null) answers.push(value as Answer<K>);
+    }
+    return answers;
+  }
+
+  private async decideAsync<K extends DecidingHook>(
+    plugins: readonly RegisteredPlugin[],
+    from: number,
+    pending: Promise<HookResult<K> | undefined>,
     hook: K,
-    ...args: HookArgs<K>
-  ): Promise<Array<NonNullable<HookResult<K>>>> {
-    const answers: Array<NonNullable<HookResult<K>>> = [];
-    for (const plugin of this.byHook.get(hook) ?? []) {
-      const value = await this.call(plugin, hook, args);
-      if (value !== undefined && value !== null) answers.push(value);
+    args: HookArgs<K>,
+  ): Promise<Decision<K> | undefined> {
+    for (let i = from; i < plugins.length; i++) {
+      const value = i === from ? await pending : await this.invoke(plugins[i]!, hook, args);
+      if (value !== undefined && value !== null) {
+        return { plugin: plugins[i]!.name, value: value as NonNullable<HookResult<K>> };
+      }
+    }
+    return undefined;
+  }
+
+  private async observeAsync<K extends ObservingHook>(
+    plugins: readonly RegisteredPlugin[],
+    from: number,
+    pending: Promise<HookResult<K> | undefined>,
+    answers: Array<Answer<K>>,
+    hook: K,
+    args: HookArgs<K>,
+  ): Promise<Array<Answer<K>>> {
+    for (let i = from; i < plugins.length; i++) {
+      const value = i === from ? await pending : await this.invoke(plugins[i]!, hook, args);
+      if (value !== undefined && value !== null) answers.push(value as Answer<K>);
     }
     return answers;
   }
@@ -126,41 +182,71 @@ export class PluginHost implements OnModuleInit {
     }
   }
 
-  private async call<K extends HookName>(
+  /**
+   * Calls one hook. A synchronous answer is returned as is (it cannot hang, so it needs no timer); a
+   * promise is raced against `PLUGIN_TIMEOUT_MS`. Failures are handled by {@link failed}.
+   */
+  private invoke<K extends HookName>(
     plugin: RegisteredPlugin,
     hook: K,
     args: HookArgs<K>,
-  ): Promise<HookResult<K> | undefined> {
+  ): Awaitable<HookResult<K> | undefined> {
     const fn = plugin.instance[hook] as unknown as (
       ...a: HookArgs<K>
     ) => HookResult<K> | Promise<HookResult<K>>;
+    let value: HookResult<K> | Promise<HookResult<K>>;
+    try {
+      value = fn.apply(plugin.instance, args);
+    } catch (error) {
+      return this.failed(plugin, hook, args, error);
+    }
+    return isThenable(value) ? this.withTimeout(plugin, hook, args, value) : value;
+  }
+
+  private async withTimeout<K extends HookName>(
+    plugin: RegisteredPlugin,
+    hook: K,
+    args: HookArgs<K>,
+    pending: Promise<HookResult<K>>,
+  ): Promise<HookResult<K> | undefined> {
     const timeoutMs = this.config.plugins.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
-        Promise.resolve().then(() => fn.apply(plugin.instance, args)),
+        pending,
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new PluginTimeoutError(plugin.name, hook, timeoutMs)), timeoutMs);
         }),
       ]);
     } catch (error) {
-      if (error instanceof ProtocolError) throw error;
-      const agent = agentOf(args);
-      if (error instanceof PluginTimeoutError && FAIL_CLOSED.has(hook)) {
-        this.logger.error(
-          { ...agent, plugin: plugin.name, hook, timeoutMs },
-          'plugin did not decide in time; refusing',
-        );
-        throw new ServerUnavailableError(`${hook} did not complete in time; retry later`, UNDECIDED_RETRY_MS);
-      }
-      this.logger.error(
-        { ...agent, plugin: plugin.name, hook, err: error instanceof Error ? error.message : String(error) },
-        'plugin hook failed; skipped',
-      );
-      return undefined;
+      return this.failed(plugin, hook, args, error);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** A hook threw or timed out: rethrows a ProtocolError, fails closed on undecided identities, else skips. */
+  private failed<K extends HookName>(
+    plugin: RegisteredPlugin,
+    hook: K,
+    args: HookArgs<K>,
+    error: unknown,
+  ): undefined {
+    if (error instanceof ProtocolError) throw error;
+    const agent = agentOf(args);
+    if (error instanceof PluginTimeoutError && FAIL_CLOSED.has(hook)) {
+      const timeoutMs = this.config.plugins.timeoutMs;
+      this.logger.error(
+        { ...agent, plugin: plugin.name, hook, timeoutMs },
+        'plugin did not decide in time; refusing',
+      );
+      throw new ServerUnavailableError(`${hook} did not complete in time; retry later`, UNDECIDED_RETRY_MS);
+    }
+    this.logger.error(
+      { ...agent, plugin: plugin.name, hook, err: error instanceof Error ? error.message : String(error) },
+      'plugin hook failed; skipped',
+    );
+    return undefined;
   }
 }
 

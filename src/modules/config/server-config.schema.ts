@@ -8,6 +8,9 @@ const blankToUndefined = (value: unknown): unknown =>
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** Seconds, fractions allowed (`0.5`). */
+const positiveSeconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+const ms = (seconds: number): number => Math.round(seconds * 1000);
 const commaSeparated = z
   .string()
   .default('')
@@ -53,6 +56,24 @@ export const serverEnvSchema = z.object({
   ),
   RETRY_AFTER_S: positiveInt(30).describe(
     'seconds agents are told to wait while the server drains; default 30',
+  ),
+  MAX_MESSAGES_PER_SECOND: positiveInt(100).describe(
+    'messages per second one WebSocket connection, or one instance uid over HTTP, may send (bursts of twice as many pass); over it, HTTP gets 429 + Retry-After and WebSocket a ServerErrorResponse Unavailable with retry_info; default 100',
+  ),
+  HTTP_HEADERS_TIMEOUT_S: positiveSeconds(10).describe(
+    'seconds (fractions allowed) a client may take to send the headers of a request (or of a WebSocket upgrade) before the connection is closed, against slow-loris clients; default 10',
+  ),
+  HTTP_REQUEST_TIMEOUT_S: positiveSeconds(30).describe(
+    'seconds (fractions allowed) a client may take to send a whole request, body included, before it gets 408 and the connection is closed; default 30',
+  ),
+  HTTP_KEEP_ALIVE_TIMEOUT_S: positiveSeconds(72).describe(
+    "seconds (fractions allowed) an idle keep-alive HTTP connection is kept open between polls; keep it above the agents' poll interval; default 72",
+  ),
+  WS_HANDSHAKE_TIMEOUT_S: positiveSeconds(30).describe(
+    'seconds (fractions allowed) a new WebSocket may stay open without sending its first OpAMP message before it is closed (1008); default 30',
+  ),
+  SHUTDOWN_TIMEOUT_S: positiveSeconds(25).describe(
+    'seconds (fractions allowed) the server may take to drain after SIGTERM (answer in-flight messages, close WebSockets, flush persistence) before it exits anyway with code 1; default 25',
   ),
   ADMIN_HOST: z.string().min(1).default('127.0.0.1').describe('an interface address; default 127.0.0.1'),
   ADMIN_PORT: port(4321).describe('a TCP port 0-65535; default 4321'),
@@ -172,7 +193,13 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       wsMaxBadMessages: e.WS_MAX_BAD_MESSAGES,
       retryAfterMs: e.RETRY_AFTER_S * 1000,
       customCapabilities: e.CUSTOM_CAPABILITIES,
+      maxMessagesPerSecond: e.MAX_MESSAGES_PER_SECOND,
+      headersTimeoutMs: ms(e.HTTP_HEADERS_TIMEOUT_S),
+      requestTimeoutMs: ms(e.HTTP_REQUEST_TIMEOUT_S),
+      keepAliveTimeoutMs: ms(e.HTTP_KEEP_ALIVE_TIMEOUT_S),
+      wsHandshakeTimeoutMs: ms(e.WS_HANDSHAKE_TIMEOUT_S),
     },
+    shutdownTimeoutMs: ms(e.SHUTDOWN_TIMEOUT_S),
     admin: { host: e.ADMIN_HOST, port: e.ADMIN_PORT, token: e.ADMIN_TOKEN },
     heartbeat: {
       intervalS: e.HEARTBEAT_INTERVAL_S,

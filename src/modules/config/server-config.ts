@@ -31,7 +31,22 @@ export interface ServerConfig {
     retryAfterMs: number;
     /** Custom capabilities the server announces in its first reply per connection (`CUSTOM_CAPABILITIES`, default none). */
     customCapabilities: string[];
+    /**
+     * Messages per second one WebSocket connection, or one instance uid over HTTP, may send; bursts of twice
+     * as many pass (`MAX_MESSAGES_PER_SECOND`, default 100).
+     */
+    maxMessagesPerSecond: number;
+    /** Time to receive a request's headers, upgrades included (`HTTP_HEADERS_TIMEOUT_S`, default 10 s). */
+    headersTimeoutMs: number;
+    /** Time to receive a whole request (`HTTP_REQUEST_TIMEOUT_S`, default 30 s). */
+    requestTimeoutMs: number;
+    /** Idle time of a keep-alive connection between requests (`HTTP_KEEP_ALIVE_TIMEOUT_S`, default 72 s). */
+    keepAliveTimeoutMs: number;
+    /** Time a new WebSocket has to send its first message (`WS_HANDSHAKE_TIMEOUT_S`, default 30 s). */
+    wsHandshakeTimeoutMs: number;
   };
+  /** Longest graceful shutdown before the process exits anyway with code 1 (`SHUTDOWN_TIMEOUT_S`, default 25 s). */
+  shutdownTimeoutMs: number;
   admin: {
     /** Interface of the admin listener (`ADMIN_HOST`, default `127.0.0.1`). */
     host: string;

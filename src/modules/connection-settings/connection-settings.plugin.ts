@@ -1,5 +1,10 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { ServerCapabilities, type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
+import {
+  AgentCapabilities,
+  ServerCapabilities,
+  type ConnectionSettingsOffers,
+  type ServerToAgent,
+} from '../../generated/opamp/v1/opamp.js';
 import {
   OpampPlugin,
   type ConnectionRequest,
@@ -9,6 +14,16 @@ import {
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
 import { OpampServer } from '../session/index.js';
 import { buildConnectionSettingsOffer } from './connection-settings.offer.js';
+
+/** The capabilities an offer depends on. */
+const OFFER_CAPABILITIES = BigInt(
+  AgentCapabilities.AgentCapabilities_ReportsHeartbeat |
+    AgentCapabilities.AgentCapabilities_ReportsOwnMetrics |
+    AgentCapabilities.AgentCapabilities_ReportsOwnTraces |
+    AgentCapabilities.AgentCapabilities_ReportsOwnLogs,
+);
+/** Distinct (capabilities, endpoint) offers kept. */
+const MAX_CACHED_OFFERS = 256;
 
 /**
  * Offers connection settings once per session (again if the agent reports having applied other ones):
@@ -20,6 +35,9 @@ import { buildConnectionSettingsOffer } from './connection-settings.offer.js';
 @OpampPlugin({ name: 'connection-settings', order: 0 })
 @Injectable()
 export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit {
+  /** Offers by capabilities and endpoint; null when there is nothing to offer. */
+  private readonly offers = new Map<string, ConnectionSettingsOffers | null>();
+
   constructor(
     private readonly server: OpampServer,
     @InjectServerConfig() private readonly config: ServerConfig,
@@ -30,16 +48,32 @@ export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit 
   }
 
   onMessage({ session, connection }: MessageContext): Partial<ServerToAgent> | undefined {
-    const offer = buildConnectionSettingsOffer(session.effectiveCapabilities, {
-      opampEndpoint: this.endpointOf(connection),
+    const reported = session.status.connectionSettingsStatus?.lastConnectionSettingsHash;
+    const firstMessage = session.messageCount === 1;
+    if (!firstMessage && !reported) return;
+    const offer = this.offerFor(session.effectiveCapabilities, this.endpointOf(connection));
+    if (!offer) return;
+    if (!firstMessage && (!reported || reported.equals(offer.hash))) return;
+    // A copy: the capability filter may clear fields of the reply's offer, never of the cached one.
+    return { connectionSettings: { ...offer } };
+  }
+
+  /**
+   * The offer for these capabilities and endpoint, built (and hashed) once. The endpoint comes from the
+   * Host header, so the cache is bounded: past {@link MAX_CACHED_OFFERS} distinct keys it starts over.
+   */
+  private offerFor(capabilities: bigint, endpoint: string): ConnectionSettingsOffers | undefined {
+    const key = `${capabilities & OFFER_CAPABILITIES}|${endpoint}`;
+    const cached = this.offers.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const offer = buildConnectionSettingsOffer(capabilities, {
+      opampEndpoint: endpoint,
       heartbeatIntervalS: this.config.heartbeat.intervalS,
       ...this.config.connectionSettings,
     });
-    if (!offer) return;
-    const reported = session.status.connectionSettingsStatus?.lastConnectionSettingsHash;
-    const firstMessage = session.messageCount === 1;
-    if (!firstMessage && (!reported || reported.equals(offer.hash))) return;
-    return { connectionSettings: offer };
+    if (this.offers.size >= MAX_CACHED_OFFERS) this.offers.clear();
+    this.offers.set(key, offer ?? null);
+    return offer;
   }
 
   private endpointOf(connection: ConnectionRequest): string {

@@ -19,7 +19,8 @@ export class FleetConfigPlugin implements OpampPluginHooks {
   }
 
   /** Selectors match the description: a new description may select another config. */
-  async onStatusChange(session: AgentSession, changed: readonly AgentStatusField[]): Promise<void> {
-    if (changed.includes('description')) await this.rollout.recheck(session);
+  onStatusChange(session: AgentSession, changed: readonly AgentStatusField[]): Promise<void> | undefined {
+    if (!changed.includes('description')) return undefined;
+    return this.rollout.recheck(session).then(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import { type AgentToServer } from '../../generated/opamp/v1/opamp.js';
-import { AGENT_STATUS_FIELDS, messageHasStatus, type AgentSession } from '../session/index.js';
+import { carriesStatus, type AgentSession } from '../session/index.js';
 
 /**
  * What kind of message an AgentToServer is, for the messages metric: the first of a session, the last
@@ -12,8 +12,6 @@ export type MessageKind = 'first' | 'disconnect' | 'status' | 'heartbeat';
 export function messageKind(message: AgentToServer, session: AgentSession): MessageKind {
   if (message.agentDisconnect) return 'disconnect';
   if (session.messageCount <= 1) return 'first';
-  const reportsStatus =
-    AGENT_STATUS_FIELDS.some((field) => messageHasStatus(message, field)) ||
-    message.customMessage !== undefined;
+  const reportsStatus = carriesStatus(message) || message.customMessage !== undefined;
   return reportsStatus ? 'status' : 'heartbeat';
 }

@@ -8,13 +8,28 @@ import { ModuleRef } from '@nestjs/core';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { PERSISTENCE_STATS, type PersistenceStatsSource } from '../../common/persistence-stats.js';
 import { ROLLOUT_STATES, rolloutStateOf, type RolloutState } from '../fleet/index.js';
-import { AgentEvents, AgentRegistry } from '../session/index.js';
-import { TransportEvents } from '../transport/index.js';
-import { messageKind } from './message-kind.js';
+import { AgentEvents, AgentRegistry, type TransportKind } from '../session/index.js';
+import { type MessageOutcome, TransportEvents } from '../transport/index.js';
+import { messageKind, type MessageKind } from './message-kind.js';
 import { InjectMetricsRegistry } from './metrics.constants.js';
 
 /** Buckets of the message handling histogram, seconds: 0.5 ms to 2.5 s. */
 const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+const TRANSPORTS: readonly TransportKind[] = ['http', 'websocket'];
+const MESSAGE_KINDS: readonly MessageKind[] = ['first', 'status', 'heartbeat', 'disconnect'];
+const OUTCOMES: readonly MessageOutcome[] = ['ok', 'refused', 'error'];
+
+/** `children[a][b]` = `make(a, b)` for every pair. */
+function bindChildren<A extends string, B extends string, C>(
+  as: readonly A[],
+  bs: readonly B[],
+  make: (a: A, b: B) => C,
+): Record<A, Record<B, C>> {
+  return Object.fromEntries(
+    as.map((a) => [a, Object.fromEntries(bs.map((b) => [b, make(a, b)])) as Record<B, C>]),
+  ) as Record<A, Record<B, C>>;
+}
 
 /** Rollout states exported as a gauge (agents without a config are not a rollout). */
 const GAUGED_STATES: readonly RolloutState[] = ROLLOUT_STATES.filter((state) => state !== 'none');
@@ -93,18 +108,18 @@ export class OpampMetrics implements OnModuleInit, OnApplicationBootstrap, OnMod
   }
 
   onModuleInit(): void {
+    // Children bound once per label set: prom-client hashes the labels of every unbound call.
+    const messages = bindChildren(TRANSPORTS, MESSAGE_KINDS, (t, k) => this.messages.labels(t, k));
+    const durations = bindChildren(TRANSPORTS, OUTCOMES, (t, o) => this.duration.labels(t, o));
     this.unsubscribe.push(
       this.agentEvents.subscribe((event) => {
         if (event.type !== 'message') return;
-        this.messages.inc({
-          transport: event.session.transport,
-          kind: messageKind(event.message, event.session),
-        });
+        messages[event.session.transport][messageKind(event.message, event.session)].inc();
       }),
       this.transportEvents.subscribe((event) => {
         if (event.type === 'refused')
           this.decodeErrors.inc({ transport: event.transport, reason: event.reason });
-        else this.duration.observe({ transport: event.transport, outcome: event.outcome }, event.durationS);
+        else durations[event.transport][event.outcome].observe(event.durationS);
       }),
     );
   }

@@ -162,10 +162,18 @@ export class AgentPersistence
   }
 
   private onMessage(session: AgentSession, statusChanged: boolean, disconnecting: boolean): void {
+    const kubernetes = session.identity?.kubernetes;
+    if (!kubernetes || kubernetes.processId === undefined) return;
+    let state = this.sessions.get(session);
+    // A plain heartbeat of a known record: nothing to write, so no record is built (the hot path).
+    if (!statusChanged && state !== undefined && state.key === agentRecordKey(kubernetes)) {
+      if (!this.cleanedUp) this.returned.add(state.key);
+      this.owners.set(state.key, session);
+      return;
+    }
     const record = recordFromSession(session, this.clock.now());
     if (!record) return;
     const key = agentRecordKey(record.location);
-    let state = this.sessions.get(session);
     const first = state?.key !== key;
     if (!state || first) {
       state = { key, noConnection: state?.noConnection ?? false };

@@ -64,9 +64,11 @@ export interface AgentRecord {
 }
 
 /** The identity of a record, the same for every agent that runs as one process of one pod. */
-export function agentRecordKey(
-  location: Pick<AgentRecordLocation, 'namespace' | 'podName' | 'processId'>,
-): string {
+export function agentRecordKey(location: {
+  readonly namespace: string;
+  readonly podName: string;
+  readonly processId?: number;
+}): string {
   return `${location.namespace}/${location.podName}/${location.processId}`;
 }
 

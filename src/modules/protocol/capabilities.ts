@@ -47,6 +47,17 @@ export function restrictToAgentCapabilities(
   agentCapabilities: bigint,
   agentCustomCapabilities: readonly string[],
 ): string[] {
+  // Most replies (heartbeats) carry nothing a capability governs.
+  if (
+    reply.remoteConfig === undefined &&
+    reply.packagesAvailable === undefined &&
+    reply.command === undefined &&
+    reply.connectionSettings === undefined &&
+    reply.customMessage === undefined &&
+    reply.flags === 0n
+  ) {
+    return [];
+  }
   const removed: string[] = [];
   const accepts = (capability: AgentCapabilities): boolean => hasCapability(agentCapabilities, capability);
   if (reply.remoteConfig && !accepts(AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig)) {

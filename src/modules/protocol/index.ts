@@ -9,3 +9,4 @@ export * from './protocol.options.js';
 export { gzipBody } from './gzip.js';
 export * from './config-hash.js';
 export * from './ws-framing.js';
+export * from './server-to-agent.js';

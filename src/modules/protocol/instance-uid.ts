@@ -40,5 +40,6 @@ export function formatInstanceUid(uid: Uint8Array): string {
 
 /** The registry key of a uid: one character per byte, so equal bytes give equal keys. */
 export function instanceUidKey(uid: Uint8Array): string {
+  if (Buffer.isBuffer(uid)) return uid.toString('latin1');
   return Buffer.from(uid.buffer, uid.byteOffset, uid.byteLength).toString('latin1');
 }

@@ -1,8 +1,11 @@
+import { BinaryWriter } from '@bufbuild/protobuf/wire';
 import { Inject, Injectable } from '@nestjs/common';
+import { type Awaitable } from '../../common/awaitable.js';
 import { AgentToServer, ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import { gunzipWithLimit } from './gzip.js';
 import { assertValidInstanceUid } from './instance-uid.js';
 import { PROTOCOL_OPTIONS, type ProtocolOptions } from './protocol.options.js';
+import { WS_HEADER_VALUE } from './protocol.constants.js';
 import {
   MalformedMessageError,
   MessageTooLargeError,
@@ -10,9 +13,11 @@ import {
   UnsupportedMediaTypeError,
   type ProtocolError,
 } from './protocol.errors.js';
-import { unwrapWsMessage, wrapWsMessage } from './ws-framing.js';
+import { unwrapWsMessage } from './ws-framing.js';
 
 const NANOS_PER_MS = 1_000_000n;
+/** The WebSocket message header this server writes: always 0. */
+const WS_HEADER = Number(WS_HEADER_VALUE);
 
 /**
  * Turns bytes from either transport into an `AgentToServer` and a `ServerToAgent` back into bytes,
@@ -20,6 +25,8 @@ const NANOS_PER_MS = 1_000_000n;
  */
 @Injectable()
 export class OpampCodec {
+  private writer = new BinaryWriter();
+
   constructor(@Inject(PROTOCOL_OPTIONS) private readonly options: ProtocolOptions) {}
 
   /** The decoded-size limit in bytes. */
@@ -29,9 +36,20 @@ export class OpampCodec {
 
   /** Decodes an HTTP request body, gunzipping it first when `Content-Encoding` says gzip. */
   async decodeHttpBody(body: Uint8Array, contentEncoding: string | undefined): Promise<AgentToServer> {
-    const encoding = contentEncoding?.trim().toLowerCase() ?? '';
+    return this.decodeHttpBodyNow(body, contentEncoding);
+  }
+
+  /**
+   * {@link decodeHttpBody}, synchronous unless the body must be gunzipped (errors of a plain body are
+   * thrown, not rejected).
+   */
+  decodeHttpBodyNow(body: Uint8Array, contentEncoding: string | undefined): Awaitable<AgentToServer> {
+    if (contentEncoding === undefined) return this.decodeAgentToServer(body);
+    const encoding = contentEncoding.trim().toLowerCase();
     if (encoding === 'gzip' || encoding === 'x-gzip') {
-      return this.decodeAgentToServer(await gunzipWithLimit(body, this.options.maxMessageBytes));
+      return gunzipWithLimit(body, this.options.maxMessageBytes).then((bytes) =>
+        this.decodeAgentToServer(bytes),
+      );
     }
     if (encoding !== '' && encoding !== 'identity') {
       throw new UnsupportedMediaTypeError(
@@ -65,14 +83,26 @@ export class OpampCodec {
 
   /** Encodes a reply; undefined when it would exceed the size limit (the caller records the drop). */
   encode(reply: ServerToAgent): Uint8Array | undefined {
-    const bytes = ServerToAgent.encode(reply).finish();
+    const bytes = this.write(reply, false);
     return bytes.length > this.options.maxMessageBytes ? undefined : bytes;
   }
 
-  /** Encodes a reply with the WebSocket header; undefined when over the size limit. */
+  /** Encodes a reply with the WebSocket header (spec: a varint 0); undefined when over the size limit. */
   encodeWsMessage(reply: ServerToAgent): Buffer | undefined {
-    const bytes = this.encode(reply);
-    return bytes && wrapWsMessage(bytes);
+    const bytes = this.write(reply, true);
+    if (bytes.length - 1 > this.options.maxMessageBytes) return undefined;
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /** Encodes with one reused writer (encoding is synchronous, so it is never shared by two messages). */
+  private write(reply: ServerToAgent, wsHeader: boolean): Uint8Array {
+    try {
+      if (wsHeader) this.writer.uint32(WS_HEADER);
+      return ServerToAgent.encode(reply, this.writer).finish();
+    } catch (error) {
+      this.writer = new BinaryWriter();
+      throw error;
+    }
   }
 
   /** The ServerToAgent that reports `error`: only the uid and `error_response`, as the spec requires. */

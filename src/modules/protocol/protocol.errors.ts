@@ -12,6 +12,8 @@ export type ProtocolErrorReason =
   | 'unsupported-encoding'
   | 'invalid-instance-uid'
   | 'unavailable'
+  | 'rate-limited'
+  | 'too-many-connections'
   | 'rejected'
   | 'unidentified';
 
@@ -67,15 +69,50 @@ export class UnsupportedMediaTypeError extends ProtocolError {
   }
 }
 
-/** The server cannot serve now (draining, overloaded); the agent should retry after `retryAfterMs`. */
+/**
+ * The server cannot serve now (draining, overloaded); the agent should retry after `retryAfterMs`. Sent as
+ * `ServerErrorResponse{Unavailable, retry_info}`, over HTTP with `Retry-After`.
+ */
 export class ServerUnavailableError extends ProtocolError {
-  override readonly name = 'ServerUnavailableError';
+  override readonly name: string = 'ServerUnavailableError';
 
   constructor(
     message: string,
     readonly retryAfterMs: number,
+    reason: 'unavailable' | 'rate-limited' | 'too-many-connections' = 'unavailable',
+    httpStatus = 503,
   ) {
-    super(message, 'unavailable', 503, ServerErrorResponseType.ServerErrorResponseType_Unavailable);
+    super(message, reason, httpStatus, ServerErrorResponseType.ServerErrorResponseType_Unavailable);
+  }
+}
+
+/**
+ * The agent (its WebSocket, or its instance uid over HTTP) sends more than `MAX_MESSAGES_PER_SECOND`: the
+ * message is not processed; HTTP answers 429. A WebSocket stays open.
+ */
+export class RateLimitedError extends ServerUnavailableError {
+  override readonly name = 'RateLimitedError';
+
+  constructor(limitPerSecond: number, retryAfterMs: number) {
+    super(
+      `more than ${limitPerSecond} messages per second (MAX_MESSAGES_PER_SECOND); slow down and retry later`,
+      retryAfterMs,
+      'rate-limited',
+      429,
+    );
+  }
+}
+
+/** The listener holds `MAX_CONNECTIONS` connections already; the agent should come back later. */
+export class TooManyConnectionsError extends ServerUnavailableError {
+  override readonly name = 'TooManyConnectionsError';
+
+  constructor(maxConnections: number, retryAfterMs: number) {
+    super(
+      `the server holds its maximum of ${maxConnections} connections (MAX_CONNECTIONS); retry later`,
+      retryAfterMs,
+      'too-many-connections',
+    );
   }
 }
 

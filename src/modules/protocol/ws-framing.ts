@@ -40,3 +40,16 @@ export function unwrapWsMessage(frame: Uint8Array): Uint8Array {
 export function wrapWsMessage(payload: Uint8Array): Buffer {
   return Buffer.concat([HEADER, payload], payload.length + 1);
 }
+
+/**
+ * The `instance_uid` of a WebSocket message without decoding it, when it is the payload's first field (as
+ * every protobuf encoder writes it) and 1–64 bytes long; undefined otherwise. Used to address the reply to
+ * a message refused before decoding (rate limit).
+ */
+export function peekInstanceUid(frame: Uint8Array): Uint8Array | undefined {
+  // header 0, then field 1 wire type 2 (0x0a), then a one-byte length.
+  if (frame.length < 4 || frame[0] !== 0 || frame[1] !== 0x0a) return undefined;
+  const length = frame[2]!;
+  if (length === 0 || length > 64 || 3 + length > frame.length) return undefined;
+  return frame.subarray(3, 3 + length);
+}

@@ -42,11 +42,29 @@ const MESSAGE_FIELD_OF: Record<AgentStatusField, keyof AgentToServer> = {
 /** Every status field, in a stable order. */
 export const AGENT_STATUS_FIELDS = Object.keys(MESSAGE_FIELD_OF) as AgentStatusField[];
 
+/** Whether the message carries any status field (false for a bare heartbeat). */
+export function carriesStatus(message: AgentToServer): boolean {
+  return (
+    message.agentDescription !== undefined ||
+    message.health !== undefined ||
+    message.effectiveConfig !== undefined ||
+    message.remoteConfigStatus !== undefined ||
+    message.packageStatuses !== undefined ||
+    message.customCapabilities !== undefined ||
+    message.availableComponents !== undefined ||
+    message.connectionSettingsStatus !== undefined
+  );
+}
+
+/** Nothing changed (shared, never modified). */
+const UNCHANGED: readonly AgentStatusField[] = Object.freeze([]);
+
 /**
  * Applies one message to the stored status: a present sub-message replaces the stored one whole,
  * an absent one leaves it unchanged. Returns the fields whose value actually changed.
  */
-export function mergeAgentStatus(status: AgentStatus, message: AgentToServer): AgentStatusField[] {
+export function mergeAgentStatus(status: AgentStatus, message: AgentToServer): readonly AgentStatusField[] {
+  if (!carriesStatus(message)) return UNCHANGED;
   const changed: AgentStatusField[] = [];
   for (const field of AGENT_STATUS_FIELDS) {
     const next = message[MESSAGE_FIELD_OF[field]] as AgentStatus[typeof field];

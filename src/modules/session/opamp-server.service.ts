@@ -3,17 +3,19 @@ import {
   AgentCapabilities,
   AgentToServerFlags,
   ServerCapabilities,
-  ServerToAgent,
   ServerToAgentFlags,
+  type ServerToAgent,
   type AgentRemoteConfig,
   type AgentToServer,
 } from '../../generated/opamp/v1/opamp.js';
+import { type Awaitable, isThenable } from '../../common/awaitable.js';
 import { type Clock, InjectClock } from '../../common/clock.js';
 import { PluginHost, type AuthorizeDecision, type ConnectionRequest } from '../../plugins/index.js';
 import {
   bitmask,
   hasCapability,
   newInstanceUid,
+  newServerToAgent,
   withConfigHash,
   restrictToAgentCapabilities,
   ServerUnavailableError,
@@ -80,10 +82,25 @@ export class OpampServer {
     }
   }
 
-  /** Asks the plugins whether to accept a connection (an HTTP request or a WebSocket upgrade). */
-  async authorize(request: ConnectionRequest): Promise<AuthorizeDecision> {
+  /** Whether the server is draining (shutting down): every message is refused with Unavailable. */
+  get draining(): boolean {
+    return this.drainingRetryAfterMs !== undefined;
+  }
+
+  /** Whether some plugin decides who may connect (else {@link authorize} always accepts). */
+  get needsAuthorization(): boolean {
+    return this.plugins.implements('authorize');
+  }
+
+  /**
+   * Asks the plugins whether to accept a connection (an HTTP request or a WebSocket upgrade); a plain
+   * value when every `authorize` hook answered synchronously (or none exists).
+   */
+  authorize(request: ConnectionRequest): Awaitable<AuthorizeDecision> {
     if (!this.plugins.implements('authorize')) return ACCEPT;
-    return (await this.plugins.decide('authorize', request))?.value ?? ACCEPT;
+    const answer = this.plugins.decideNow('authorize', request);
+    if (isThenable(answer)) return answer.then((decided) => decided?.value ?? ACCEPT);
+    return answer?.value ?? ACCEPT;
   }
 
   /** Handles one message from `connection` and returns the reply to send back. */
@@ -92,7 +109,7 @@ export class OpampServer {
       throw new ServerUnavailableError('server is shutting down; reconnect later', this.drainingRetryAfterMs);
     }
     const now = this.clock.now();
-    const reply = ServerToAgent.fromPartial({ instanceUid: message.instanceUid });
+    const reply = newServerToAgent(message.instanceUid);
     const { session, isNew } = this.sessionFor(connection, message, reply, now);
 
     if ((message.flags & REQUEST_INSTANCE_UID) !== 0n) this.assignNewUid(session, reply, isNew);
@@ -113,12 +130,15 @@ export class OpampServer {
 
     if (isNew) {
       this.events.emit({ type: 'connected', session });
-      await this.plugins.observe('onConnect', session);
+      const connected = this.plugins.observeNow('onConnect', session);
+      if (isThenable(connected)) await connected;
     }
-    for (const extra of await this.plugins.observe('onMessage', { session, message, connection, reply })) {
-      mergeInto(reply, extra);
+    const observed = this.plugins.observeNow('onMessage', { session, message, connection, reply });
+    for (const extra of isThenable(observed) ? await observed : observed) mergeInto(reply, extra);
+    if (changed.length > 0) {
+      const notified = this.plugins.observeNow('onStatusChange', session, changed);
+      if (isThenable(notified)) await notified;
     }
-    if (changed.length > 0) await this.plugins.observe('onStatusChange', session, changed);
     this.events.emit({ type: 'message', session, message, changed });
     if (message.agentDisconnect) this.end(session, 'agent-disconnect');
 
@@ -153,7 +173,7 @@ export class OpampServer {
   async push(session: AgentSession, message: Partial<ServerToAgent>): Promise<PushResult> {
     const connection = session.connection;
     if (connection?.canPush) {
-      const reply = ServerToAgent.fromPartial({ instanceUid: session.instanceUid });
+      const reply = newServerToAgent(session.instanceUid);
       Object.assign(reply, message);
       this.announceCapabilities(session, connection, reply);
       this.restrict(session, reply);

@@ -1,66 +1,87 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
-import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import {
   acceptsGzip,
   ConnectionRejectedError,
   formatInstanceUid,
   gzipBody,
+  instanceUidKey,
   OpampCodec,
   OPAMP_CONTENT_TYPE,
   ProtocolError,
+  RateLimitedError,
   ServerUnavailableError,
   UnsupportedMediaTypeError,
 } from '../protocol/index.js';
+import { isThenable } from '../../common/awaitable.js';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
 import { OpampServer } from '../session/index.js';
 import { HttpAgentConnection } from './http-agent-connection.js';
+import { readRequestBody } from './http-body.js';
+import { KeyedRateLimiter } from './keyed-rate-limiter.js';
 import { TransportEvents, type MessageOutcome } from './transport-events.js';
 
-/** Serves the plain HTTP transport: one POSTed AgentToServer in, one ServerToAgent out. */
+const NO_UID = Buffer.alloc(0);
+
+/**
+ * Serves the plain HTTP transport: one POSTed AgentToServer in, one ServerToAgent out. It runs on Node's
+ * request and response directly (the listener routes `POST <OPAMP_PATH>` here before Fastify): for a
+ * message this small, Fastify's request lifecycle cost as much as the whole OpAMP pipeline.
+ */
 @Injectable()
 export class OpampHttpHandler {
   private readonly logger = new Logger(OpampHttpHandler.name);
+  private readonly limiter: KeyedRateLimiter;
 
   constructor(
     private readonly codec: OpampCodec,
     private readonly server: OpampServer,
     @InjectServerConfig() private readonly config: ServerConfig,
     private readonly events: TransportEvents,
-  ) {}
+  ) {
+    const rate = config.opamp.maxMessagesPerSecond;
+    this.limiter = new KeyedRateLimiter(rate, rate * 2);
+  }
 
-  async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    let instanceUid: Uint8Array = Buffer.alloc(0);
+  /** Serves one POST; never rejects (every failure is answered). */
+  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let instanceUid: Uint8Array = NO_UID;
     const started = performance.now();
     let outcome: MessageOutcome = 'ok';
     try {
+      const { headers } = request;
       const remote = request.socket.remoteAddress ?? `unix:${this.config.opamp.unixSocket ?? ''}`;
-      const decision = await this.server.authorize({
-        transport: 'http',
-        remoteAddress: remote,
-        headers: request.headers,
-      });
-      if (!decision.accept)
-        throw new ConnectionRejectedError(decision.status, decision.reason, decision.retryAfterS);
-      assertProtobufContentType(request.headers['content-type']);
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const message = await this.codec.decodeHttpBody(body, header(request.headers['content-encoding']));
+      if (this.server.needsAuthorization) {
+        const decision = await this.server.authorize({ transport: 'http', remoteAddress: remote, headers });
+        if (!decision.accept)
+          throw new ConnectionRejectedError(decision.status, decision.reason, decision.retryAfterS);
+      }
+      assertProtobufContentType(headers['content-type']);
+      const body = await readRequestBody(request, this.config.opamp.maxMessageBytes);
+      let message = this.codec.decodeHttpBodyNow(body, header(headers['content-encoding']));
+      if (isThenable(message)) message = await message;
       instanceUid = message.instanceUid;
-      const answer = await this.server.handle(new HttpAgentConnection(remote, request.headers), message);
-      await this.send(request, reply, 200, answer);
+      const waitMs = this.limiter.take(instanceUidKey(message.instanceUid), started);
+      if (waitMs > 0) throw new RateLimitedError(this.config.opamp.maxMessagesPerSecond, waitMs);
+      const connection = new HttpAgentConnection(remote, headers);
+      const answer = await this.server.handle(connection, message);
+      connection.release();
+      const sending = this.send(request, response, 200, answer);
+      if (sending) await sending;
     } catch (error) {
       outcome = error instanceof ProtocolError ? 'refused' : 'error';
-      await this.fail(request, reply, instanceUid, error);
+      await this.fail(request, response, instanceUid, error);
     } finally {
       const durationS = (performance.now() - started) / 1000;
       this.events.emit({ type: 'handled', transport: 'http', outcome, durationS });
     }
   }
 
-  /** Answers a request that failed before or during decoding (also used by the route's error handler). */
+  /** Answers a request that could not be served: an OpAMP error reply, or 500 for a bug. */
   async fail(
-    request: FastifyRequest,
-    reply: FastifyReply,
+    request: IncomingMessage,
+    response: ServerResponse,
     instanceUid: Uint8Array,
     error: unknown,
   ): Promise<void> {
@@ -70,31 +91,36 @@ export class OpampHttpHandler {
         { ...agent, err: error, remote: request.socket.remoteAddress },
         'failed to serve an OpAMP request',
       );
-      await reply.code(500).header('content-type', 'text/plain').send('internal server error');
+      writePlain(response, 500, 'internal server error');
       return;
     }
     this.events.emit({ type: 'refused', transport: 'http', reason: error.reason });
-    this.logger.warn(
-      {
-        ...agent,
-        reason: error.reason,
-        status: error.httpStatus,
-        remote: request.socket.remoteAddress,
-        err: error.message,
-      },
-      'refused an OpAMP HTTP request',
-    );
+    const details = {
+      ...agent,
+      reason: error.reason,
+      status: error.httpStatus,
+      remote: request.socket.remoteAddress,
+      err: error.message,
+    };
+    // A flood of rate-limited requests must not become a flood of log lines.
+    if (error.reason === 'rate-limited') this.logger.debug(details, 'refused an OpAMP HTTP request');
+    else this.logger.warn(details, 'refused an OpAMP HTTP request');
+    const extra: string[] = [];
     const retryAfterS = retryAfterSeconds(error);
-    if (retryAfterS !== undefined) reply.header('retry-after', String(retryAfterS));
-    await this.send(request, reply, error.httpStatus, this.codec.errorReply(instanceUid, error));
+    if (retryAfterS !== undefined) extra.push('retry-after', String(retryAfterS));
+    // An unread body (too large) or a server going away: do not keep the connection.
+    if (error.httpStatus === 413 || this.server.draining) extra.push('connection', 'close');
+    await this.send(request, response, error.httpStatus, this.codec.errorReply(instanceUid, error), extra);
   }
 
-  private async send(
-    request: FastifyRequest,
-    reply: FastifyReply,
+  /** Writes the reply (gzipped when large enough and accepted); a promise only while gzipping. */
+  private send(
+    request: IncomingMessage,
+    response: ServerResponse,
     status: number,
     answer: ServerToAgent,
-  ): Promise<void> {
+    extraHeaders: readonly string[] = [],
+  ): Promise<void> | undefined {
     const bytes = this.codec.encode(answer);
     if (!bytes) {
       this.logger.error(
@@ -105,20 +131,51 @@ export class OpampHttpHandler {
         },
         'reply exceeds MAX_MESSAGE_BYTES; dropped',
       );
-      await reply.code(500).header('content-type', 'text/plain').send('reply too large');
-      return;
+      writePlain(response, 500, 'reply too large');
+      return undefined;
     }
-    reply.code(status).header('content-type', OPAMP_CONTENT_TYPE);
+    const headers = this.server.draining ? [...extraHeaders, 'connection', 'close'] : extraHeaders;
     if (bytes.length >= this.config.opamp.gzipMinBytes && acceptsGzip(request.headers['accept-encoding'])) {
-      await reply.header('content-encoding', 'gzip').send(await gzipBody(bytes));
-      return;
+      return gzipBody(bytes).then((gzipped) =>
+        writeProtobuf(response, status, gzipped, [...headers, 'content-encoding', 'gzip']),
+      );
     }
-    await reply.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    writeProtobuf(response, status, bytes, headers);
+    return undefined;
   }
 }
 
+/** Writes a protobuf body; nothing when the client is gone. */
+function writeProtobuf(
+  response: ServerResponse,
+  status: number,
+  body: Uint8Array,
+  extraHeaders: readonly string[],
+): void {
+  if (response.headersSent || response.destroyed) return;
+  response.writeHead(status, [
+    'content-type',
+    OPAMP_CONTENT_TYPE,
+    'content-length',
+    String(body.byteLength),
+    ...extraHeaders,
+  ]);
+  response.end(body);
+}
+
+function writePlain(response: ServerResponse, status: number, text: string): void {
+  if (response.headersSent || response.destroyed) return;
+  response.writeHead(status, [
+    'content-type',
+    'text/plain',
+    'content-length',
+    String(Buffer.byteLength(text)),
+  ]);
+  response.end(text);
+}
+
 function retryAfterSeconds(error: ProtocolError): number | undefined {
-  if (error instanceof ServerUnavailableError) return Math.ceil(error.retryAfterMs / 1000);
+  if (error instanceof ServerUnavailableError) return Math.max(1, Math.ceil(error.retryAfterMs / 1000));
   if (error instanceof ConnectionRejectedError) return error.retryAfterS;
   return undefined;
 }
@@ -129,6 +186,7 @@ function header(value: string | string[] | undefined): string | undefined {
 
 /** OpAMP over HTTP is `application/x-protobuf`; compare trimmed, as one real client sends a leading space. */
 function assertProtobufContentType(contentType: string | undefined): void {
+  if (contentType === OPAMP_CONTENT_TYPE) return;
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();
   if (mediaType !== OPAMP_CONTENT_TYPE) {
     throw new UnsupportedMediaTypeError(

@@ -1,3 +1,4 @@
+import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import {
   Injectable,
@@ -6,12 +7,14 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
-import { MalformedMessageError, MessageTooLargeError } from '../protocol/index.js';
+import { OpampCodec, OPAMP_CONTENT_TYPE, TooManyConnectionsError } from '../protocol/index.js';
 import { OpampServer } from '../session/index.js';
 import { OpampHttpHandler } from './opamp-http.handler.js';
+import { createOpampHttpServer, isOpampPost, type RequestHandler } from './opamp-http-server.js';
 import { OpampWebSocketHandler } from './opamp-ws.handler.js';
+import { TransportEvents } from './transport-events.js';
 import { UnixSocketListener } from './unix-socket-listener.js';
 
 const ALLOWED_METHODS = 'GET, POST';
@@ -33,6 +36,8 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
     private readonly http: OpampHttpHandler,
     private readonly ws: OpampWebSocketHandler,
     private readonly server: OpampServer,
+    private readonly codec: OpampCodec,
+    private readonly events: TransportEvents,
   ) {}
 
   /** Whether the listener accepts connections. */
@@ -49,7 +54,21 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
 
   async onApplicationBootstrap(): Promise<void> {
     const { opamp } = this.config;
-    const fastify = Fastify({ logger: false, bodyLimit: opamp.maxMessageBytes, return503OnClosing: true });
+    const dispatch = (
+      request: IncomingMessage,
+      response: ServerResponse,
+      fastifyRoute: RequestHandler,
+    ): void => {
+      if (isOpampPost(request, opamp.path)) void this.http.handle(request, response);
+      else fastifyRoute(request, response);
+    };
+    const fastify = Fastify({
+      logger: false,
+      bodyLimit: opamp.maxMessageBytes,
+      return503OnClosing: true,
+      serverFactory: (fastifyRoute) =>
+        createOpampHttpServer(opamp, (request, response) => dispatch(request, response, fastifyRoute)),
+    });
     await fastify.register(fastifyWebsocket, {
       options: { maxPayload: opamp.maxMessageBytes, perMessageDeflate: false },
       preClose: () => this.ws.closeAll(),
@@ -60,10 +79,13 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
     this.keepAlive = setInterval(() => this.ws.pingAll(), opamp.wsPingIntervalMs).unref();
     if (opamp.unixSocket) {
       this.unixSocket = new UnixSocketListener(opamp.unixSocket);
-      await this.unixSocket.listen({
-        request: (req, res) => fastify.routing(req, res),
-        upgrade: (req, socket, head) => fastify.server.emit('upgrade', req, socket, head),
-      });
+      await this.unixSocket.listen(
+        {
+          request: (req, res) => dispatch(req, res, (r, s) => fastify.routing(r, s)),
+          upgrade: (req, socket, head) => fastify.server.emit('upgrade', req, socket, head),
+        },
+        (handler) => createOpampHttpServer(opamp, handler),
+      );
     }
     const { port } = this.address();
     this.logger.log(
@@ -82,49 +104,14 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private routes(scope: FastifyInstance): void {
-    const { path, maxMessageBytes } = this.config.opamp;
+    const { path } = this.config.opamp;
+    // POST never reaches Fastify (see onApplicationBootstrap); other bodies are not read.
     scope.removeAllContentTypeParsers();
-    // Every body is read raw; the handler answers a wrong Content-Type with an OpAMP-shaped 415.
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxMessageBytes }, (_req, body, done) =>
-      done(null, body),
-    );
-    scope.setErrorHandler((error: FastifyError, request, reply) => {
-      const refusal =
-        error.statusCode === 413
-          ? new MessageTooLargeError(maxMessageBytes)
-          : new MalformedMessageError(`unreadable request: ${error.message}`);
-      return this.http.fail(request, reply, Buffer.alloc(0), refusal);
-    });
-    scope.post(path, (request, reply) => this.http.handle(request, reply));
+    scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     scope.route({
       method: 'GET',
       url: path,
-      preValidation: async (request, reply) => {
-        if (this.ws.connectionCount >= this.config.opamp.maxConnections) {
-          this.logger.warn(
-            { remote: request.socket.remoteAddress },
-            'MAX_CONNECTIONS reached; refusing a WebSocket',
-          );
-          await reply
-            .code(503)
-            .header('retry-after', String(Math.ceil(this.config.opamp.retryAfterMs / 1000)))
-            .send('too many connections');
-          return;
-        }
-        const remoteAddress = request.socket.remoteAddress ?? 'unix';
-        const decision = await this.server.authorize({
-          transport: 'websocket',
-          remoteAddress,
-          headers: request.headers,
-        });
-        if (decision.accept) return;
-        this.logger.warn(
-          { remote: remoteAddress, status: decision.status, reason: decision.reason },
-          'refused a WebSocket',
-        );
-        if (decision.retryAfterS !== undefined) reply.header('retry-after', String(decision.retryAfterS));
-        await reply.code(decision.status).header('content-type', 'text/plain').send(decision.reason);
-      },
+      preValidation: async (request, reply) => this.admitWebSocket(request, reply),
       handler: async (_request, reply) =>
         reply
           .code(405)
@@ -137,5 +124,41 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
       url: path,
       handler: async (_request, reply) => reply.code(405).header('allow', ALLOWED_METHODS).send(),
     });
+  }
+
+  /**
+   * Refuses an upgrade beyond `MAX_CONNECTIONS` (503, `Retry-After`, and a `ServerErrorResponse{Unavailable,
+   * retry_info}` body) or when a plugin's `authorize` says no; otherwise lets the upgrade proceed.
+   */
+  private async admitWebSocket(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const { maxConnections, retryAfterMs } = this.config.opamp;
+    const remoteAddress = request.socket.remoteAddress ?? 'unix';
+    if (this.ws.connectionCount >= maxConnections) {
+      this.logger.warn(
+        { remote: remoteAddress, maxConnections },
+        'MAX_CONNECTIONS reached; refusing a WebSocket',
+      );
+      const error = new TooManyConnectionsError(maxConnections, retryAfterMs);
+      this.events.emit({ type: 'refused', transport: 'websocket', reason: error.reason });
+      const body = this.codec.encode(this.codec.errorReply(Buffer.alloc(0), error));
+      await reply
+        .code(503)
+        .header('retry-after', String(Math.ceil(retryAfterMs / 1000)))
+        .header('content-type', OPAMP_CONTENT_TYPE)
+        .send(Buffer.from(body!));
+      return;
+    }
+    const decision = await this.server.authorize({
+      transport: 'websocket',
+      remoteAddress,
+      headers: request.headers,
+    });
+    if (decision.accept) return;
+    this.logger.warn(
+      { remote: remoteAddress, status: decision.status, reason: decision.reason },
+      'refused a WebSocket',
+    );
+    if (decision.retryAfterS !== undefined) reply.header('retry-after', String(decision.retryAfterS));
+    await reply.code(decision.status).header('content-type', 'text/plain').send(decision.reason);
   }
 }

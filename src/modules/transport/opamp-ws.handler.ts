@@ -5,13 +5,18 @@ import {
   formatInstanceUid,
   MalformedMessageError,
   OpampCodec,
+  peekInstanceUid,
   ProtocolError,
+  RateLimitedError,
   WsCloseCode,
 } from '../protocol/index.js';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
 import { OpampServer } from '../session/index.js';
+import { TokenBucket } from './token-bucket.js';
 import { TransportEvents, type MessageOutcome } from './transport-events.js';
 import { WsAgentConnection } from './ws-agent-connection.js';
+
+const NO_UID = Buffer.alloc(0);
 
 /** Serves the WebSocket transport: binary messages with a varint header, replies and pushes on the socket. */
 @Injectable()
@@ -33,16 +38,27 @@ export class OpampWebSocketHandler {
 
   accept(socket: WebSocket, request: IncomingMessage): void {
     const remote = request.socket.remoteAddress ?? 'unix';
+    const { maxMessageBytes, maxMessagesPerSecond, wsHandshakeTimeoutMs } = this.config.opamp;
     const connection = new WsAgentConnection(
       socket,
       remote,
       request.headers,
       this.codec,
-      this.config.opamp.maxMessageBytes * 2,
+      maxMessageBytes * 2,
+      new TokenBucket(maxMessagesPerSecond, maxMessagesPerSecond * 2, performance.now()),
     );
     this.connections.add(connection);
+    connection.expectFirstMessageWithin(wsHandshakeTimeoutMs);
     socket.on('message', (data: RawData, isBinary: boolean) => {
       connection.alive = true;
+      connection.firstMessageArrived();
+      const waitMs = connection.rateLimit.take(performance.now());
+      if (waitMs > 0) {
+        const error = new RateLimitedError(maxMessagesPerSecond, waitMs);
+        const uid = (isBinary && peekInstanceUid(toBuffer(data))) || NO_UID;
+        connection.enqueue(() => this.fail(connection, uid, error));
+        return;
+      }
       connection.enqueue(() => this.onMessage(connection, toBuffer(data), isBinary));
     });
     socket.on('pong', () => {
@@ -53,6 +69,7 @@ export class OpampWebSocketHandler {
     });
     socket.on('close', (code: number) => {
       this.connections.delete(connection);
+      connection.firstMessageArrived();
       connection.enqueue(async () => this.server.connectionClosed(connection));
       this.logger.debug({ connection: connection.id, code }, 'WebSocket closed');
     });
@@ -70,7 +87,7 @@ export class OpampWebSocketHandler {
   }
 
   private async onMessage(connection: WsAgentConnection, data: Buffer, isBinary: boolean): Promise<void> {
-    let instanceUid: Uint8Array = Buffer.alloc(0);
+    let instanceUid: Uint8Array = NO_UID;
     const started = performance.now();
     let outcome: MessageOutcome = 'ok';
     try {
@@ -84,7 +101,7 @@ export class OpampWebSocketHandler {
       instanceUid = message.instanceUid;
       const reply = await this.server.handle(connection, message);
       connection.badMessages = 0;
-      await connection.push(reply);
+      connection.reply(reply);
     } catch (error) {
       outcome = error instanceof ProtocolError ? 'refused' : 'error';
       await this.fail(connection, instanceUid, error);
@@ -109,24 +126,25 @@ export class OpampWebSocketHandler {
     }
     connection.badMessages++;
     this.events.emit({ type: 'refused', transport: 'websocket', reason: error.reason });
-    this.logger.warn(
-      {
-        ...(instanceUid.length > 0 ? { agent: formatInstanceUid(instanceUid) } : {}),
-        connection: connection.id,
-        remote: connection.remoteAddress,
-        reason: error.reason,
-        err: error.message,
-      },
-      'refused an OpAMP WebSocket message',
-    );
+    const details = {
+      ...(instanceUid.length > 0 ? { agent: formatInstanceUid(instanceUid) } : {}),
+      connection: connection.id,
+      remote: connection.remoteAddress,
+      reason: error.reason,
+      err: error.message,
+    };
+    // A flood of rate-limited messages must not become a flood of log lines.
+    if (error.reason === 'rate-limited') this.logger.debug(details, 'refused an OpAMP WebSocket message');
+    else this.logger.warn(details, 'refused an OpAMP WebSocket message');
     try {
-      if (connection.canPush) await connection.push(this.codec.errorReply(instanceUid, error));
+      if (connection.canPush) connection.reply(this.codec.errorReply(instanceUid, error));
     } catch {
       return; // the write failure already closed the socket
     }
     if (error.wsCloseCode !== undefined) {
       connection.close(error.wsCloseCode, error.message.slice(0, 120));
     } else if (connection.badMessages >= this.config.opamp.wsMaxBadMessages) {
+      // Bad messages, or messages over the rate limit, in a row.
       connection.close(WsCloseCode.PolicyViolation, `${connection.badMessages} bad messages in a row`);
     } else if (error.reason === 'unavailable') {
       connection.close(WsCloseCode.TryAgainLater, 'server unavailable');

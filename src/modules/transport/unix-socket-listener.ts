@@ -19,10 +19,14 @@ export class UnixSocketListener {
 
   constructor(readonly path: string) {}
 
-  async listen(target: UnixSocketTarget): Promise<void> {
+  /** Listens; `create` makes the HTTP server (to share the TCP listener's timeouts). */
+  async listen(
+    target: UnixSocketTarget,
+    create: (handler: (req: IncomingMessage, res: ServerResponse) => void) => Server = createServer,
+  ): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o755 });
     await rm(this.path, { force: true });
-    const server = createServer((req, res) => target.request(req, res));
+    const server = create((req, res) => target.request(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       target.upgrade(req, socket, head),
     );

@@ -4,8 +4,10 @@ import { WebSocket } from 'ws';
 import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import { type OpampCodec, WsCloseCode } from '../protocol/index.js';
 import { type AgentConnection } from '../session/index.js';
+import { type TokenBucket } from './token-bucket.js';
 
 let nextId = 0;
+const BINARY = { binary: true } as const;
 
 /**
  * One agent WebSocket. Incoming messages are handled strictly one after another; outgoing ones are
@@ -19,7 +21,9 @@ export class WsAgentConnection implements AgentConnection {
   alive = true;
   /** Consecutive messages that could not be served. */
   badMessages = 0;
-  private inbox: Promise<void> = Promise.resolve();
+  private running = false;
+  private readonly waiting: Array<() => Promise<void>> = [];
+  private handshakeTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly socket: WebSocket,
@@ -28,15 +32,75 @@ export class WsAgentConnection implements AgentConnection {
     private readonly codec: OpampCodec,
     /** Bytes buffered unsent beyond which the peer is too slow and the socket is closed. */
     private readonly maxBufferedBytes: number,
+    /** Messages this socket may send (`MAX_MESSAGES_PER_SECOND`). */
+    readonly rateLimit: TokenBucket,
   ) {}
+
+  /**
+   * Closes the socket (1008) unless its first message arrives within `timeoutMs` (`WS_HANDSHAKE_TIMEOUT_S`):
+   * an upgraded socket that never speaks OpAMP must not hold a connection slot forever.
+   */
+  expectFirstMessageWithin(timeoutMs: number): void {
+    this.handshakeTimer = setTimeout(() => {
+      WsAgentConnection.logger.warn(
+        { connection: this.id, remote: this.remoteAddress, timeoutMs },
+        'no OpAMP message after the WebSocket upgrade; closing',
+      );
+      this.close(WsCloseCode.PolicyViolation, 'no OpAMP message within WS_HANDSHAKE_TIMEOUT_S');
+    }, timeoutMs);
+    this.handshakeTimer.unref();
+  }
+
+  /** The first message arrived (or the socket closed): the handshake timer is not needed any more. */
+  firstMessageArrived(): void {
+    if (this.handshakeTimer === undefined) return;
+    clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = undefined;
+  }
 
   get canPush(): boolean {
     return this.socket.readyState === WebSocket.OPEN;
   }
 
-  /** Runs `task` after every earlier message of this connection has been handled. */
+  /**
+   * Runs `task` after every earlier message of this connection has been handled: at once when the
+   * connection is idle, else after the tasks already waiting.
+   */
   enqueue(task: () => Promise<void>): void {
-    this.inbox = this.inbox.then(task, task);
+    if (this.running) {
+      this.waiting.push(task);
+      return;
+    }
+    this.run(task);
+  }
+
+  private run(task: () => Promise<void>): void {
+    this.running = true;
+    task().then(this.runNext, this.runNext);
+  }
+
+  private readonly runNext = (): void => {
+    const task = this.waiting.shift();
+    if (task) this.run(task);
+    else this.running = false;
+  };
+
+  /**
+   * Sends the reply to a message without waiting for the write to complete (the next message of the
+   * socket need not wait for the kernel); a failed write closes the socket. A reply to a socket that
+   * closed meanwhile is dropped.
+   * @throws Error when the reply is over the size limit or the socket is backed up.
+   */
+  reply(message: ServerToAgent): void {
+    if (!this.canPush) return;
+    const frame = this.codec.encodeWsMessage(message);
+    if (!frame) {
+      throw new Error(
+        `reply to ${this.id} exceeds the ${this.codec.maxMessageBytes}-byte limit and was dropped`,
+      );
+    }
+    this.assertWritable();
+    this.socket.send(frame, BINARY, this.onWritten);
   }
 
   push(message: ServerToAgent): Promise<void> {
@@ -49,22 +113,35 @@ export class WsAgentConnection implements AgentConnection {
     return this.write(frame);
   }
 
-  /** Writes an already framed message. */
+  /** Writes an already framed message; resolves once it is written. */
   write(frame: Buffer): Promise<void> {
-    if (!this.canPush) return Promise.reject(new Error(`WebSocket ${this.id} is not open`));
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
-      this.close(WsCloseCode.PolicyViolation, 'agent is not reading its messages');
-      return Promise.reject(new Error(`WebSocket ${this.id} has too many unsent bytes; closed`));
+    try {
+      this.assertWritable();
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
     return new Promise((resolve, reject) => {
-      this.socket.send(frame, { binary: true }, (error) => {
-        if (!error) return resolve();
-        WsAgentConnection.logger.warn({ connection: this.id, err: error }, 'WebSocket write failed; closing');
-        this.socket.terminate();
-        reject(error);
+      this.socket.send(frame, BINARY, (error) => {
+        this.onWritten(error);
+        if (error) reject(error);
+        else resolve();
       });
     });
   }
+
+  private assertWritable(): void {
+    if (!this.canPush) throw new Error(`WebSocket ${this.id} is not open`);
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+      this.close(WsCloseCode.PolicyViolation, 'agent is not reading its messages');
+      throw new Error(`WebSocket ${this.id} has too many unsent bytes; closed`);
+    }
+  }
+
+  private readonly onWritten = (error?: Error): void => {
+    if (!error) return;
+    WsAgentConnection.logger.warn({ connection: this.id, err: error }, 'WebSocket write failed; closing');
+    this.socket.terminate();
+  };
 
   /** Sends a ping; a socket that did not answer the previous one is terminated. */
   ping(): void {

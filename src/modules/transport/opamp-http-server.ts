@@ -1,0 +1,36 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type ServerConfig } from '../config/index.js';
+
+/** A Node request handler. */
+export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * The Node HTTP server under the OpAMP listener, with the connection timeouts from the configuration:
+ * a client gets `HTTP_HEADERS_TIMEOUT_S` to send a request's headers (slow-loris, idle new connections,
+ * slow WebSocket upgrades), `HTTP_REQUEST_TIMEOUT_S` for the whole request, and an idle keep-alive
+ * connection is closed after `HTTP_KEEP_ALIVE_TIMEOUT_S`. Expired connections are found by a sweep that
+ * runs every quarter of the headers timeout (100 ms – 2 s).
+ */
+export function createOpampHttpServer(config: ServerConfig['opamp'], handler: RequestHandler): Server {
+  const requestTimeout = Math.max(config.requestTimeoutMs, config.headersTimeoutMs);
+  const server = createServer(
+    {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      connectionsCheckingInterval: Math.min(2000, Math.max(100, Math.floor(config.headersTimeoutMs / 4))),
+    },
+    handler,
+  );
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
+  server.headersTimeout = config.headersTimeoutMs;
+  server.requestTimeout = requestTimeout;
+  return server;
+}
+
+/** Whether `request` is an OpAMP HTTP message: `POST` on `path` (any query string ignored). */
+export function isOpampPost(request: IncomingMessage, path: string): boolean {
+  if (request.method !== 'POST') return false;
+  const url = request.url ?? '';
+  return url === path || (url.startsWith(path) && url.charCodeAt(path.length) === 63); /* ? */
+}
