@@ -42,7 +42,11 @@ describe('SIGTERM under load (node dist/main.js)', () => {
   });
 
   it('answers or cleanly closes every in-flight message, flushes pending records and exits 0', async () => {
-    server = await ServerChild.start({ ...odigosEnv(kubeconfig.path), SHUTDOWN_TIMEOUT_S: '15' });
+    server = await ServerChild.start({
+      ...odigosEnv(kubeconfig.path),
+      SHUTDOWN_TIMEOUT_S: '15',
+      MAX_MESSAGES_PER_SECOND: '100000',
+    });
     const { opampUrl } = server;
     const headers = { 'content-type': 'application/x-protobuf' };
     const sequence = new Map<number, bigint>();
