@@ -5,11 +5,12 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { PERSISTENCE_STATS, type PersistenceStatsSource } from '../../common/persistence-stats.js';
 import { ROLLOUT_STATES, rolloutStateOf, type RolloutState } from '../fleet/index.js';
 import { AgentEvents, AgentRegistry, type TransportKind } from '../session/index.js';
 import { type MessageOutcome, TransportEvents } from '../transport/index.js';
+import { FixedLabelHistogram } from './fixed-label-histogram.js';
 import { messageKind, type MessageKind } from './message-kind.js';
 import { InjectMetricsRegistry } from './metrics.constants.js';
 
@@ -47,8 +48,9 @@ const GAUGED_STATES: readonly RolloutState[] = ROLLOUT_STATES.filter((state) => 
 @Injectable()
 export class OpampMetrics implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly messages: Counter<'transport' | 'kind'>;
+  private readonly pendingMessages = bindChildren(TRANSPORTS, MESSAGE_KINDS, () => 0);
   private readonly decodeErrors: Counter<'transport' | 'reason'>;
-  private readonly duration: Histogram<'transport' | 'outcome'>;
+  private readonly duration: FixedLabelHistogram<'transport' | 'outcome'>;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -72,11 +74,24 @@ export class OpampMetrics implements OnModuleInit, OnApplicationBootstrap, OnMod
         for (const session of sessions()) this.inc({ transport: session.transport });
       },
     });
+    // Counted in plain numbers per message and added to the counter when scraped: prom-client hashes and
+    // validates the labels of every inc(), which costs more than the rest of a heartbeat's bookkeeping.
+    const pending = this.pendingMessages;
     this.messages = new Counter({
       name: 'opamp_messages_total',
       help: 'AgentToServer messages handled, by transport and kind (first, status, heartbeat, disconnect).',
       labelNames: ['transport', 'kind'],
       registers,
+      collect() {
+        for (const transport of TRANSPORTS) {
+          for (const kind of MESSAGE_KINDS) {
+            const count = pending[transport][kind];
+            if (count === 0) continue;
+            pending[transport][kind] = 0;
+            this.inc({ transport, kind }, count);
+          }
+        }
+      },
     });
     this.decodeErrors = new Counter({
       name: 'opamp_decode_errors_total',
@@ -84,13 +99,12 @@ export class OpampMetrics implements OnModuleInit, OnApplicationBootstrap, OnMod
       labelNames: ['transport', 'reason'],
       registers,
     });
-    this.duration = new Histogram({
-      name: 'opamp_message_duration_seconds',
-      help: 'Time to handle one OpAMP message, from its bytes to its reply, by transport and outcome.',
-      labelNames: ['transport', 'outcome'],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
+    this.duration = new FixedLabelHistogram(
+      'opamp_message_duration_seconds',
+      'Time to handle one OpAMP message, from its bytes to its reply, by transport and outcome.',
+      DURATION_BUCKETS,
+      metrics,
+    );
     new Gauge({
       name: 'opamp_remote_config_agents',
       help: 'Agents with a remote config, by rollout state (pending, applying, applied, failed, unsupported).',
@@ -108,13 +122,14 @@ export class OpampMetrics implements OnModuleInit, OnApplicationBootstrap, OnMod
   }
 
   onModuleInit(): void {
-    // Children bound once per label set: prom-client hashes the labels of every unbound call.
-    const messages = bindChildren(TRANSPORTS, MESSAGE_KINDS, (t, k) => this.messages.labels(t, k));
-    const durations = bindChildren(TRANSPORTS, OUTCOMES, (t, o) => this.duration.labels(t, o));
+    const durations = bindChildren(TRANSPORTS, OUTCOMES, (transport, outcome) =>
+      this.duration.series({ transport, outcome }),
+    );
+    const pending = this.pendingMessages;
     this.unsubscribe.push(
       this.agentEvents.subscribe((event) => {
         if (event.type !== 'message') return;
-        messages[event.session.transport][messageKind(event.message, event.session)].inc();
+        pending[event.session.transport][messageKind(event.message, event.session)]++;
       }),
       this.transportEvents.subscribe((event) => {
         if (event.type === 'refused')

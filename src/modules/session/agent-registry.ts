@@ -11,9 +11,9 @@ export class AgentRegistry {
     return this.sessions.size;
   }
 
-  /** The session of a uid, if any. */
-  get(instanceUid: Uint8Array): AgentSession | undefined {
-    return this.sessions.get(instanceUidKey(instanceUid));
+  /** The session of a uid, if any (`key`: its {@link instanceUidKey}, when the caller has it already). */
+  get(instanceUid: Uint8Array, key: string = instanceUidKey(instanceUid)): AgentSession | undefined {
+    return this.sessions.get(key);
   }
 
   /** The session whose display id (UUID, text or hex form of the uid) is `displayId`. */

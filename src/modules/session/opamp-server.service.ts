@@ -103,21 +103,25 @@ export class OpampServer {
     return answer?.value ?? ACCEPT;
   }
 
-  /** Handles one message from `connection` and returns the reply to send back. */
-  async handle(connection: AgentConnection, message: AgentToServer): Promise<ServerToAgent> {
+  /**
+   * Handles one message from `connection` and returns the reply to send back. `uidKey` is the
+   * `instanceUidKey` of the message's uid when the transport computed it already (rate limiting).
+   */
+  async handle(connection: AgentConnection, message: AgentToServer, uidKey?: string): Promise<ServerToAgent> {
     if (this.drainingRetryAfterMs !== undefined) {
       throw new ServerUnavailableError('server is shutting down; reconnect later', this.drainingRetryAfterMs);
     }
     const now = this.clock.now();
     const reply = newServerToAgent(message.instanceUid);
-    const { session, isNew } = this.sessionFor(connection, message, reply, now);
+    const { session, isNew } = this.sessionFor(connection, message, reply, now, uidKey);
 
     if ((message.flags & REQUEST_INSTANCE_UID) !== 0n) this.assignNewUid(session, reply, isNew);
 
     const lost = isNew || isSequenceGap(session.lastSequenceNum, message.sequenceNum);
     if (lost && !carriesFullState(message)) reply.flags |= REPORT_FULL_STATE;
 
-    session.capabilities = message.capabilities;
+    // Compared first: storing an equal bigint would still replace the object the session holds.
+    if (session.capabilities !== message.capabilities) session.capabilities = message.capabilities;
     const changed = mergeAgentStatus(session.status, message);
     session.lastSequenceNum = message.sequenceNum;
     session.lastSeenAt = now;
@@ -219,10 +223,11 @@ export class OpampServer {
     message: AgentToServer,
     reply: ServerToAgent,
     now: number,
+    uidKey: string | undefined,
   ): { session: AgentSession; isNew: boolean } {
-    const existing = this.registry.get(message.instanceUid);
+    const existing = this.registry.get(message.instanceUid, uidKey);
     if (existing && !this.heldByAnotherLiveConnection(existing, connection)) {
-      this.bind(existing, connection);
+      this.bind(existing, connection, false);
       return { session: existing, isNew: false };
     }
     const uid = existing ? newInstanceUid() : Buffer.from(message.instanceUid);
@@ -236,7 +241,7 @@ export class OpampServer {
       );
     }
     this.registry.add(session);
-    this.bind(session, connection);
+    this.bind(session, connection, true);
     return { session, isNew: true };
   }
 
@@ -270,7 +275,9 @@ export class OpampServer {
     return current !== undefined && current.id !== connection.id && current.canPush;
   }
 
-  private bind(session: AgentSession, connection: AgentConnection): void {
+  private bind(session: AgentSession, connection: AgentConnection, isNew: boolean): void {
+    // Most messages come on the connection the session is already bound to.
+    if (!isNew && session.connection === connection) return;
     session.connection = connection;
     session.transport = connection.transport;
     if (connection.transport !== 'websocket') return;
@@ -302,12 +309,14 @@ export class OpampServer {
     connection: AgentConnection,
     reply: ServerToAgent,
   ): void {
-    if (session.capabilitiesSentOn === connection.id) return;
+    // Every HTTP request is a connection of its own: its reply always carries the capabilities.
+    const perRequest = connection.transport === 'http';
+    if (!perRequest && session.capabilitiesSentOn === connection.id) return;
     reply.capabilities = this.capabilities;
     if (this.customCapabilities.length > 0) {
       reply.customCapabilities = { capabilities: [...this.customCapabilities] };
     }
-    session.capabilitiesSentOn = connection.id;
+    session.capabilitiesSentOn = perRequest ? undefined : connection.id;
   }
 
   private restrict(session: AgentSession, reply: ServerToAgent): void {

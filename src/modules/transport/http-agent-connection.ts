@@ -7,7 +7,8 @@ const RELEASED: IncomingHttpHeaders = Object.freeze({});
 
 /** The agent side of one HTTP request: replies go in the response; nothing can be pushed. */
 export class HttpAgentConnection implements AgentConnection {
-  readonly id = `http-${++nextId}`;
+  private readonly serial = ++nextId;
+  private name?: string;
   readonly transport = 'http' as const;
   readonly canPush = false;
   private requestHeaders: IncomingHttpHeaders;
@@ -17,6 +18,11 @@ export class HttpAgentConnection implements AgentConnection {
     headers: IncomingHttpHeaders,
   ) {
     this.requestHeaders = headers;
+  }
+
+  /** `http-<n>`, made when first asked for (most requests never need it). */
+  get id(): string {
+    return (this.name ??= `http-${this.serial}`);
   }
 
   /** The request's headers while it is served; empty once {@link release}d. */

@@ -62,10 +62,11 @@ export class OpampHttpHandler {
       let message = this.codec.decodeHttpBodyNow(body, header(headers['content-encoding']));
       if (isThenable(message)) message = await message;
       instanceUid = message.instanceUid;
-      const waitMs = this.limiter.take(instanceUidKey(message.instanceUid), started);
+      const uidKey = instanceUidKey(message.instanceUid);
+      const waitMs = this.limiter.take(uidKey, started);
       if (waitMs > 0) throw new RateLimitedError(this.config.opamp.maxMessagesPerSecond, waitMs);
       const connection = new HttpAgentConnection(remote, headers);
-      const answer = await this.server.handle(connection, message);
+      const answer = await this.server.handle(connection, message, uidKey);
       connection.release();
       const sending = this.send(request, response, 200, answer);
       if (sending) await sending;
