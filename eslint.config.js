@@ -3,7 +3,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'coverage/**', 'src/generated/**', '*.cjs'] },
+  {
+    ignores: [
+      'dist/**',
+      'bench/dist/**',
+      'bench/profiles/**',
+      'node_modules/**',
+      'reports/**',
+      'coverage/**',
+      'src/generated/**',
+      '*.cjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

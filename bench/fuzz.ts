@@ -1,0 +1,124 @@
+/**
+ * `npm run fuzz [-- --inputs N] [--seed S]`: throws 100,000 (default) generated and mutated inputs at a real
+ * `node dist/main.js` over HTTP and WebSocket (the generators of test/support/fuzz), checking a valid agent
+ * on both transports every 50 inputs, then checks that the process is alive and that its memory (after a
+ * full GC, through the inspector) came back to where it was before. Writes bench/results/fuzz-latest.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { runFuzz, type FuzzReport } from '../test/support/fuzz/fuzz-driver.js';
+import { type RemoteMemory } from './lib/inspector-client.js';
+import { RESULTS_DIR } from './lib/paths.js';
+import { ServerProcess } from './lib/server-process.js';
+import { sleep } from './lib/sleep.js';
+
+const LIMIT = 65_536;
+const MIB = 1024 * 1024;
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+}
+
+const inputs = option('inputs', 100_000);
+const seed = option('seed', Date.now() % 1_000_000_000);
+const logFile = join(tmpdir(), `opamp-fuzz-${process.pid}.log`);
+const server = await ServerProcess.start({
+  logFile,
+  inspect: true,
+  env: {
+    MAX_MESSAGE_BYTES: String(LIMIT),
+    MAX_MESSAGES_PER_SECOND: '1000000',
+    // Sessions the fuzz creates (valid uids) end quickly, so memory can come back to the baseline.
+    STALE_AFTER_S: '2',
+    SWEEP_INTERVAL_S: '1',
+  },
+});
+const inspector = server.inspector!;
+const mib = (bytes: number): number => Math.round((bytes / MIB) * 10) / 10;
+const settle = async (): Promise<RemoteMemory> => {
+  await sleep(4000); // stale sweep ends the fuzz's HTTP sessions
+  return inspector.memoryAfterGc();
+};
+
+let exitCode = 0;
+try {
+  process.stderr.write(`fuzz: seed ${seed}, ${inputs} inputs, server log ${logFile}\n`);
+  const warmUp = await runFuzz(server, { seed: seed + 1, inputs: 2000, maxMessageBytes: LIMIT });
+  const before = await settle();
+  const samples: Array<{ inputs: number; heapUsedMiB: number; rssMiB: number }> = [];
+  let report: FuzzReport | undefined;
+  const slices = 5;
+  const failures: string[] = [...warmUp.failures];
+  const totals = { http: 0, ws: 0, good: 0, wsReplies: 0, durationMs: 0 };
+  const statuses: Record<string, number> = {};
+  const closes: Record<string, number> = {};
+  for (let slice = 0; slice < slices; slice++) {
+    report = await runFuzz(server, {
+      seed: seed + 100 + slice,
+      inputs: Math.ceil(inputs / slices),
+      maxMessageBytes: LIMIT,
+      onProgress: (sent) => process.stderr.write(`\rfuzz: slice ${slice + 1}/${slices}, ${sent} inputs   `),
+    });
+    failures.push(...report.failures);
+    totals.http += report.httpInputs;
+    totals.ws += report.wsInputs;
+    totals.good += report.goodChecks;
+    totals.wsReplies += report.wsReplies;
+    totals.durationMs += report.durationMs;
+    for (const [k, v] of Object.entries(report.httpStatuses)) statuses[k] = (statuses[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(report.wsCloses)) closes[k] = (closes[k] ?? 0) + v;
+    const memory = await inspector.memoryAfterGc();
+    samples.push({
+      inputs: (slice + 1) * Math.ceil(inputs / slices),
+      heapUsedMiB: mib(memory.heapUsed),
+      rssMiB: mib(memory.rss),
+    });
+  }
+  const after = await settle();
+  const alive = server.running && (await fetch(`${server.adminUrl}/healthz`)).status === 200;
+  const heapGrowth = after.heapUsed - before.heapUsed;
+  // Back to baseline: within 2 MiB (code caches, pools and maps grown once are not a leak).
+  const memoryBack = heapGrowth < 2 * MIB;
+  const result = {
+    seed,
+    inputs: totals.http + totals.ws,
+    httpInputs: totals.http,
+    wsInputs: totals.ws,
+    goodAgentChecks: totals.good,
+    httpStatuses: statuses,
+    wsReplies: totals.wsReplies,
+    wsCloses: closes,
+    inputsPerSecond: Math.round(((totals.http + totals.ws) / totals.durationMs) * 1000),
+    failures,
+    serverAlive: alive,
+    memory: {
+      beforeHeapMiB: mib(before.heapUsed),
+      afterHeapMiB: mib(after.heapUsed),
+      heapGrowthMiB: mib(heapGrowth),
+      beforeRssMiB: mib(before.rss),
+      afterRssMiB: mib(after.rss),
+      duringRun: samples,
+      backToBaseline: memoryBack,
+    },
+  };
+  process.stderr.write('\n');
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(join(RESULTS_DIR, 'fuzz-latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  if (failures.length > 0 || !alive || !memoryBack) exitCode = 1;
+  process.stderr.write(
+    `fuzz: ${result.inputs} inputs, ${failures.length} failures, server ${alive ? 'alive' : 'DEAD'}, heap ${result.memory.beforeHeapMiB} → ${result.memory.afterHeapMiB} MiB (${memoryBack ? 'back to baseline' : 'GREW'})\n`,
+  );
+} catch (error) {
+  process.stderr.write(`fuzz: ${(error as Error).stack ?? String(error)}\n`);
+  exitCode = 1;
+} finally {
+  const exit = await server.stop();
+  if (exit.code !== 0) {
+    process.stderr.write(`fuzz: the server exited with ${exit.code ?? exit.signal}\n`);
+    exitCode = 1;
+  }
+}
+process.exit(exitCode);

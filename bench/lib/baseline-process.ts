@@ -1,0 +1,65 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { BENCH_DIST } from './paths.js';
+
+/** The baseline server ({@link ../servers/baseline-server.ts}) as a child process. */
+export class BaselineProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(): Promise<BaselineProcess> {
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', join(BENCH_DIST, 'servers', 'baseline-server.js')],
+      {
+        env: { ...process.env, PORT: '0' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const port = await new Promise<number>((resolve, reject) => {
+      let text = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        const line = text.split('\n')[0];
+        if (text.includes('\n') && line) resolve((JSON.parse(line) as { port: number }).port);
+      });
+      child.once('exit', (code) => reject(new Error(`baseline server exited (${code})`)));
+    });
+    return new BaselineProcess(child, port);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get opampUrl(): string {
+    return `http://127.0.0.1:${this.port}/v1/opamp`;
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}/v1/opamp`;
+  }
+
+  /** Writes one `bytes`-byte frame to every open socket; resolves when all were written. */
+  async broadcast(bytes: number): Promise<void> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/broadcast?bytes=${bytes}`, {
+      method: 'POST',
+    });
+    await response.text();
+  }
+
+  /** Runs a full GC in the baseline process and returns its `process.memoryUsage()`. */
+  async memoryAfterGc(): Promise<NodeJS.MemoryUsage> {
+    const response = await fetch(`http://127.0.0.1:${this.port}/gc`, { method: 'POST' });
+    return (await response.json()) as NodeJS.MemoryUsage;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}

@@ -1,0 +1,79 @@
+import { WebSocket } from 'ws';
+
+/** `process.memoryUsage()` of the inspected process. */
+export interface RemoteMemory {
+  readonly rss: number;
+  readonly heapTotal: number;
+  readonly heapUsed: number;
+  readonly external: number;
+  readonly arrayBuffers: number;
+}
+
+/**
+ * A minimal Chrome DevTools Protocol client for a process started with `--inspect=127.0.0.1:0`: forces a
+ * full garbage collection and reads `process.memoryUsage()`, so memory is compared after a GC without
+ * adding any code to the server.
+ */
+export class InspectorClient {
+  private nextId = 0;
+  private readonly pending = new Map<number, (result: unknown) => void>();
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+      if (message.id === undefined) return;
+      this.pending.get(message.id)?.(message.result);
+      this.pending.delete(message.id);
+    });
+  }
+
+  /** Connects to the `ws://...` URL the process printed (`Debugger listening on ...`). */
+  static async connect(url: string): Promise<InspectorClient> {
+    const socket = new WebSocket(url, { perMessageDeflate: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return new InspectorClient(socket);
+  }
+
+  /** Runs a full, compacting GC (twice, so weak references freed by the first are collected too). */
+  async collectGarbage(): Promise<void> {
+    await this.call('HeapProfiler.collectGarbage');
+    await this.call('HeapProfiler.collectGarbage');
+  }
+
+  /** `process.memoryUsage()` now. */
+  async memoryUsage(): Promise<RemoteMemory> {
+    const result = (await this.call('Runtime.evaluate', {
+      expression: 'JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    })) as { result: { value: string } };
+    return JSON.parse(result.result.value) as RemoteMemory;
+  }
+
+  /** GC, then memory. */
+  async memoryAfterGc(): Promise<RemoteMemory> {
+    await this.collectGarbage();
+    return this.memoryUsage();
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  private call(method: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<unknown> {
+    const id = ++this.nextId;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`inspector call ${method} timed out`));
+      }, timeoutMs);
+      this.pending.set(id, (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
+  }
+}

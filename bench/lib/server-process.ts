@@ -1,0 +1,148 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, openSync, closeSync } from 'node:fs';
+import { InspectorClient } from './inspector-client.js';
+import { SERVER_MAIN } from './paths.js';
+import { freePort } from './ports.js';
+import { sleep, waitFor } from './sleep.js';
+
+/** Options of {@link ServerProcess.start}. */
+export interface ServerProcessOptions {
+  /** Variables on top of the bench defaults (loopback, free ports, `LOG_LEVEL=info`). */
+  readonly env?: Record<string, string>;
+  /** Extra `node` flags, e.g. `--cpu-prof`. */
+  readonly nodeArgs?: readonly string[];
+  /** File receiving the server's stdout and stderr. */
+  readonly logFile: string;
+  /** Start with `--inspect=127.0.0.1:0` and connect an {@link InspectorClient} (GC and heap numbers). */
+  readonly inspect?: boolean;
+  /** Use these ports instead of free ones (a restart on the same address). */
+  readonly opampPort?: number;
+  readonly adminPort?: number;
+}
+
+/** How a server process ended. */
+export interface ServerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  /** From the stop signal to the exit, ms. */
+  readonly stopMs: number;
+}
+
+/** `node dist/main.js` as a child process on 127.0.0.1, ready once `/readyz` answers 200. */
+export class ServerProcess {
+  inspector?: InspectorClient;
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly opampPort: number,
+    readonly adminPort: number,
+    readonly path: string,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  }
+
+  static async start(options: ServerProcessOptions): Promise<ServerProcess> {
+    const opampPort = options.opampPort ?? (await freePort());
+    const adminPort = options.adminPort ?? (await freePort());
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      NODE_ENV: 'production',
+      OPAMP_HOST: '127.0.0.1',
+      OPAMP_PORT: String(opampPort),
+      ADMIN_HOST: '127.0.0.1',
+      ADMIN_PORT: String(adminPort),
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      PERSISTENCE: 'memory',
+      CONFIG_STORE: 'memory',
+      ...options.env,
+    };
+    const args = [...(options.nodeArgs ?? [])];
+    if (options.inspect) args.push('--inspect=127.0.0.1:0');
+    const log = openSync(options.logFile, 'a');
+    const child = spawn(process.execPath, [...args, SERVER_MAIN], {
+      env,
+      stdio: ['ignore', log, options.inspect ? 'pipe' : log],
+    });
+    closeSync(log);
+    const server = new ServerProcess(child, opampPort, adminPort, env.OPAMP_PATH ?? '/v1/opamp');
+    let inspectorUrl: Promise<string> | undefined;
+    if (options.inspect && child.stderr) {
+      const stderrLog = createWriteStream(options.logFile, { flags: 'a' });
+      let seen = '';
+      inspectorUrl = new Promise((resolve) => {
+        child.stderr!.on('data', (chunk: Buffer) => {
+          stderrLog.write(chunk);
+          if (seen.length < 4096) {
+            seen += chunk.toString();
+            const match = /Debugger listening on (ws:\/\/\S+)/.exec(seen);
+            if (match) resolve(match[1]!);
+          }
+        });
+      });
+    }
+    let exitedEarly = false;
+    void server.exited.then(() => (exitedEarly = true));
+    await waitFor(
+      async () => {
+        if (exitedEarly) throw new Error(`the server exited during start-up; see ${options.logFile}`);
+        try {
+          const response = await fetch(`${server.adminUrl}/readyz`);
+          await response.arrayBuffer();
+          return response.status === 200 ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      30_000,
+      'the server to be ready',
+      50,
+    );
+    if (inspectorUrl) server.inspector = await InspectorClient.connect(await inspectorUrl);
+    return server;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get opampUrl(): string {
+    return `http://127.0.0.1:${this.opampPort}${this.path}`;
+  }
+
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.opampPort}${this.path}`;
+  }
+
+  get adminUrl(): string {
+    return `http://127.0.0.1:${this.adminPort}`;
+  }
+
+  /** Whether the process is still running. */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The Prometheus text of `/metrics`. */
+  async metrics(): Promise<string> {
+    const response = await fetch(`${this.adminUrl}/metrics`);
+    return response.text();
+  }
+
+  /** Sends `signal` and waits for the exit (SIGKILL after `timeoutMs`). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000): Promise<ServerExit> {
+    this.inspector?.close();
+    const started = performance.now();
+    if (this.running) this.child.kill(signal);
+    const timeout = sleep(timeoutMs).then(() => 'timeout' as const);
+    const result = await Promise.race([this.exited, timeout]);
+    if (result === 'timeout') {
+      this.child.kill('SIGKILL');
+      const killed = await this.exited;
+      return { ...killed, stopMs: performance.now() - started };
+    }
+    return { ...result, stopMs: performance.now() - started };
+  }
+}

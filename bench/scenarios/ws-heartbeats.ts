@@ -1,0 +1,148 @@
+import { type BenchContext } from '../lib/bench-context.js';
+import { type GeneratorProcess } from '../lib/generator-process.js';
+import { type ProcessUsage } from '../lib/proc-stats.js';
+import { type RunResult } from '../lib/generator-protocol.js';
+import { measurement, runNotes } from './measure.js';
+import { round, type Scenario, type ScenarioResult, type TargetCheck } from './scenario.types.js';
+
+interface WsRunSpec {
+  readonly agents: number;
+  readonly mode: 'rate' | 'closed-loop';
+  readonly warmupMs: number;
+  readonly measureMs: number;
+}
+
+/** Connects `agents`, runs them, closes them; one side. */
+async function wsSide(
+  ctx: BenchContext,
+  generator: GeneratorProcess,
+  url: string,
+  serverPid: number,
+  spec: WsRunSpec,
+): Promise<{ result: RunResult; usage: Record<string, ProcessUsage>; connectFailed: number }> {
+  const connected = await generator.request(
+    {
+      type: 'ws-connect',
+      url,
+      agents: spec.agents,
+      concurrency: 500,
+      flavor: 'collector',
+      firstIndex: ctx.agentIndexes(spec.agents),
+      salt: ctx.salt,
+      statusEvery: 30,
+    },
+    'connect-result',
+  );
+  const run = await generator.run(
+    {
+      type: 'ws-run',
+      mode: spec.mode,
+      ratePerAgentPerS: 1,
+      warmupMs: spec.warmupMs,
+      measureMs: spec.measureMs,
+    },
+    { server: serverPid, generator: generator.pid },
+  );
+  await generator.request({ type: 'ws-close', disconnect: false }, 'closed');
+  return { ...run, connectFailed: connected.result.failed };
+}
+
+async function wsScenario(
+  ctx: BenchContext,
+  name: string,
+  title: string,
+  spec: WsRunSpec,
+  targets: (real: ReturnType<typeof measurement>, result: RunResult) => TargetCheck[],
+): Promise<ScenarioResult> {
+  const server = await ctx.server('default');
+  const generator = ctx.generator('ws-load');
+  try {
+    const base = await wsSide(ctx, generator, ctx.baseline.wsUrl, ctx.baseline.pid, spec);
+    const real = await wsSide(ctx, generator, server.wsUrl, server.pid, spec);
+    const baseline = measurement(base.result, base.usage, 'baseline');
+    const measured = measurement(real.result, real.usage);
+    const notes = [...runNotes('baseline', base.result), ...runNotes('server', real.result)];
+    if (base.connectFailed + real.connectFailed > 0)
+      notes.push(
+        `connections refused or failed: baseline ${base.connectFailed}, server ${real.connectFailed}`,
+      );
+    if (real.result.unanswered > 0)
+      notes.push(`server: ${real.result.unanswered} messages unanswered after 5 s`);
+    const cpuRatio =
+      baseline.serverCpu && measured.serverCpu
+        ? round(measured.serverCpu / baseline.serverCpu, 1)
+        : undefined;
+    if (spec.mode === 'rate' && cpuRatio !== undefined)
+      notes.push(`server CPU ${cpuRatio}× the bare echo's at the same rate`);
+    return {
+      name,
+      title,
+      agents: spec.agents,
+      real: measured,
+      baseline,
+      ratio: round(measured.msgsPerS! / baseline.msgsPerS!, 3),
+      ratioOf: 'messages/s',
+      targets: targets(measured, real.result),
+      notes,
+      ...(cpuRatio !== undefined ? { details: { serverCpuRatio: cpuRatio } } : {}),
+    };
+  } finally {
+    await ctx.stopGenerator(generator);
+  }
+}
+
+/** Closed loop over WebSocket: the most messages per second 100 agents can get answered. */
+export const wsThroughput: Scenario = {
+  name: 'ws-throughput',
+  title: 'WebSocket heartbeats, closed loop (max throughput)',
+  run: (ctx) =>
+    wsScenario(
+      ctx,
+      'ws-throughput',
+      'WebSocket heartbeats, closed loop (max throughput)',
+      { agents: 100, mode: 'closed-loop', warmupMs: ctx.size(3000, 500), measureMs: ctx.size(8000, 1500) },
+      () => [],
+    ),
+};
+
+/** Open loop: `agents` WebSocket agents, one message per agent per second. */
+export function wsAtRate(fullAgents: number, quickAgents: number): Scenario {
+  const name = `ws-${fullAgents / 1000}k`;
+  return {
+    name,
+    title: `WebSocket heartbeats, ${fullAgents.toLocaleString('en')} agents × 1 msg/s`,
+    run: (ctx) => {
+      const agents = ctx.size(fullAgents, quickAgents);
+      return wsScenario(
+        ctx,
+        name,
+        `WebSocket heartbeats, ${agents.toLocaleString('en')} agents × 1 msg/s`,
+        // After connecting, the server digests every agent's full state (and a GC follows): warm up past it.
+        {
+          agents,
+          mode: 'rate',
+          warmupMs: ctx.size(5000, agents >= 2000 ? 3000 : 1000),
+          measureMs: ctx.size(20_000, 2000),
+        },
+        (real, result) => {
+          const keptUp = real.msgsPerS! >= agents * 0.97 && result.unanswered === 0 && real.errors === 0;
+          const checks: TargetCheck[] = [
+            {
+              description: `${agents} agents at 1 msg/s answered in full, no errors`,
+              value: `${real.msgsPerS} msg/s`,
+              met: keptUp,
+            },
+          ];
+          if (fullAgents >= 10_000) {
+            checks.push({
+              description: `${agents.toLocaleString('en')} WebSocket agents at 1 msg/s: p99 < 50 ms`,
+              value: `p99 ${real.p99Ms} ms`,
+              met: real.p99Ms! < 50 && keptUp,
+            });
+          }
+          return checks;
+        },
+      );
+    },
+  };
+}
