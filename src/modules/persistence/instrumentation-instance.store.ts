@@ -75,7 +75,7 @@ export class InstrumentationInstanceStore implements AgentStore {
   private readonly logger = new Logger(InstrumentationInstanceStore.name);
   private readonly objects: CustomObjectsApi;
   private readonly core: CoreV1Api;
-  private readonly requestOptions: ConfigurationOptions;
+  private readonly requestTimeoutMs: number;
   private readonly maxPerPod: number;
   private readonly maxConflictRetries: number;
   /** The object as our last write left it, by record key: saves a read before each update. */
@@ -87,7 +87,7 @@ export class InstrumentationInstanceStore implements AgentStore {
   ) {
     this.objects = kubeConfig.makeApiClient(CustomObjectsApi);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
-    this.requestOptions = withRequestTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.maxPerPod = options.maxInstancesPerPod ?? MAX_INSTANCES_PER_POD;
     this.maxConflictRetries = options.maxConflictRetries ?? 5;
   }
@@ -159,7 +159,7 @@ export class InstrumentationInstanceStore implements AgentStore {
               name,
               body: { preconditions: { uid: target.metadata.uid } },
             },
-            this.requestOptions,
+            this.requestOptions(),
           );
           this.logger.debug(
             { agent: record.agentId, record: key, reason },
@@ -204,7 +204,7 @@ export class InstrumentationInstanceStore implements AgentStore {
           plural: PLURAL,
           labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${NODE_LABEL}=${nodeName}`,
         },
-        this.requestOptions,
+        this.requestOptions(),
       )) as { items?: InstrumentationInstance[] };
       return (answer.items ?? [])
         .map(recordFromInstance)
@@ -231,7 +231,7 @@ export class InstrumentationInstanceStore implements AgentStore {
         namespace,
         labelSelector: `${OWNER_POD_NAME_LABEL}=${podName}`,
       },
-      this.requestOptions,
+      this.requestOptions(),
     )) as { items?: InstrumentationInstance[] };
     const items = answer.items ?? [];
     const object = items.find((item) => item.metadata.name === name);
@@ -246,7 +246,7 @@ export class InstrumentationInstanceStore implements AgentStore {
     try {
       const object = (await this.objects.createNamespacedCustomObject(
         { group: GROUP, version: VERSION, plural: PLURAL, namespace: body.metadata.namespace, body },
-        this.requestOptions,
+        this.requestOptions(),
       )) as InstrumentationInstance;
       return { object, created: true };
     } catch (error) {
@@ -256,6 +256,11 @@ export class InstrumentationInstanceStore implements AgentStore {
       if (!existing) return 'retry';
       return isManagedByUs(existing) ? { object: existing, created: false } : 'skipped-foreign';
     }
+  }
+
+  /** Options for one request: a timeout signal of its own, started now (a shared one would fire once, for all). */
+  private requestOptions(): ConfigurationOptions {
+    return withRequestTimeout(this.requestTimeoutMs);
   }
 
   private async replaceStatus(object: InstrumentationInstance): Promise<InstrumentationInstance> {
@@ -268,7 +273,7 @@ export class InstrumentationInstanceStore implements AgentStore {
         name: object.metadata.name,
         body: object,
       },
-      this.requestOptions,
+      this.requestOptions(),
     )) as InstrumentationInstance;
   }
 
@@ -276,7 +281,7 @@ export class InstrumentationInstanceStore implements AgentStore {
     try {
       return (await this.objects.getNamespacedCustomObject(
         { group: GROUP, version: VERSION, plural: PLURAL, namespace, name },
-        this.requestOptions,
+        this.requestOptions(),
       )) as InstrumentationInstance;
     } catch (error) {
       if (apiStatusOf(error) === 404) return undefined;
@@ -293,7 +298,7 @@ export class InstrumentationInstanceStore implements AgentStore {
     const { namespace, podName, podUid } = record.location;
     if (podUid) return podUid;
     try {
-      const pod = await this.core.readNamespacedPod({ namespace, name: podName }, this.requestOptions);
+      const pod = await this.core.readNamespacedPod({ namespace, name: podName }, this.requestOptions());
       return pod.metadata?.uid;
     } catch (error) {
       if (apiStatusOf(error) === 404) return undefined;

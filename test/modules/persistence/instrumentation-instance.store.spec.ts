@@ -324,4 +324,17 @@ describe('InstrumentationInstanceStore', () => {
     expect((timedOut as AgentStoreError).retryable).toBe(true);
     expect((timedOut as AgentStoreError).message).toMatch(/abort/i);
   });
+
+  it('times each request on its own: calls made after the timeout has elapsed once still go through', async () => {
+    const quick = new InstrumentationInstanceStore(server.kubeConfig(), {
+      nodeName: 'node-a',
+      requestTimeoutMs: 100,
+    });
+    await expect(quick.upsert(record())).resolves.toBe('created');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    await expect(quick.upsert(record({ health: { healthy: true, reason: 'Healthy' } }))).resolves.toBe(
+      'updated',
+    );
+    await expect(quick.remove(record(), 'agent-disconnect')).resolves.toBe('deleted');
+  });
 });
