@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { type Clock, InjectClock } from '../../common/clock.js';
+import { InjectServerConfig, type ServerConfig } from '../config/index.js';
 import { type AgentEvent, AgentEvents, type AgentSession, type DisconnectReason } from '../session/index.js';
 import { type AgentRecord, agentRecordKey, recordFromSession } from './agent-record.js';
 import { type AgentStore } from './agent-store.interface.js';
@@ -39,7 +40,8 @@ const LIST_RETRY_MS = 5_000;
  * - `agent_disconnect` healthy → delete; unhealthy with `last_error` → keep, written unhealthy; unhealthy
  *   without `last_error` or without health → nothing;
  * - stale → delete, unless the agent reported `NoConnectionToOpAMPServer`;
- * - WebSocket closed or server shutting down → keep (the agent reconnects);
+ * - WebSocket closed without `agent_disconnect` → kept for the stale limit (the agent reconnects), then
+ *   deleted as stale if no session took the record back; server shutting down → keep;
  * - at start-up, records this server left on this node are deleted when their agents (same namespace, pod
  *   and pid) do not come back within the grace period, unless the rules above would have kept them.
  *
@@ -71,11 +73,14 @@ export class AgentPersistence
   private stopped = false;
   private readonly options: PersistenceModuleOptions;
   private shutdownDeadline?: number;
+  /** Records of WebSocket agents gone without `agent_disconnect`, deleted unless they come back in time. */
+  private readonly awaitingReturn = new Map<string, TimerHandle>();
 
   constructor(
     private readonly events: AgentEvents,
     @InjectAgentStore() private readonly store: AgentStore,
     @InjectClock() private readonly clock: Clock,
+    @InjectServerConfig() private readonly config: ServerConfig,
     @InjectPersistenceOptions() options: PersistenceModuleOptions | undefined,
   ) {
     this.options = options ?? {};
@@ -117,6 +122,8 @@ export class AgentPersistence
     this.stopped = true;
     this.timers.clearTimeout(this.graceTimer);
     this.timers.clearTimeout(this.listTimer);
+    for (const timer of this.awaitingReturn.values()) this.timers.clearTimeout(timer);
+    this.awaitingReturn.clear();
   }
 
   /**
@@ -168,7 +175,7 @@ export class AgentPersistence
     // A plain heartbeat of a known record: nothing to write, so no record is built (the hot path).
     if (!statusChanged && state !== undefined && state.key === agentRecordKey(kubernetes)) {
       if (!this.cleanedUp) this.returned.add(state.key);
-      this.owners.set(state.key, session);
+      this.claim(state.key, session);
       return;
     }
     const record = recordFromSession(session, this.clock.now());
@@ -180,7 +187,7 @@ export class AgentPersistence
       this.sessions.set(session, state);
     }
     if (session.status.health?.status === NO_CONNECTION_TO_OPAMP_SERVER) state.noConnection = true;
-    this.owners.set(key, session);
+    this.claim(key, session);
     if (!this.cleanedUp) this.returned.add(key);
     // With agent_disconnect, Odigos writes only what the disconnect rules say (handled on `disconnected`).
     if ((statusChanged || first) && !disconnecting) this.queue.upsert(record);
@@ -216,9 +223,30 @@ export class AgentPersistence
         this.queue.remove(record, 'stale');
         return;
       case 'connection-closed':
+        if (!state.noConnection) this.removeUnlessReturned(state.key, record);
+        return;
       case 'server-shutdown':
         return;
     }
+  }
+
+  /** `session` is now the one behind `key`: a record waiting for its agent to come back is kept. */
+  private claim(key: string, session: AgentSession): void {
+    this.owners.set(key, session);
+    if (this.awaitingReturn.size === 0) return;
+    const timer = this.awaitingReturn.get(key);
+    if (timer === undefined) return;
+    this.timers.clearTimeout(timer);
+    this.awaitingReturn.delete(key);
+  }
+
+  private removeUnlessReturned(key: string, record: AgentRecord): void {
+    this.timers.clearTimeout(this.awaitingReturn.get(key));
+    const timer = this.timers.setTimeout(() => {
+      this.awaitingReturn.delete(key);
+      if (!this.stopped && !this.owners.has(key)) this.queue.remove(record, 'stale');
+    }, this.config.heartbeat.staleAfterMs);
+    this.awaitingReturn.set(key, timer);
   }
 
   private async listLeftovers(): Promise<void> {

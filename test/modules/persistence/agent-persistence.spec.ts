@@ -17,6 +17,7 @@ import { type PersistenceApp, startPersistence } from './support/persistence-app
 
 const NS = 'shop';
 const POD = 'frontend-7d4b9c-x2x9z';
+const STALE_AFTER_MS = 75_000;
 
 describe('AgentPersistence with InstrumentationInstances', () => {
   let server: FakeKubeApiServer;
@@ -221,16 +222,47 @@ describe('AgentPersistence with InstrumentationInstances', () => {
       expect(objectOf(session)?.status).toMatchObject({ healthy: true, reason: 'Healthy' });
     });
 
-    it('keeps the record when the connection closes or the server shuts down (the agent reconnects)', async () => {
-      const closed = await connected({ processId: 1 });
+    it('keeps the record when the server shuts down (the agent reconnects to the next one)', async () => {
       const shutdown = await connected({ processId: 2 });
       server.requests.clear();
-      endSession(app.events, closed, 'connection-closed');
       endSession(app.events, shutdown, 'server-shutdown');
+      app.timers.advance(STALE_AFTER_MS * 2);
       await app.idle();
       expect(instanceWrites(server)).toEqual([]);
-      expect(objectOf(closed)).toBeDefined();
       expect(objectOf(shutdown)).toBeDefined();
+    });
+
+    it('keeps the record of a closed WebSocket for the stale limit, then deletes it as stale', async () => {
+      const closed = await connected({ processId: 1 });
+      server.requests.clear();
+      endSession(app.events, closed, 'connection-closed');
+      app.timers.advance(STALE_AFTER_MS - 1);
+      await app.idle();
+      expect(instanceWrites(server)).toEqual([]);
+      app.timers.advance(1);
+      await app.idle();
+      expect(objectOf(closed)).toBeUndefined();
+    });
+
+    it('keeps the record of a closed WebSocket whose agent comes back within the stale limit', async () => {
+      const closed = await connected({ processId: 1 });
+      endSession(app.events, closed, 'connection-closed');
+      const back = agent({ processId: 1 });
+      connectNodeAgent(app.events, back);
+      app.timers.advance(STALE_AFTER_MS * 2);
+      await app.idle();
+      expect(objectOf(back)).toBeDefined();
+    });
+
+    it('keeps the record of a closed WebSocket whose agent reported NoConnectionToOpAMPServer', async () => {
+      const closed = await connected({ processId: 1 });
+      deliver(app.events, closed, {
+        health: health({ healthy: false, status: 'NoConnectionToOpAMPServer', lastError: 'timeout' }),
+      });
+      endSession(app.events, closed, 'connection-closed');
+      app.timers.advance(STALE_AFTER_MS * 2);
+      await app.idle();
+      expect(objectOf(closed)).toBeDefined();
     });
 
     it('ignores the end of a session whose pod process was taken over by a newer session', async () => {

@@ -332,9 +332,9 @@ describe('InstrumentationInstanceStore', () => {
     });
     await expect(quick.upsert(record())).resolves.toBe('created');
     await new Promise((resolve) => setTimeout(resolve, 250));
-    await expect(quick.upsert(record({ health: { healthy: true, reason: 'Healthy' } }))).resolves.toBe(
-      'updated',
-    );
+    await expect(
+      quick.upsert(record({ health: { healthy: true, reason: 'Healthy', message: '' } })),
+    ).resolves.toBe('updated');
     await expect(quick.remove(record(), 'agent-disconnect')).resolves.toBe('deleted');
   });
 });
