@@ -3,17 +3,22 @@
  * (default 10) under agent churn — WebSocket and HTTP agents sending one message a second, a health change
  * every 10th, 1 % of them replaced every second (agent_disconnect, a plain close, an abrupt drop, or an HTTP
  * agent that just stops and goes stale), a config rolled out to everyone every minute — and samples the
- * server's heap after a full GC every 30 s. Passes when the heap does not grow. Writes bench/results/soak-latest.json.
+ * server's heap after a full GC every 30 s. The agents are Odigos agents (the WebSocket ones also accept
+ * remote config), identified by the odigos plugin and persisted as InstrumentationInstances
+ * (`PERSISTENCE=kubernetes`) on the fake API server, which runs in this process.
+ * Passes when the heap does not grow, no record write failed, and once every agent has left (or gone stale)
+ * no record is left. Writes bench/results/soak-latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { WebSocket, type RawData } from 'ws';
+import { FakeCluster } from './lib/fake-cluster.js';
 import { HttpPoster } from './lib/http-poster.js';
 import { RESULTS_DIR } from './lib/paths.js';
 import { ServerProcess } from './lib/server-process.js';
-import { newCounters, SimulatedAgent } from './lib/simulated-agent.js';
-import { sleep } from './lib/sleep.js';
+import { COLLECTOR_CAPABILITIES, newCounters, SimulatedAgent } from './lib/simulated-agent.js';
+import { sleep, waitFor } from './lib/sleep.js';
 
 const option = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -43,7 +48,8 @@ interface SoakAgent {
 }
 
 function wsAgent(url: string): SoakAgent {
-  const agent = new SimulatedAgent(nextIndex++, 'collector', 10, 'soak', counters);
+  // Identified as Odigos agents are, but accepting remote config, so the rollouts reach them.
+  const agent = new SimulatedAgent(nextIndex++, 'odigos', 10, 'soak', counters, COLLECTOR_CAPABILITIES);
   const socket = new WebSocket(url, { perMessageDeflate: false });
   const send = (bytes: Uint8Array): void => {
     if (socket.readyState !== WebSocket.OPEN) return;
@@ -78,7 +84,7 @@ function wsAgent(url: string): SoakAgent {
 }
 
 function httpAgent(poster: HttpPoster): SoakAgent {
-  const agent = new SimulatedAgent(nextIndex++, 'collector', 10, 'soak', counters);
+  const agent = new SimulatedAgent(nextIndex++, 'odigos', 10, 'soak', counters);
   let busy = false;
   const post = (bytes: Uint8Array): void => {
     busy = true;
@@ -109,10 +115,17 @@ function httpAgent(poster: HttpPoster): SoakAgent {
   };
 }
 
+// Pods for every agent index the churn can reach (1 % of the agents a second), with room to spare.
+const cluster = await FakeCluster.start(Math.ceil((wsAgents + httpAgents) * (1 + 0.6 * minutes)) + 100);
 const server = await ServerProcess.start({
   logFile: join(tmpdir(), `opamp-soak-${process.pid}.log`),
   inspect: true,
-  env: { STALE_AFTER_S: '10', SWEEP_INTERVAL_S: '5', MAX_MESSAGES_PER_SECOND: '100' },
+  env: {
+    ...cluster.serverEnv('kubernetes'),
+    STALE_AFTER_S: '10',
+    SWEEP_INTERVAL_S: '5',
+    MAX_MESSAGES_PER_SECOND: '100',
+  },
 });
 const poster = new HttpPoster(server.opampUrl, 64);
 const agents: SoakAgent[] = [];
@@ -121,16 +134,27 @@ for (let i = 0; i < httpAgents; i++) agents.push(httpAgent(poster));
 
 const started = performance.now();
 const endAt = started + minutes * 60_000;
-const samples: Array<{ minute: number; heapUsedMiB: number; rssMiB: number; agents: number }> = [];
+const samples: Array<{
+  minute: number;
+  heapUsedMiB: number;
+  rssMiB: number;
+  agents: number;
+  records: number;
+  queueDepth: number;
+}> = [];
 let lastSample = -Infinity;
 let lastRollout = started;
 let rollouts = 0;
 
-const connectedAgents = async (): Promise<number> => {
+const sum = (text: string, pattern: RegExp): number =>
+  [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
+const serverGauges = async (): Promise<{ agents: number; queueDepth: number; failedWrites: number }> => {
   const text = await server.metrics();
-  let total = 0;
-  for (const match of text.matchAll(/^opamp_connected_agents\{[^}]*\} (\S+)$/gm)) total += Number(match[1]);
-  return total;
+  return {
+    agents: sum(text, /^opamp_connected_agents\{[^}]*\} (\S+)$/gm),
+    queueDepth: sum(text, /^opamp_persistence_queue_depth (\S+)$/gm),
+    failedWrites: sum(text, /^opamp_persistence_writes_total\{[^}]*result="failed"[^}]*\} (\S+)$/gm),
+  };
 };
 
 process.stderr.write(
@@ -169,11 +193,14 @@ while (performance.now() < endAt) {
   if (performance.now() - lastSample >= sampleEveryMs) {
     lastSample = performance.now();
     const memory = await server.inspector!.memoryAfterGc();
+    const gauges = await serverGauges();
     const sample = {
       minute: Math.round(((performance.now() - started) / 60_000) * 10) / 10,
       heapUsedMiB: Math.round((memory.heapUsed / MIB) * 10) / 10,
       rssMiB: Math.round((memory.rss / MIB) * 10) / 10,
-      agents: await connectedAgents(),
+      agents: gauges.agents,
+      records: cluster.instances(),
+      queueDepth: gauges.queueDepth,
     };
     samples.push(sample);
     process.stderr.write(`soak: ${JSON.stringify(sample)}\n`);
@@ -194,6 +221,20 @@ const slope =
     steady.reduce((sum, s) => sum + (s.minute - mx) ** 2, 0),
   );
 const growth = n > 1 ? steady[n - 1]!.heapUsedMiB - steady[0]!.heapUsedMiB : 0;
+
+// Everyone leaves; silent HTTP agents go stale. Then no InstrumentationInstance may be left behind.
+for (const agent of agents) agent.leave();
+const leftAt = performance.now();
+const recordsGone = await waitFor(
+  async () => (cluster.instances() === 0 && (await serverGauges()).queueDepth === 0 ? true : undefined),
+  60_000,
+  'records to be removed',
+  500,
+).then(
+  () => true,
+  () => false,
+);
+const { failedWrites } = await serverGauges();
 const result = {
   minutes,
   wsAgents,
@@ -203,6 +244,7 @@ const result = {
   agentsJoined: stats.joined,
   agentsLeft: stats.left,
   rollouts,
+  remoteConfigsReceived: counters.remoteConfigs,
   httpErrors: stats.httpErrors,
   errorReplies: counters.errorReplies,
   heap: {
@@ -212,15 +254,21 @@ const result = {
     slopeMiBPerHour: Math.round(slope * 60 * 10) / 10,
     maxMiB: Math.max(...steady.map((s) => s.heapUsedMiB)),
   },
+  persistence: {
+    recordsAtEnd: samples.at(-1)?.records,
+    failedWrites,
+    recordsLeftAfterAllLeft: cluster.instances(),
+    secondsUntilAllRemoved: recordsGone ? Math.round((performance.now() - leftAt) / 100) / 10 : undefined,
+  },
   samples,
   // No growth: the last sample within 3 MiB of the first steady one and, over a window long enough for a
   // trend (5+ minutes), under 6 MiB/hour.
-  passed: growth < 3 && (minutes < 6 || slope * 60 < 6),
+  passed: growth < 3 && (minutes < 6 || slope * 60 < 6) && failedWrites === 0 && recordsGone,
 };
-for (const agent of agents) agent.leave();
 poster.close();
 await sleep(500);
 const exit = await server.stop();
+await cluster.close();
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 mkdirSync(RESULTS_DIR, { recursive: true });
 writeFileSync(
@@ -228,6 +276,8 @@ writeFileSync(
   `${JSON.stringify({ ...result, serverExit: exit }, null, 2)}\n`,
 );
 process.stderr.write(
-  `soak: heap ${result.heap.firstSteadyMiB} → ${result.heap.lastMiB} MiB (${result.heap.slopeMiBPerHour} MiB/h), ${result.passed ? 'no growth' : 'GROWTH'}; server exit ${exit.code}\n`,
+  `soak: heap ${result.heap.firstSteadyMiB} → ${result.heap.lastMiB} MiB (${result.heap.slopeMiBPerHour} MiB/h);` +
+    ` ${failedWrites} failed record writes, ${result.persistence.recordsLeftAfterAllLeft} records left;` +
+    ` ${result.passed ? 'passed' : 'FAILED'}; server exit ${exit.code}\n`,
 );
 process.exit(result.passed && exit.code === 0 ? 0 : 1);

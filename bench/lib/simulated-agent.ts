@@ -24,7 +24,7 @@ export const ODIGOS_LAYOUT = { namespace: 'bench', container: 'app', perPod: 10 
 export const odigosPodName = (index: number): string =>
   `bench-app-${Math.floor(index / ODIGOS_LAYOUT.perPod)}`;
 
-const COLLECTOR_CAPABILITIES = BigInt(
+export const COLLECTOR_CAPABILITIES = BigInt(
   AgentCapabilities.AgentCapabilities_ReportsStatus |
     AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig |
     AgentCapabilities.AgentCapabilities_ReportsEffectiveConfig |
@@ -106,6 +106,8 @@ export class SimulatedAgent {
     private readonly statusEvery: number,
     salt: string,
     private readonly counters: AgentCounters,
+    /** Capabilities to declare instead of the flavour's own (e.g. an Odigos agent that accepts remote config). */
+    private readonly declaredCapabilities?: bigint,
   ) {
     const digest = createHash('sha256').update(`${salt}:${index}`).digest();
     if (flavor === 'odigos') {
@@ -120,7 +122,7 @@ export class SimulatedAgent {
   }
 
   get capabilities(): bigint {
-    return this.flavor === 'collector' ? COLLECTOR_CAPABILITIES : 0n;
+    return this.declaredCapabilities ?? (this.flavor === 'collector' ? COLLECTOR_CAPABILITIES : 0n);
   }
 
   /** The next message to send, encoded. */
