@@ -72,6 +72,30 @@ describe('connection lifecycle', () => {
     agent.close();
   });
 
+  it('pings only sockets it has not heard from since the last keep-alive tick', async () => {
+    server = await startTestServer();
+    const handler = server.app.get(OpampWebSocketHandler);
+    const pingsOf = (socket: WebSocket): { count: number } => {
+      const pings = { count: 0 };
+      socket.on('ping', () => pings.count++);
+      return pings;
+    };
+    const talking = await WsTestAgent.connect(server.wsUrl);
+    const quiet = new WebSocket(server.wsUrl);
+    await new Promise((resolve) => quiet.once('open', resolve));
+    const [talkingPings, quietPings] = [pingsOf(talking.socket), pingsOf(quiet)];
+    const instanceUid = randomUid();
+    for (let tick = 0; tick < 3; tick++) {
+      await talking.request({ instanceUid, sequenceNum: BigInt(tick) });
+      handler.pingAll();
+      await eventually(() => quietPings.count === tick + 1);
+    }
+    expect(talkingPings.count).toBe(0);
+    expect(handler.connectionCount).toBe(2);
+    talking.close();
+    quiet.close();
+  });
+
   it('serves readiness once the OpAMP listener is up', async () => {
     server = await startTestServer();
     const ready = await fetch(`${server.adminUrl}/readyz`);

@@ -50,7 +50,7 @@ export class OpampWebSocketHandler {
     this.connections.add(connection);
     connection.expectFirstMessageWithin(wsHandshakeTimeoutMs);
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      connection.alive = true;
+      connection.heard = true;
       connection.firstMessageArrived();
       const waitMs = connection.rateLimit.take(performance.now());
       if (waitMs > 0) {
@@ -62,7 +62,7 @@ export class OpampWebSocketHandler {
       connection.enqueue(() => this.onMessage(connection, toBuffer(data), isBinary));
     });
     socket.on('pong', () => {
-      connection.alive = true;
+      connection.awaitingPong = false;
     });
     socket.on('error', (error: Error) => {
       this.logger.warn({ connection: connection.id, remote, err: error.message }, 'WebSocket error');
@@ -75,9 +75,9 @@ export class OpampWebSocketHandler {
     });
   }
 
-  /** Pings every socket; those that missed the previous ping are terminated. */
+  /** A keep-alive tick on every socket: silent ones are pinged, those that missed the last ping terminated. */
   pingAll(): void {
-    for (const connection of this.connections) connection.ping();
+    for (const connection of this.connections) connection.keepAlive();
   }
 
   /** Closes every agent WebSocket with 1001 (server going away). */

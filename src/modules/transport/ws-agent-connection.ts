@@ -17,8 +17,10 @@ export class WsAgentConnection implements AgentConnection {
   private static readonly logger = new Logger('WsAgentConnection');
   readonly id = `ws-${++nextId}`;
   readonly transport = 'websocket' as const;
-  /** Set by a pong or any message; cleared by each keep-alive ping. */
-  alive = true;
+  /** Set by any message; read and cleared by each {@link keepAlive} tick. */
+  heard = false;
+  /** A ping went out and its pong has not come back. */
+  awaitingPong = false;
   /** Consecutive messages that could not be served. */
   badMessages = 0;
   private running = false;
@@ -143,14 +145,22 @@ export class WsAgentConnection implements AgentConnection {
     this.socket.terminate();
   };
 
-  /** Sends a ping; a socket that did not answer the previous one is terminated. */
-  ping(): void {
-    if (!this.alive) {
+  /**
+   * One keep-alive tick. A socket heard from since the last tick needs no ping (an agent sending every few
+   * seconds is never pinged); one that left the last tick's ping unanswered is terminated; others are pinged.
+   */
+  keepAlive(): void {
+    if (this.heard) {
+      this.heard = false;
+      this.awaitingPong = false;
+      return;
+    }
+    if (this.awaitingPong) {
       WsAgentConnection.logger.warn({ connection: this.id, remote: this.remoteAddress }, 'no pong; closing');
       this.socket.terminate();
       return;
     }
-    this.alive = false;
+    this.awaitingPong = true;
     this.socket.ping();
   }
 
