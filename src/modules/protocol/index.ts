@@ -10,3 +10,4 @@ export { gzipBody } from './gzip.js';
 export * from './config-hash.js';
 export * from './ws-framing.js';
 export * from './server-to-agent.js';
+export * from './own-bytes.js';

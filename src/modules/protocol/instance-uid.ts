@@ -4,7 +4,8 @@ import { MAX_INSTANCE_UID_BYTES } from './protocol.constants.js';
 
 /** A fresh 16-byte UUIDv7 for `agent_identification.new_instance_uid`. */
 export function newInstanceUid(): Buffer {
-  return Buffer.from(uuidv7({}, new Uint8Array(16)));
+  // A view of its own 16 bytes: Buffer.from(array) would copy into the shared pool (see ownBytes).
+  return Buffer.from(uuidv7({}, new Uint8Array(16)).buffer, 0, 16);
 }
 
 /** Rejects uids the server cannot key an agent by: empty, or longer than 64 bytes. */

@@ -9,6 +9,7 @@ import {
   type PackageStatuses,
   type RemoteConfigStatus,
 } from '../../generated/opamp/v1/opamp.js';
+import { detachBytes } from '../protocol/index.js';
 
 /**
  * The last full value of every status sub-message an agent may omit when unchanged (spec: Agent Status
@@ -61,7 +62,9 @@ const UNCHANGED: readonly AgentStatusField[] = Object.freeze([]);
 
 /**
  * Applies one message to the stored status: a present sub-message replaces the stored one whole,
- * an absent one leaves it unchanged. Returns the fields whose value actually changed.
+ * an absent one leaves it unchanged. Returns the fields whose value actually changed. A stored value gets
+ * bytes of its own (`detachBytes`), and an equal one is not stored again, so a status kept for hours does
+ * not pin the memory of the messages it came in.
  */
 export function mergeAgentStatus(status: AgentStatus, message: AgentToServer): readonly AgentStatusField[] {
   if (!carriesStatus(message)) return UNCHANGED;
@@ -69,8 +72,9 @@ export function mergeAgentStatus(status: AgentStatus, message: AgentToServer): r
   for (const field of AGENT_STATUS_FIELDS) {
     const next = message[MESSAGE_FIELD_OF[field]] as AgentStatus[typeof field];
     if (next === undefined) continue;
-    if (!sameValue(status[field], next)) changed.push(field);
-    (status as Record<AgentStatusField, unknown>)[field] = next;
+    if (sameValue(status[field], next)) continue;
+    changed.push(field);
+    (status as Record<AgentStatusField, unknown>)[field] = detachBytes(next);
   }
   return changed;
 }

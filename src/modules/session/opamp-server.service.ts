@@ -15,6 +15,7 @@ import {
   bitmask,
   hasCapability,
   newInstanceUid,
+  ownBytes,
   newServerToAgent,
   withConfigHash,
   restrictToAgentCapabilities,
@@ -230,7 +231,7 @@ export class OpampServer {
       this.bind(existing, connection, false);
       return { session: existing, isNew: false };
     }
-    const uid = existing ? newInstanceUid() : Buffer.from(message.instanceUid);
+    const uid = existing ? newInstanceUid() : ownBytes(message.instanceUid);
     const session = new AgentSession(uid, connection, now);
     if (existing) {
       // Spec §Duplicate WebSocket Connections: a second live holder of a uid gets a fresh one.

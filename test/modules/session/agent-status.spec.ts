@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AgentCapabilities } from '../../../src/generated/opamp/v1/opamp.js';
+import { AgentCapabilities, AgentToServer } from '../../../src/generated/opamp/v1/opamp.js';
 import { bitmask } from '../../../src/modules/protocol/index.js';
 import {
   carriesFullState,
@@ -7,7 +7,7 @@ import {
   mergeAgentStatus,
   type AgentStatus,
 } from '../../../src/modules/session/index.js';
-import { agentToServer, description } from '../../support/opamp-messages.js';
+import { agentToServer, description, encodeAgentToServer } from '../../support/opamp-messages.js';
 
 describe('status compression', () => {
   it('replaces a reported sub-message whole and keeps omitted ones', () => {
@@ -23,6 +23,25 @@ describe('status compression', () => {
     expect(changed).toEqual(['health']);
     expect(status.description).toEqual(description('a'));
     expect(status.health).toEqual(expect.objectContaining({ healthy: false, lastError: 'boom' }));
+  });
+
+  it('stores a changed value with bytes of its own and keeps the stored value when an equal one arrives', () => {
+    const status: AgentStatus = {};
+    const report = (hash: string): AgentToServer =>
+      AgentToServer.decode(
+        encodeAgentToServer({
+          instanceUid: Buffer.alloc(16, 1),
+          remoteConfigStatus: { lastRemoteConfigHash: Buffer.from(hash), status: 1, errorMessage: '' },
+        }),
+      );
+    expect(mergeAgentStatus(status, report('first'))).toEqual(['remoteConfigStatus']);
+    const stored = status.remoteConfigStatus!;
+    const hash = stored.lastRemoteConfigHash;
+    expect(hash.byteLength).toBe(hash.buffer.byteLength);
+    expect(mergeAgentStatus(status, report('first'))).toEqual([]);
+    expect(status.remoteConfigStatus).toBe(stored);
+    expect(mergeAgentStatus(status, report('second'))).toEqual(['remoteConfigStatus']);
+    expect(Buffer.from(status.remoteConfigStatus!.lastRemoteConfigHash).toString()).toBe('second');
   });
 
   it('compares by value, including bytes', () => {
