@@ -61,7 +61,9 @@ const byFunctionInclusive = new Map<string, number>();
 const visit = (node: ProfileNode, onStack: Set<string>): void => {
   const frame = node.callFrame;
   const fn = `${frame.functionName || '(anonymous)'} ${where(frame)}:${frame.lineNumber + 1}`;
-  if (!onStack.has(fn)) byFunctionInclusive.set(fn, (byFunctionInclusive.get(fn) ?? 0) + inclusive(node));
+  const counted = node !== profile.nodes[0] && !IDLE.has(frame.functionName);
+  if (counted && !onStack.has(fn))
+    byFunctionInclusive.set(fn, (byFunctionInclusive.get(fn) ?? 0) + inclusive(node));
   const next = new Set(onStack).add(fn);
   for (const child of node.children ?? []) visit(nodesById.get(child)!, next);
 };
@@ -71,8 +73,8 @@ const byFunction = new Map<string, number>();
 const byFile = new Map<string, number>();
 for (const node of profile.nodes) {
   const hits = node.hitCount ?? 0;
-  if (hits === 0) continue;
   const frame = node.callFrame;
+  if (hits === 0 || IDLE.has(frame.functionName)) continue;
   const fn = `${frame.functionName || '(anonymous)'} ${where(frame)}:${frame.lineNumber + 1}`;
   byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
   const file = where(frame);
@@ -82,7 +84,6 @@ for (const node of profile.nodes) {
 const print = (title: string, map: Map<string, number>): void => {
   process.stdout.write(`\n${title} (% of busy samples)\n`);
   for (const [name, hits] of [...map].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    if (IDLE.has(name.split(' ')[0]!)) continue;
     process.stdout.write(`${((hits / busyHits) * 100).toFixed(1).padStart(5)}%  ${name}\n`);
   }
 };

@@ -58,9 +58,7 @@ export class BenchContext {
   async server(name: string, options: Omit<ServerProcessOptions, 'logFile'> = {}): Promise<ServerProcess> {
     const existing = this.servers.get(name);
     if (existing?.running) return existing;
-    // BENCH_SERVER_NODE_ARGS: extra node flags for the servers (diagnostics, e.g. --trace-gc).
-    const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-    const nodeArgs = [...(options.nodeArgs ?? []), ...extra];
+    const nodeArgs = [...(options.nodeArgs ?? [])];
     if (this.options.cpuProf) {
       nodeArgs.push(
         '--cpu-prof',

@@ -59,7 +59,9 @@ export class ServerProcess {
       CONFIG_STORE: 'memory',
       ...options.env,
     };
-    const args = [...(options.nodeArgs ?? [])];
+    // BENCH_SERVER_NODE_ARGS: extra node flags for every server (diagnostics, e.g. --trace-gc).
+    const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+    const args = [...(options.nodeArgs ?? []), ...extra];
     if (options.inspect) args.push('--inspect=127.0.0.1:0');
     const log = openSync(options.logFile, 'a');
     const child = spawn(process.execPath, [...args, SERVER_MAIN], {

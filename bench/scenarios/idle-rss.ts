@@ -1,5 +1,6 @@
 import { type BenchContext } from '../lib/bench-context.js';
 import { type GeneratorProcess } from '../lib/generator-process.js';
+import { connectWsAgents } from '../lib/ws-agents.js';
 import { sampleProcess } from '../lib/proc-stats.js';
 import { sleep } from '../lib/sleep.js';
 import { round, type Scenario } from './scenario.types.js';
@@ -12,20 +13,7 @@ async function connect(
   url: string,
   agents: number,
 ): Promise<number> {
-  const { result } = await generator.request(
-    {
-      type: 'ws-connect',
-      url,
-      agents,
-      concurrency: 500,
-      flavor: 'collector',
-      firstIndex: ctx.agentIndexes(agents),
-      salt: ctx.salt,
-      statusEvery: 0,
-    },
-    'connect-result',
-  );
-  return result.connected;
+  return (await connectWsAgents(ctx, generator, url, agents)).connected;
 }
 
 /** Memory per connected idle WebSocket agent (one full-state report each, then silence). */

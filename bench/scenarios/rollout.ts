@@ -3,6 +3,7 @@ import { type GeneratorProcess } from '../lib/generator-process.js';
 import { epochMs, type ConfigReport } from '../lib/generator-protocol.js';
 import { ProcessMonitor } from '../lib/proc-stats.js';
 import { sleep, waitFor } from '../lib/sleep.js';
+import { connectWsAgents } from '../lib/ws-agents.js';
 import { round, type Measurement, type Scenario } from './scenario.types.js';
 
 const CONFIG_BYTES = 1024;
@@ -24,19 +25,7 @@ async function connect(
   url: string,
   agents: number,
 ): Promise<void> {
-  const { result } = await generator.request(
-    {
-      type: 'ws-connect',
-      url,
-      agents,
-      concurrency: 500,
-      flavor: 'collector',
-      firstIndex: ctx.agentIndexes(agents),
-      salt: ctx.salt,
-      statusEvery: 0,
-    },
-    'connect-result',
-  );
+  const result = await connectWsAgents(ctx, generator, url, agents);
   if (result.failed > 0) throw new Error(`rollout: ${result.failed} agents could not connect`);
 }
 

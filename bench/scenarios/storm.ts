@@ -3,6 +3,7 @@ import { FakeCluster } from '../lib/fake-cluster.js';
 import { type ConnectResult } from '../lib/generator-protocol.js';
 import { ProcessMonitor, type ProcessUsage } from '../lib/proc-stats.js';
 import { type AgentFlavor } from '../lib/simulated-agent.js';
+import { connectWsAgents } from '../lib/ws-agents.js';
 import {
   GENERATOR_BOUND_CORES,
   round,
@@ -28,19 +29,11 @@ async function storm(
     const generatorMonitor = new ProcessMonitor(generator.pid);
     serverMonitor.start();
     generatorMonitor.start();
-    const { result } = await generator.request(
-      {
-        type: 'ws-connect',
-        url,
-        agents,
-        concurrency: agents,
-        flavor,
-        firstIndex,
-        salt: ctx.salt,
-        statusEvery: 0,
-      },
-      'connect-result',
-    );
+    const result = await connectWsAgents(ctx, generator, url, agents, {
+      concurrency: agents,
+      flavor,
+      firstIndex,
+    });
     const server = serverMonitor.stop();
     const generatorUsage = generatorMonitor.stop();
     await generator.request({ type: 'ws-close', disconnect: false }, 'closed');

@@ -2,6 +2,7 @@ import { type BenchContext } from '../lib/bench-context.js';
 import { type GeneratorProcess } from '../lib/generator-process.js';
 import { type ProcessUsage } from '../lib/proc-stats.js';
 import { type RunResult } from '../lib/generator-protocol.js';
+import { connectWsAgents } from '../lib/ws-agents.js';
 import { measurement, runNotes } from './measure.js';
 import { round, type Scenario, type ScenarioResult, type TargetCheck } from './scenario.types.js';
 
@@ -20,19 +21,7 @@ async function wsSide(
   serverPid: number,
   spec: WsRunSpec,
 ): Promise<{ result: RunResult; usage: Record<string, ProcessUsage>; connectFailed: number }> {
-  const connected = await generator.request(
-    {
-      type: 'ws-connect',
-      url,
-      agents: spec.agents,
-      concurrency: 500,
-      flavor: 'collector',
-      firstIndex: ctx.agentIndexes(spec.agents),
-      salt: ctx.salt,
-      statusEvery: 30,
-    },
-    'connect-result',
-  );
+  const connected = await connectWsAgents(ctx, generator, url, spec.agents, { statusEvery: 30 });
   const run = await generator.run(
     {
       type: 'ws-run',
@@ -44,7 +33,7 @@ async function wsSide(
     { server: serverPid, generator: generator.pid },
   );
   await generator.request({ type: 'ws-close', disconnect: false }, 'closed');
-  return { ...run, connectFailed: connected.result.failed };
+  return { ...run, connectFailed: connected.failed };
 }
 
 async function wsScenario(
