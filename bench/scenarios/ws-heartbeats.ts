@@ -110,8 +110,8 @@ export function wsAtRate(fullAgents: number, quickAgents: number): Scenario {
         {
           agents,
           mode: 'rate',
-          warmupMs: ctx.size(5000, agents >= 2000 ? 3000 : 1000),
-          measureMs: ctx.size(20_000, 2000),
+          warmupMs: ctx.size(5000, agents >= 2000 ? 2000 : 1000),
+          measureMs: ctx.size(20_000, 1500),
         },
         (real, result) => {
           const keptUp = real.msgsPerS! >= agents * 0.97 && result.unanswered === 0 && real.errors === 0;
