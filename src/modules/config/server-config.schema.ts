@@ -50,7 +50,9 @@ export const serverEnvSchema = z.object({
     .min(0)
     .default(1024)
     .describe('bytes; smaller replies are not gzipped; default 1024'),
-  WS_PING_INTERVAL_S: positiveInt(30).describe('seconds between WebSocket pings; default 30'),
+  WS_PING_INTERVAL_S: positiveInt(30).describe(
+    'seconds between WebSocket keep-alive ticks: a socket silent since the last tick is pinged, one that left that ping unanswered is closed; default 30',
+  ),
   WS_MAX_BAD_MESSAGES: positiveInt(5).describe(
     'consecutive bad WebSocket messages before closing; default 5',
   ),
