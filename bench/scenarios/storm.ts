@@ -129,7 +129,9 @@ export const odigosStorm: Scenario = {
       const before = cluster.requestCount;
       const base = await storm(ctx, ctx.baseline.wsUrl, ctx.baseline.pid, agents, 'odigos', baseFirst);
       const real = await storm(ctx, server.wsUrl, server.pid, agents, 'odigos', realFirst);
-      const podReads = cluster.api.requests.slice(before).filter((r) => r.resource === 'pods').length;
+      const podCalls = cluster.api.requests.slice(before).filter((r) => r.resource === 'pods');
+      const podReads = podCalls.filter((r) => r.verb === 'get').length;
+      const podLists = podCalls.filter((r) => r.verb === 'list').length;
       await ctx.stopServer('odigos-memory');
       return stormResult(
         this.name,
@@ -138,10 +140,10 @@ export const odigosStorm: Scenario = {
         base,
         real,
         [
-          `agents identified by their Kubernetes attributes; the pods of ${agents / 10} read from the fake API server (in the bench process) and cached`,
-          `pod reads from the API during both storms: ${podReads}`,
+          `agents identified by their Kubernetes attributes, in ${agents / 10} pods of the server's node; the fake API server runs in the bench process`,
+          `pod reads (get) from the API during both storms: ${podReads}; pod lists: ${podLists} (the node's pods are watched)`,
         ],
-        { podReads },
+        { podReads, podLists },
       );
     } finally {
       await cluster.close();

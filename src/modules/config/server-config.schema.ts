@@ -103,6 +103,12 @@ export const serverEnvSchema = z.object({
   NODE_NAME: z
     .preprocess(blankToUndefined, z.string().optional())
     .describe('the node this server runs on (downward API spec.nodeName); default the host name'),
+  WATCH_NODE_PODS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .describe(
+      'keep the pods of NODE_NAME in memory with one list + watch (needs list and watch on pods), so placing an agent reads nothing from the API; only when NODE_NAME is set; default true',
+    ),
   POD_NAMESPACE: z
     .preprocess(blankToUndefined, z.string().optional())
     .describe('the namespace this server runs in (downward API); default none'),
@@ -213,6 +219,7 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       persistence:
         e.PERSISTENCE === 'auto' ? (e.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'memory') : e.PERSISTENCE,
       nodeName: e.NODE_NAME ?? hostname(),
+      watchNodePods: e.WATCH_NODE_PODS === 'true' && e.NODE_NAME !== undefined,
       podNamespace: e.POD_NAMESPACE,
       deviceIdHeader: e.DEVICE_ID_HEADER.toLowerCase(),
       kubeletPodResourcesSocket: e.KUBELET_POD_RESOURCES_SOCKET,

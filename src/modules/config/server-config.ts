@@ -76,6 +76,8 @@ export interface ServerConfig {
     persistence: 'memory' | 'kubernetes';
     /** This node (`NODE_NAME`, default the host name). */
     nodeName: string;
+    /** Whether the pods of this node are listed and watched (`WATCH_NODE_PODS`, and `NODE_NAME` set). */
+    watchNodePods: boolean;
     /** This server's namespace (`POD_NAMESPACE`, default none). */
     podNamespace?: string;
     /** Lower-cased header carrying the kubelet device id (`DEVICE_ID_HEADER`, default `x-odigos-deviceid`). */

@@ -1,12 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { type DevicePodResolverOptions } from './kubelet/device-pod-resolver.js';
 import { type InstrumentationConfigCacheOptions } from './instrumentation-config.cache.js';
+import { type NodePodWatchOptions } from './node-pod-watch.js';
 import { type PodMetadataCacheOptions } from './pod-metadata.cache.js';
 
 /** Tunables of the {@link EnrichmentModule}; every field is optional and has the default its type names. */
 export interface EnrichmentOptions {
   /** Pod reads: TTLs, deadline and size (the clock comes from the `CLOCK` provider). */
-  readonly podMetadata?: Omit<PodMetadataCacheOptions, 'clock'>;
+  readonly podMetadata?: Omit<PodMetadataCacheOptions, 'clock' | 'known'>;
+  /** List/watch timing of the node's pod watch (`WATCH_NODE_PODS`). */
+  readonly nodePods?: NodePodWatchOptions;
   /** InstrumentationConfig list/watch timing and retry backoff. */
   readonly instrumentationConfigs?: InstrumentationConfigCacheOptions;
   /** Kubelet device lookups: resource filter, rebuild interval and the `List` deadline. */

@@ -8,10 +8,12 @@ import { ENRICHMENT_OPTIONS, type EnrichmentOptions } from './enrichment.constan
 import { InstrumentationConfigCache } from './instrumentation-config.cache.js';
 import { DevicePodResolver } from './kubelet/device-pod-resolver.js';
 import { KubeletPodResourcesClient } from './kubelet/kubelet-pod-resources.client.js';
+import { NodePodWatch } from './node-pod-watch.js';
 import { PodMetadataCache } from './pod-metadata.cache.js';
 
 /**
- * Where agents run in Kubernetes: {@link AgentEnricher} on top of the pod cache, the InstrumentationConfig
+ * Where agents run in Kubernetes: {@link AgentEnricher} on top of the pod cache (fed by the node's pod watch
+ * when `NODE_NAME` is set), the InstrumentationConfig
  * watch and the kubelet device resolver. Options come from {@link ENRICHMENT_OPTIONS} (override it to tune);
  * the Kubernetes client from `KUBE_CONFIG` (undefined: pods cannot be read and the watch is inert). The kubelet
  * socket (`KUBELET_POD_RESOURCES_SOCKET`) is opened on the first device lookup, never before.
@@ -22,10 +24,24 @@ import { PodMetadataCache } from './pod-metadata.cache.js';
     { provide: ENRICHMENT_OPTIONS, useValue: {} satisfies EnrichmentOptions },
     { provide: CLOCK, useValue: systemClock },
     {
+      provide: NodePodWatch,
+      inject: [KUBE_CONFIG, SERVER_CONFIG, ENRICHMENT_OPTIONS],
+      useFactory: (kubeConfig: KubeConfig | undefined, config: ServerConfig, options: EnrichmentOptions) =>
+        new NodePodWatch(
+          config.kubernetes.watchNodePods ? kubeConfig : undefined,
+          config.kubernetes.nodeName,
+          options.nodePods,
+        ),
+    },
+    {
       provide: PodMetadataCache,
-      inject: [KUBE_CONFIG, ENRICHMENT_OPTIONS, CLOCK],
-      useFactory: (kubeConfig: KubeConfig | undefined, options: EnrichmentOptions, clock: Clock) =>
-        new PodMetadataCache(kubeConfig, { ...options.podMetadata, clock }),
+      inject: [KUBE_CONFIG, ENRICHMENT_OPTIONS, CLOCK, NodePodWatch],
+      useFactory: (
+        kubeConfig: KubeConfig | undefined,
+        options: EnrichmentOptions,
+        clock: Clock,
+        nodePods: NodePodWatch,
+      ) => new PodMetadataCache(kubeConfig, { ...options.podMetadata, clock, known: nodePods }),
     },
     {
       provide: InstrumentationConfigCache,
@@ -50,7 +66,7 @@ import { PodMetadataCache } from './pod-metadata.cache.js';
     },
     AgentEnricher,
   ],
-  exports: [AgentEnricher, PodMetadataCache, InstrumentationConfigCache, DevicePodResolver],
+  exports: [AgentEnricher, PodMetadataCache, NodePodWatch, InstrumentationConfigCache, DevicePodResolver],
 })
 export class EnrichmentModule implements OnApplicationShutdown {
   constructor(private readonly kubelet: KubeletPodResourcesClient) {}

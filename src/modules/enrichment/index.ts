@@ -17,6 +17,7 @@ export { DevicePodResolver } from './kubelet/device-pod-resolver.js';
 export { KubeletPodResourcesError } from './kubelet/kubelet.errors.js';
 export { type PodMetadata, type PodOwnerReference } from './pod-metadata.js';
 export { PodMetadataCache, type PodMetadataCacheOptions } from './pod-metadata.cache.js';
+export { type KnownPods, NodePodWatch, type NodePodWatchOptions } from './node-pod-watch.js';
 export {
   computeResourceAttributes,
   ODIGOS_WORKLOAD_KIND_ATTRIBUTE,

@@ -2,6 +2,7 @@ import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { type Clock, systemClock } from '../../common/clock.js';
 import { KubernetesRequestError, KubernetesUnavailableError, PodNotFoundError } from './enrichment.errors.js';
 import { callKubernetesApi, DEFAULT_KUBERNETES_API_DEADLINE_MS } from './kubernetes-api-call.js';
+import { type KnownPods } from './node-pod-watch.js';
 import { type PodMetadata, toPodMetadata } from './pod-metadata.js';
 
 /** How long a read pod is served from memory unless configured: 5 min. */
@@ -25,6 +26,8 @@ export interface PodMetadataCacheOptions {
   readonly maxEntries?: number;
   /** Time source for expiry; default the system clock. */
   readonly clock?: Clock;
+  /** Pods known without a read (the node's pod watch), asked first. */
+  readonly known?: KnownPods;
 }
 
 type CacheEntry =
@@ -32,7 +35,8 @@ type CacheEntry =
   | { readonly found: false; readonly expiresAt: number };
 
 /**
- * Reads pods from the API server (`get pods`, nothing else) and remembers only their {@link PodMetadata}.
+ * Answers pods from the node's pod watch ({@link KnownPods}) when it has them; reads the others from the API
+ * server (`get pods`) and remembers only their {@link PodMetadata}.
  * Concurrent misses for one pod share a single read; a NotFound is remembered briefly so an agent that
  * keeps retrying with a wrong pod name costs one read per `notFoundTtlMs`. Failures other than NotFound
  * are not remembered.
@@ -44,6 +48,7 @@ export class PodMetadataCache {
   private readonly deadlineMs: number;
   private readonly maxEntries: number;
   private readonly clock: Clock;
+  private readonly known: KnownPods | undefined;
   private readonly entries = new Map<string, CacheEntry>();
   private readonly reads = new Map<string, Promise<PodMetadata>>();
 
@@ -55,6 +60,7 @@ export class PodMetadataCache {
     this.deadlineMs = options.deadlineMs ?? DEFAULT_KUBERNETES_API_DEADLINE_MS;
     this.maxEntries = options.maxEntries ?? DEFAULT_POD_CACHE_MAX_ENTRIES;
     this.clock = options.clock ?? systemClock;
+    this.known = options.known;
   }
 
   /**
@@ -65,6 +71,8 @@ export class PodMetadataCache {
    * @throws {KubernetesRequestError} any other refusal (e.g. 403: missing RBAC).
    */
   get(namespace: string, name: string): Promise<PodMetadata> {
+    const watched = this.known?.get(namespace, name);
+    if (watched) return Promise.resolve(watched);
     const key = `${namespace}/${name}`;
     const entry = this.entries.get(key);
     if (entry && entry.expiresAt > this.clock.now()) {

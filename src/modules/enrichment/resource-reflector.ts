@@ -52,6 +52,8 @@ export interface ResourceReflectorOptions {
   readonly resource: string;
   /** Path watched, e.g. `/apis/odigos.io/v1alpha1/instrumentationconfigs` (all namespaces). */
   readonly path: string;
+  /** Query parameters of every watch, e.g. a `fieldSelector` (the list must apply the same ones). */
+  readonly query?: Readonly<Record<string, string>>;
   /** Lists every object of the path; must hand `options` to the client call so it can be aborted. */
   readonly list: (options: ConfigurationOptions) => Promise<unknown>;
   readonly handler: ReflectorHandler;
@@ -227,6 +229,7 @@ export class ResourceReflector {
         });
       };
       const query = {
+        ...this.options.query,
         allowWatchBookmarks: true,
         timeoutSeconds: this.watchTimeoutSeconds,
         ...(this.resourceVersion ? { resourceVersion: this.resourceVersion } : {}),

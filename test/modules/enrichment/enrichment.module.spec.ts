@@ -4,6 +4,7 @@ import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import {
   AgentEnricher,
   ENRICHMENT_OPTIONS,
+  NodePodWatch,
   EnrichmentModule,
   type EnrichmentOptions,
   InstrumentationConfigCache,
@@ -82,7 +83,7 @@ describe('EnrichmentModule', () => {
     await server.close();
   });
 
-  it('watches InstrumentationConfigs from bootstrap to shutdown and places agents through the API server', async () => {
+  it("watches InstrumentationConfigs and the node's pods from bootstrap to shutdown and places agents from them", async () => {
     const app = await compile((builder) => {
       builder.overrideProvider(KUBE_CONFIG).useValue(server.kubeConfig());
       builder.overrideProvider(ENRICHMENT_OPTIONS).useValue(OPTIONS);
@@ -91,9 +92,10 @@ describe('EnrichmentModule', () => {
 
     await app.init();
     await eventually(
-      () => app.get(InstrumentationConfigCache).ready && server.openWatches === 1,
+      () =>
+        app.get(InstrumentationConfigCache).ready && app.get(NodePodWatch).ready && server.openWatches === 2,
       2_000,
-      'watch',
+      'watches',
     );
     const located = await app.get(AgentEnricher).locate({
       namespace: 'shop',
@@ -107,6 +109,7 @@ describe('EnrichmentModule', () => {
       workload: { kind: 'Deployment', name: 'cart' },
       serviceName: 'cart-svc',
     });
+    expect(server.requests.filter((r) => r.resource === 'pods' && r.verb === 'get')).toEqual([]);
     await eventually(() => server.openWatches === 0, 1_000, 'watch closed at shutdown');
   });
 

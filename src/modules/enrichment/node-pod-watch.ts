@@ -1,0 +1,130 @@
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type EnrichmentError } from './enrichment.errors.js';
+import { type PodMetadata, toPodMetadata } from './pod-metadata.js';
+import {
+  type ReflectorHandler,
+  ResourceReflector,
+  type ResourceReflectorOptions,
+  type WatchEventType,
+} from './resource-reflector.js';
+
+/** Where the {@link PodMetadataCache} looks before it reads a pod from the API. */
+export interface KnownPods {
+  /** The pod, if known without asking the API server. */
+  get(namespace: string, name: string): PodMetadata | undefined;
+}
+
+/** Options of {@link NodePodWatch}: the list/watch timing of its {@link ResourceReflector}. */
+export type NodePodWatchOptions = Pick<
+  ResourceReflectorOptions,
+  'listTimeoutMs' | 'watchOpenTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'watchTimeoutSeconds'
+>;
+
+function isPod(object: unknown): object is V1Pod {
+  return typeof object === 'object' && object !== null && 'metadata' in object;
+}
+
+/**
+ * The pods of this node (`spec.nodeName`), kept in memory (their {@link PodMetadata} only) by one list +
+ * watch, as Odigos's node-local cache does: agents run in pods of the node their server serves, so a storm of
+ * first messages costs no API read at all. Pods it has not seen (yet) are read by the {@link PodMetadataCache}
+ * as before. Without a KubeConfig it is inert and empty.
+ */
+export class NodePodWatch implements KnownPods, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(NodePodWatch.name);
+  private readonly pods = new Map<string, PodMetadata>();
+  private readonly reflector: ResourceReflector | undefined;
+  private synced = false;
+
+  /** @param kubeConfig the cluster; `undefined` makes the watch inert. @param nodeName the node to watch. */
+  constructor(
+    kubeConfig: KubeConfig | undefined,
+    private readonly nodeName: string,
+    options: NodePodWatchOptions = {},
+  ) {
+    if (!kubeConfig) return;
+    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const fieldSelector = `spec.nodeName=${nodeName}`;
+    this.reflector = new ResourceReflector({
+      ...options,
+      kubeConfig,
+      resource: `pods on node ${nodeName}`,
+      path: '/api/v1/pods',
+      query: { fieldSelector },
+      list: (requestOptions) => core.listPodForAllNamespaces({ fieldSelector }, requestOptions),
+      handler: this.reflectorHandler(),
+    });
+  }
+
+  /** Whether the first list has arrived. */
+  get ready(): boolean {
+    return this.synced;
+  }
+
+  /** Number of pods held. */
+  get size(): number {
+    return this.pods.size;
+  }
+
+  get(namespace: string, name: string): PodMetadata | undefined {
+    return this.pods.get(`${namespace}/${name}`);
+  }
+
+  /** Starts the list + watch in the background. */
+  start(): void {
+    this.reflector?.start();
+  }
+
+  /** Stops the watch; what is held stays readable. */
+  async stop(): Promise<void> {
+    await this.reflector?.stop();
+  }
+
+  /** @internal Nest lifecycle: {@link start}. */
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  /** @internal Nest lifecycle: {@link stop}. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  private reflectorHandler(): ReflectorHandler {
+    return {
+      replace: (objects) => this.replaceAll(objects),
+      apply: (type, object) => this.apply(type, object),
+      failed: (error, failures, retryInMs) => this.failed(error, failures, retryInMs),
+      recovered: (failures) => this.logger.log({ failures }, 'watching the pods of this node again'),
+    };
+  }
+
+  private replaceAll(objects: readonly unknown[]): void {
+    this.pods.clear();
+    for (const object of objects) if (isPod(object)) this.store(toPodMetadata(object));
+    if (!this.synced) {
+      this.synced = true;
+      this.logger.log({ node: this.nodeName, pods: this.pods.size }, 'pods of this node listed');
+    }
+  }
+
+  private apply(type: WatchEventType, object: unknown): void {
+    if (!isPod(object)) return;
+    const pod = toPodMetadata(object);
+    if (type === 'DELETED') this.pods.delete(`${pod.namespace}/${pod.name}`);
+    else this.store(pod);
+  }
+
+  private store(pod: PodMetadata): void {
+    if (pod.name !== '' && pod.namespace !== '') this.pods.set(`${pod.namespace}/${pod.name}`, pod);
+  }
+
+  /** Logs the first failure of a run as a warning, later ones at debug; reads fall back to the API meanwhile. */
+  private failed(error: EnrichmentError, consecutiveFailures: number, retryInMs: number): void {
+    const context = { err: error.message, failures: consecutiveFailures, retryInMs };
+    if (consecutiveFailures === 1)
+      this.logger.warn(context, 'watching the pods of this node failed; reading pods one by one meanwhile');
+    else this.logger.debug(context, 'watching the pods of this node failed again; retrying');
+  }
+}
