@@ -59,9 +59,9 @@ function stormMeasurement(side: Awaited<ReturnType<typeof storm>>): Measurement 
   };
 }
 
+/** The result of `scenario` for `agents` agents, from both sides' storms. */
 function stormResult(
-  name: string,
-  title: string,
+  scenario: Pick<Scenario, 'name' | 'title'>,
   agents: number,
   base: Awaited<ReturnType<typeof storm>>,
   real: Awaited<ReturnType<typeof storm>>,
@@ -75,8 +75,8 @@ function stormResult(
   if (real.result.counters.errorReplies > 0)
     notes.push(`server: ${real.result.counters.errorReplies} first messages refused`);
   return {
-    name,
-    title,
+    name: scenario.name,
+    title: `${scenario.title}, ${agents.toLocaleString('en')} agents`,
     agents,
     real: measured,
     baseline,
@@ -103,14 +103,9 @@ export const firstMessageStorm: Scenario = {
     const server = await ctx.server('default');
     const base = await storm(ctx, ctx.baseline.wsUrl, ctx.baseline.pid, agents, 'collector');
     const real = await storm(ctx, server.wsUrl, server.pid, agents, 'collector');
-    return stormResult(
-      this.name,
-      `${this.title}, ${agents.toLocaleString('en')} agents`,
-      agents,
-      base,
-      real,
-      ['all connections opened at once; latency is connect → first reply'],
-    );
+    return stormResult(this, agents, base, real, [
+      'all connections opened at once; latency is connect → first reply',
+    ]);
   },
 };
 
@@ -134,8 +129,7 @@ export const odigosStorm: Scenario = {
       const podLists = podCalls.filter((r) => r.verb === 'list').length;
       await ctx.stopServer('odigos-memory');
       return stormResult(
-        this.name,
-        `${this.title}, ${agents.toLocaleString('en')} agents`,
+        this,
         agents,
         base,
         real,

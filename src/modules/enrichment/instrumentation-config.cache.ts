@@ -1,13 +1,12 @@
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type EnrichmentError } from './enrichment.errors.js';
+import { Logger } from '@nestjs/common';
 import {
   INSTRUMENTATION_CONFIG_RESOURCE,
   type InstrumentationConfig,
   toInstrumentationConfig,
 } from './instrumentation-config.js';
+import { ReflectedCache } from './reflected-cache.js';
 import {
-  type ReflectorHandler,
   ResourceReflector,
   type ResourceReflectorOptions,
   type WatchEventType,
@@ -37,17 +36,18 @@ const { group, version, plural } = INSTRUMENTATION_CONFIG_RESOURCE;
  * spec changes; updates that leave `metadata.generation` alone (status, labels) are stored silently, as
  * Odigos's `GenerationChangedPredicate` does. Without a KubeConfig the cache is inert: empty and ready.
  */
-export class InstrumentationConfigCache implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(InstrumentationConfigCache.name);
+export class InstrumentationConfigCache extends ReflectedCache {
+  protected readonly logger = new Logger(InstrumentationConfigCache.name);
+  protected readonly reflector: ResourceReflector | undefined;
   private readonly configs = new Map<string, InstrumentationConfig>();
   private readonly listeners = new Set<InstrumentationConfigListener>();
-  private readonly reflector: ResourceReflector | undefined;
   private readonly readyWaiters = new Set<() => void>();
   private synced = false;
   private inertLogged = false;
 
   /** @param kubeConfig the cluster to watch; `undefined` makes the cache inert. */
   constructor(kubeConfig: KubeConfig | undefined, options: InstrumentationConfigCacheOptions = {}) {
+    super('InstrumentationConfigs');
     if (!kubeConfig) return;
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     this.reflector = new ResourceReflector({
@@ -96,9 +96,9 @@ export class InstrumentationConfigCache implements OnApplicationBootstrap, OnApp
   }
 
   /** Starts the list + watch in the background (or logs once that there is no cluster). */
-  start(): void {
+  override start(): void {
     if (this.reflector) {
-      this.reflector.start();
+      super.start();
     } else if (!this.inertLogged) {
       this.inertLogged = true;
       this.logger.log(
@@ -108,32 +108,8 @@ export class InstrumentationConfigCache implements OnApplicationBootstrap, OnApp
     }
   }
 
-  /** Stops the watch; what is held stays readable. */
-  async stop(): Promise<void> {
-    await this.reflector?.stop();
-  }
-
-  /** @internal Nest lifecycle: {@link start}. */
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  /** @internal Nest lifecycle: {@link stop}. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
-  }
-
-  private reflectorHandler(): ReflectorHandler {
-    return {
-      replace: (objects) => this.replaceAll(objects),
-      apply: (type, object) => this.apply(type, object),
-      failed: (error, failures, retryInMs) => this.failed(error, failures, retryInMs),
-      recovered: (failures) => this.logger.log({ failures }, 'watching InstrumentationConfigs again'),
-    };
-  }
-
   /** A full list replaces what is held. */
-  private replaceAll(objects: readonly unknown[]): void {
+  protected replaceAll(objects: readonly unknown[]): void {
     const listed = new Map<string, InstrumentationConfig>();
     for (const object of objects) {
       const config = this.parse(object);
@@ -150,19 +126,11 @@ export class InstrumentationConfigCache implements OnApplicationBootstrap, OnApp
     }
   }
 
-  private apply(type: WatchEventType, object: unknown): void {
+  protected apply(type: WatchEventType, object: unknown): void {
     const config = this.parse(object);
     if (!config) return;
     if (type === 'DELETED') this.remove(config);
     else this.store(config);
-  }
-
-  /** Logs the first failure of a run as a warning, later ones at debug. */
-  private failed(error: EnrichmentError, consecutiveFailures: number, retryInMs: number): void {
-    const context = { err: error.message, failures: consecutiveFailures, retryInMs };
-    if (consecutiveFailures === 1)
-      this.logger.warn(context, 'watching InstrumentationConfigs failed; retrying');
-    else this.logger.debug(context, 'watching InstrumentationConfigs failed again; retrying');
   }
 
   private parse(object: unknown): InstrumentationConfig | undefined {

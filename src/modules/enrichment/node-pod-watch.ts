@@ -1,9 +1,8 @@
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type EnrichmentError } from './enrichment.errors.js';
+import { Logger } from '@nestjs/common';
 import { type PodMetadata, toPodMetadata } from './pod-metadata.js';
+import { ReflectedCache } from './reflected-cache.js';
 import {
-  type ReflectorHandler,
   ResourceReflector,
   type ResourceReflectorOptions,
   type WatchEventType,
@@ -31,10 +30,10 @@ function isPod(object: unknown): object is V1Pod {
  * (odiglet reads the pod, uncached, for every new connection). Pods it has not seen (yet) are read by the {@link PodMetadataCache}
  * as before. Without a KubeConfig it is inert and empty.
  */
-export class NodePodWatch implements KnownPods, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(NodePodWatch.name);
+export class NodePodWatch extends ReflectedCache implements KnownPods {
+  protected readonly logger = new Logger(NodePodWatch.name);
+  protected readonly reflector: ResourceReflector | undefined;
   private readonly pods = new Map<string, PodMetadata>();
-  private readonly reflector: ResourceReflector | undefined;
   private synced = false;
 
   /** @param kubeConfig the cluster; `undefined` makes the watch inert. @param nodeName the node to watch. */
@@ -43,6 +42,7 @@ export class NodePodWatch implements KnownPods, OnApplicationBootstrap, OnApplic
     private readonly nodeName: string,
     options: NodePodWatchOptions = {},
   ) {
+    super('the pods of this node');
     if (!kubeConfig) return;
     const core = kubeConfig.makeApiClient(CoreV1Api);
     const fieldSelector = `spec.nodeName=${nodeName}`;
@@ -71,36 +71,7 @@ export class NodePodWatch implements KnownPods, OnApplicationBootstrap, OnApplic
     return this.pods.get(`${namespace}/${name}`);
   }
 
-  /** Starts the list + watch in the background. */
-  start(): void {
-    this.reflector?.start();
-  }
-
-  /** Stops the watch; what is held stays readable. */
-  async stop(): Promise<void> {
-    await this.reflector?.stop();
-  }
-
-  /** @internal Nest lifecycle: {@link start}. */
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  /** @internal Nest lifecycle: {@link stop}. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.stop();
-  }
-
-  private reflectorHandler(): ReflectorHandler {
-    return {
-      replace: (objects) => this.replaceAll(objects),
-      apply: (type, object) => this.apply(type, object),
-      failed: (error, failures, retryInMs) => this.failed(error, failures, retryInMs),
-      recovered: (failures) => this.logger.log({ failures }, 'watching the pods of this node again'),
-    };
-  }
-
-  private replaceAll(objects: readonly unknown[]): void {
+  protected replaceAll(objects: readonly unknown[]): void {
     this.pods.clear();
     for (const object of objects) if (isPod(object)) this.store(toPodMetadata(object));
     if (!this.synced) {
@@ -109,7 +80,7 @@ export class NodePodWatch implements KnownPods, OnApplicationBootstrap, OnApplic
     }
   }
 
-  private apply(type: WatchEventType, object: unknown): void {
+  protected apply(type: WatchEventType, object: unknown): void {
     if (!isPod(object)) return;
     const pod = toPodMetadata(object);
     if (type === 'DELETED') this.pods.delete(`${pod.namespace}/${pod.name}`);
@@ -118,13 +89,5 @@ export class NodePodWatch implements KnownPods, OnApplicationBootstrap, OnApplic
 
   private store(pod: PodMetadata): void {
     if (pod.name !== '' && pod.namespace !== '') this.pods.set(`${pod.namespace}/${pod.name}`, pod);
-  }
-
-  /** Logs the first failure of a run as a warning, later ones at debug; reads fall back to the API meanwhile. */
-  private failed(error: EnrichmentError, consecutiveFailures: number, retryInMs: number): void {
-    const context = { err: error.message, failures: consecutiveFailures, retryInMs };
-    if (consecutiveFailures === 1)
-      this.logger.warn(context, 'watching the pods of this node failed; reading pods one by one meanwhile');
-    else this.logger.debug(context, 'watching the pods of this node failed again; retrying');
   }
 }
