@@ -5,6 +5,7 @@ import {
   type InstrumentationConfig,
   toInstrumentationConfig,
 } from './instrumentation-config.js';
+import { ListenerSet } from '../../common/listener-set.js';
 import { ReflectedCache } from './reflected-cache.js';
 import {
   ResourceReflector,
@@ -21,6 +22,12 @@ export type InstrumentationConfigListener = (
   name: string,
   config: InstrumentationConfig | undefined,
 ) => void;
+
+interface InstrumentationConfigChange {
+  readonly namespace: string;
+  readonly name: string;
+  readonly config: InstrumentationConfig | undefined;
+}
 
 /** Options of {@link InstrumentationConfigCache}: the list/watch timing of its {@link ResourceReflector}. */
 export type InstrumentationConfigCacheOptions = Pick<
@@ -40,7 +47,16 @@ export class InstrumentationConfigCache extends ReflectedCache {
   protected readonly logger = new Logger(InstrumentationConfigCache.name);
   protected readonly reflector: ResourceReflector | undefined;
   private readonly configs = new Map<string, InstrumentationConfig>();
-  private readonly listeners = new Set<InstrumentationConfigListener>();
+  private readonly listeners = new ListenerSet<InstrumentationConfigChange>((error, change) =>
+    this.logger.error(
+      {
+        namespace: change.namespace,
+        name: change.name,
+        err: error instanceof Error ? error.message : String(error),
+      },
+      'an InstrumentationConfig listener failed',
+    ),
+  );
   private readonly readyWaiters = new Set<() => void>();
   private synced = false;
   private inertLogged = false;
@@ -91,8 +107,7 @@ export class InstrumentationConfigCache extends ReflectedCache {
 
   /** Calls `listener` on every creation, deletion and spec change; returns a function that unsubscribes. */
   onChange(listener: InstrumentationConfigListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add((change) => listener(change.namespace, change.name, change.config));
   }
 
   /** Starts the list + watch in the background (or logs once that there is no cluster). */
@@ -154,15 +169,6 @@ export class InstrumentationConfigCache extends ReflectedCache {
   }
 
   private notify(namespace: string, name: string, config: InstrumentationConfig | undefined): void {
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(namespace, name, config);
-      } catch (error) {
-        this.logger.error(
-          { namespace, name, err: error instanceof Error ? error.message : String(error) },
-          'an InstrumentationConfig listener failed',
-        );
-      }
-    }
+    this.listeners.emit({ namespace, name, config });
   }
 }

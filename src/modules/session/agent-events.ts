@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ListenerSet } from '../../common/listener-set.js';
 import { type AgentToServer } from '../../generated/opamp/v1/opamp.js';
 import { type AgentSession } from './agent-session.js';
 import { type AgentStatusField } from './agent-status.js';
@@ -37,26 +38,19 @@ export type AgentEventListener = (event: AgentEvent) => void;
 @Injectable()
 export class AgentEvents {
   private readonly logger = new Logger(AgentEvents.name);
-  private listeners: AgentEventListener[] = [];
+  private readonly listeners = new ListenerSet<AgentEvent>((error, event) =>
+    this.logger.error(
+      { err: error, event: event.type, agent: event.session.displayId },
+      'agent event listener failed',
+    ),
+  );
 
   /** Adds a listener; returns the function that removes it. */
   subscribe(listener: AgentEventListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
+    return this.listeners.add(listener);
   }
 
   emit(event: AgentEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error(
-          { err: error, event: event.type, agent: event.session.displayId },
-          'agent event listener failed',
-        );
-      }
-    }
+    this.listeners.emit(event);
   }
 }

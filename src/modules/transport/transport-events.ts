@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ListenerSet } from '../../common/listener-set.js';
 import { type ProtocolErrorReason } from '../protocol/index.js';
 import { type TransportKind } from '../session/index.js';
 
@@ -33,23 +34,16 @@ export type TransportEventListener = (event: TransportEvent) => void;
 @Injectable()
 export class TransportEvents {
   private readonly logger = new Logger(TransportEvents.name);
-  private listeners: TransportEventListener[] = [];
+  private readonly listeners = new ListenerSet<TransportEvent>((error, event) =>
+    this.logger.error({ err: error, event: event.type }, 'transport event listener failed'),
+  );
 
   /** Adds a listener; returns the function that removes it. */
   subscribe(listener: TransportEventListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
+    return this.listeners.add(listener);
   }
 
   emit(event: TransportEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error({ err: error, event: event.type }, 'transport event listener failed');
-      }
-    }
+    this.listeners.emit(event);
   }
 }
