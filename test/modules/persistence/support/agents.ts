@@ -8,6 +8,7 @@ import {
   mergeAgentStatus,
 } from '../../../../src/modules/session/index.js';
 import { FakeConnection } from '../../../support/fake-connection.js';
+import { health as odigosHealth } from '../../../support/odigos-agents/agent-messages.js';
 
 type AgentToServerInit = Parameters<typeof AgentToServer.fromPartial>[0];
 
@@ -20,17 +21,9 @@ export const bool = (value: boolean): AnyValue => ({ value: { $case: 'boolValue'
 export const double = (value: number): AnyValue => ({ value: { $case: 'doubleValue', value } });
 export const kv = (key: string, value: AnyValue): KeyValue => ({ key, value });
 
-/** A ComponentHealth with defaults. */
-export const health = (init: Partial<ComponentHealth> = {}): ComponentHealth => ({
-  healthy: true,
-  startTimeUnixNano: 0n,
-  lastError: '',
-  status: '',
-  statusTimeUnixNano: 0n,
-  componentHealthMap: {},
-  attributes: [],
-  ...init,
-});
+/** A ComponentHealth with defaults, healthy unless `init` says otherwise. */
+export const health = (init: Partial<ComponentHealth> = {}): ComponentHealth =>
+  odigosHealth({ healthy: true, ...init });
 
 /** Where a test agent runs. */
 export interface TestLocation {
