@@ -1,28 +1,35 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { builtInPluginModules } from './built-in-plugins.js';
 import { pinoOptions } from './logging.js';
 import { AdminModule } from './modules/admin/index.js';
-import { SERVER_CONFIG, type ServerConfig } from './modules/config/index.js';
+import { parseServerConfig, SERVER_CONFIG, type ServerConfig } from './modules/config/index.js';
 import { OpampModule } from './opamp.module.js';
-import { type OpampModuleExtras } from './opamp.module-definition.js';
+import { type OpampModuleExtras, type OpampModuleOptions } from './opamp.module-definition.js';
 
-/** Options of {@link AppModule.forRoot}. */
-export interface AppModuleOptions extends OpampModuleExtras {
-  /** Environment to configure from instead of `process.env` (tests). Default `process.env`. */
-  env?: Record<string, string | undefined>;
-}
+/** Options of {@link AppModule.forRoot}: those of `OpampModule.forRoot`. */
+export type AppModuleOptions = OpampModuleOptions & OpampModuleExtras;
 
-/** The opamp-nest server as `npm start` runs it: the OpAMP module, logging and the admin plane. */
+/**
+ * The opamp-nest server as `npm start` runs it: the OpAMP module with the built-in plugins `PLUGINS` names,
+ * logging and the admin plane. The variables are parsed here, once.
+ */
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions = {}): DynamicModule {
+    const env = options.env ?? process.env;
+    const config = options.config ?? parseServerConfig(env);
     return {
       module: AppModule,
       imports: [
-        OpampModule.forRoot(options),
+        OpampModule.forRoot({
+          ...options,
+          config,
+          plugins: [...builtInPluginModules(env), ...(options.plugins ?? [])],
+        }),
         LoggerModule.forRootAsync({
           inject: [SERVER_CONFIG],
-          useFactory: (config: ServerConfig) => pinoOptions(config),
+          useFactory: (settings: ServerConfig) => pinoOptions(settings),
         }),
         AdminModule,
       ],

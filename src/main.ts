@@ -9,15 +9,17 @@ import { armShutdownDeadline, SHUTDOWN_SIGNALS } from './shutdown-deadline.js';
 
 async function bootstrap(): Promise<void> {
   let config: ServerConfig;
+  let appModule;
   try {
     config = parseServerConfig(process.env);
+    appModule = AppModule.forRoot({ config, env: process.env });
   } catch (error) {
     if (!(error instanceof ConfigValidationError)) throw error;
     process.stderr.write(`opamp-nest: ${error.message}\n`);
     process.exit(1);
   }
   const { admin } = config;
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), new FastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(appModule, new FastifyAdapter(), {
     bufferLogs: true,
   });
   const logger = app.get(Logger);

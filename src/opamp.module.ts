@@ -1,28 +1,28 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import {
-  parseServerConfig,
-  SERVER_CONFIG,
-  ServerConfigModule,
-  type ServerConfig,
-} from './modules/config/index.js';
+import { ScheduleModule } from '@nestjs/schedule';
 import { CommandsModule } from './modules/commands/index.js';
 import { ConnectionSettingsModule } from './modules/connection-settings/index.js';
 import { FleetModule } from './modules/fleet/index.js';
 import { HeartbeatModule } from './modules/heartbeat/index.js';
 import { KubernetesModule } from './modules/kubernetes/index.js';
 import { PersistenceModule } from './modules/persistence/index.js';
+import { PluginsModule } from './modules/plugins/index.js';
 import { ProtocolModule } from './modules/protocol/index.js';
 import { SessionModule } from './modules/session/index.js';
 import { TransportModule } from './modules/transport/index.js';
-import { PluginsModule } from './plugins/index.js';
-import { builtInPluginModules } from './plugins/built-in-plugins.js';
 import {
   OPAMP_ASYNC_OPTIONS_TYPE,
   OPAMP_MODULE_OPTIONS,
   OPAMP_OPTIONS_TYPE,
   OpampConfigurableModule,
-  type OpampModuleOptions,
+  type OpampModuleExtras,
 } from './opamp.module-definition.js';
+import {
+  MODULE_OPTION_TOKENS,
+  moduleOptionProviders,
+  settingsModule,
+  splitPlugins,
+} from './opamp.providers.js';
 
 const CORE = [
   KubernetesModule,
@@ -47,9 +47,8 @@ const EXPORTS = [
 ];
 
 /**
- * The OpAMP server as a module to embed in a NestJS application: the OpAMP listener, the session
- * pipeline, the plugins, remote configuration (FleetModule), commands and custom messages. Built-in
- * plugins are chosen with `PLUGINS`; your own go in `plugins`.
+ * The OpAMP server as a module to embed in a NestJS application: the OpAMP listener, the session pipeline,
+ * the plugins, persistence, remote configuration (FleetModule), commands and custom messages. Global.
  *
  * @example
  * ```ts
@@ -59,42 +58,36 @@ const EXPORTS = [
  */
 @Module({})
 export class OpampModule extends OpampConfigurableModule {
-  /** Configured synchronously; the configuration is validated by `@nestjs/config` at start-up. */
+  /** Configured from values. */
   static override forRoot(options: typeof OPAMP_OPTIONS_TYPE = {}): DynamicModule {
-    const definition = super.forRoot(options);
+    return OpampModule.compose(super.forRoot(options), options);
+  }
+
+  /** Configured from a factory (e.g. your own ConfigService); plugins and imports are given beside it. */
+  static override forRootAsync(options: typeof OPAMP_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return OpampModule.compose(super.forRootAsync(options), options);
+  }
+
+  private static compose(definition: DynamicModule, extras: OpampModuleExtras): DynamicModule {
+    const plugins = splitPlugins(extras.plugins);
     return {
       ...definition,
       global: true,
       imports: [
-        ServerConfigModule.forRoot({ env: options.env }),
-        ...CORE,
-        ...builtInPluginModules(parseServerConfig(options.env ?? process.env).plugins.enabled),
         ...(definition.imports ?? []),
+        settingsModule(),
+        ScheduleModule.forRoot(),
+        ...CORE,
+        ...plugins.imports,
+        ...(extras.imports ?? []),
       ],
-      exports: [...EXPORTS, ServerConfigModule],
-    };
-  }
-
-  /**
-   * Configured from a factory (e.g. your own ConfigService). Built-in plugins named in `PLUGINS` must
-   * then also be passed in `imports`, since the module's shape cannot wait for the factory.
-   */
-  static override forRootAsync(options: typeof OPAMP_ASYNC_OPTIONS_TYPE): DynamicModule {
-    const definition = super.forRootAsync(options);
-    return {
-      ...definition,
-      global: true,
-      imports: [...(definition.imports ?? []), ...CORE],
       providers: [
         ...(definition.providers ?? []),
-        {
-          provide: SERVER_CONFIG,
-          useFactory: (resolved: OpampModuleOptions): ServerConfig =>
-            parseServerConfig(resolved.env ?? process.env),
-          inject: [OPAMP_MODULE_OPTIONS],
-        },
+        ...moduleOptionProviders(),
+        ...plugins.providers,
+        ...(extras.providers ?? []),
       ],
-      exports: [...EXPORTS, SERVER_CONFIG],
+      exports: [...EXPORTS, OPAMP_MODULE_OPTIONS, ...MODULE_OPTION_TOKENS],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AgentCapabilities, CommandType } from '../../generated/opamp/v1/opamp.js';
 import { hasCapability } from '../protocol/index.js';
-import { OpampServer, type AgentSession, type PushResult } from '../session/index.js';
+import { MessagePipeline, type AgentSession, type PushResult } from '../session/index.js';
 import { AgentCapabilityError } from './commands.errors.js';
 
 /** Sends commands (ServerToAgentCommand) to agents, only to those that accept them. */
@@ -9,7 +9,7 @@ import { AgentCapabilityError } from './commands.errors.js';
 export class AgentCommands {
   private readonly logger = new Logger(AgentCommands.name);
 
-  constructor(private readonly server: OpampServer) {}
+  constructor(private readonly server: MessagePipeline) {}
 
   /** Whether the agent accepts the restart command. */
   acceptsRestart(session: AgentSession): boolean {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
-import { AgentEvents, OpampServer, type AgentSession, type PushResult } from '../session/index.js';
+import { AgentEvents, MessagePipeline, type AgentSession, type PushResult } from '../session/index.js';
 import { AgentCapabilityError } from './commands.errors.js';
 
 /** A custom message an agent sent. */
@@ -36,7 +36,7 @@ export class CustomMessages implements OnModuleInit, OnModuleDestroy {
   private unsubscribe?: () => void;
 
   constructor(
-    private readonly server: OpampServer,
+    private readonly server: MessagePipeline,
     private readonly events: AgentEvents,
     @InjectServerConfig() private readonly config: ServerConfig,
   ) {}

@@ -1,4 +1,6 @@
-export * from './config-validation.error.js';
-export * from './server-config.js';
-export * from './server-config.module.js';
-export * from './server-config.schema.js';
+export { ConfigValidationError, type InvalidVariable } from './config-validation.error.js';
+export { InjectServerConfig, type LogFormat, SERVER_CONFIG, type ServerConfig } from './server-config.js';
+export { ServerConfigModule } from './server-config.module.js';
+export { type ServerConfigModuleOptions } from './server-config.module-definition.js';
+export { parseServerConfig, serverEnvSchema, type ServerEnv } from './server-config.schema.js';
+export { parseVariables } from './parse-variables.js';

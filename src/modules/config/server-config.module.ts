@@ -1,45 +1,33 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { Module } from '@nestjs/common';
+import { CLOCK, type Clock, systemClock } from '../../common/clock.js';
 import { parseServerConfig } from './server-config.schema.js';
 import { SERVER_CONFIG, type ServerConfig } from './server-config.js';
-
-const CONFIG_KEY = 'opampServer';
-
-/** Options of {@link ServerConfigModule.forRoot}. */
-export interface ServerConfigModuleOptions {
-  /**
-   * Variables to validate instead of `process.env` (tests, embedding). When set, `process.env` is not
-   * read at all. Default: `process.env`.
-   */
-  env?: Record<string, string | undefined>;
-}
+import {
+  SERVER_CONFIG_MODULE_OPTIONS,
+  ServerConfigConfigurableModule,
+  type ServerConfigModuleOptions,
+} from './server-config.module-definition.js';
 
 /**
- * Validates the environment once at start-up (through `@nestjs/config`) and provides the typed
- * {@link ServerConfig} under {@link SERVER_CONFIG}, globally.
+ * The settings every module reads, parsed and validated once ({@link SERVER_CONFIG}), and the clock
+ * ({@link CLOCK}); global. Each module maps the part of the settings it needs to options of its own.
+ * `forRoot({ env })` / `forRootAsync({ useFactory })`; a bad variable stops start-up with a
+ * `ConfigValidationError` naming every bad variable and what it accepts.
  */
-@Module({})
-export class ServerConfigModule {
-  static forRoot(options: ServerConfigModuleOptions = {}): DynamicModule {
-    return {
-      module: ServerConfigModule,
-      global: true,
-      imports: [
-        ConfigModule.forRoot({
-          ignoreEnvFile: true,
-          ignoreEnvVars: options.env !== undefined,
-          // Nested under one key so @nestjs/config copies nothing back into process.env.
-          validate: (raw) => ({ [CONFIG_KEY]: parseServerConfig({ ...raw, ...options.env }) }),
-        }),
-      ],
-      providers: [
-        {
-          provide: SERVER_CONFIG,
-          useFactory: (config: ConfigService): ServerConfig => config.getOrThrow<ServerConfig>(CONFIG_KEY),
-          inject: [ConfigService],
-        },
-      ],
-      exports: [SERVER_CONFIG],
-    };
-  }
-}
+@Module({
+  providers: [
+    {
+      provide: SERVER_CONFIG,
+      useFactory: (options: ServerConfigModuleOptions): ServerConfig =>
+        options.config ?? parseServerConfig(options.env ?? process.env),
+      inject: [SERVER_CONFIG_MODULE_OPTIONS],
+    },
+    {
+      provide: CLOCK,
+      useFactory: (options: ServerConfigModuleOptions): Clock => options.clock ?? systemClock,
+      inject: [SERVER_CONFIG_MODULE_OPTIONS],
+    },
+  ],
+  exports: [SERVER_CONFIG, CLOCK],
+})
+export class ServerConfigModule extends ServerConfigConfigurableModule {}

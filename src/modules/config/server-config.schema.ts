@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { ConfigValidationError } from './config-validation.error.js';
+import { parseVariables } from './parse-variables.js';
 import { type ServerConfig } from './server-config.js';
 
 const blankToUndefined = (value: unknown): unknown =>
@@ -89,7 +89,6 @@ export const serverEnvSchema = z.object({
     'seconds of silence after which an agent is ended as stale; default 75',
   ),
   SWEEP_INTERVAL_S: positiveInt(30).describe('seconds between stale-agent sweeps; default 30'),
-  PLUGINS: commaSeparated.describe('comma-separated built-in plugins to enable, e.g. odigos; default none'),
   PLUGIN_TIMEOUT_MS: positiveInt(2000).describe(
     'milliseconds one plugin hook may take before it is skipped; default 2000',
   ),
@@ -112,17 +111,6 @@ export const serverEnvSchema = z.object({
   POD_NAMESPACE: z
     .preprocess(blankToUndefined, z.string().optional())
     .describe('the namespace this server runs in (downward API); default none'),
-  DEVICE_ID_HEADER: z
-    .string()
-    .min(1)
-    .default('X-Odigos-DeviceId')
-    .describe('HTTP header carrying the kubelet device id; default X-Odigos-DeviceId'),
-  ODIGOS_IDENTITY: z
-    .enum(['auto', 'device-id', 'attributes'])
-    .default('auto')
-    .describe(
-      'how the odigos plugin identifies agents: device-id (X-Odigos-DeviceId header, required), attributes (reported k8s attributes) or auto (the header when present); default auto',
-    ),
   KUBELET_POD_RESOURCES_SOCKET: z
     .string()
     .startsWith('/', 'must be an absolute path')
@@ -177,17 +165,7 @@ export type ServerEnv = z.infer<typeof serverEnvSchema>;
  * @throws ConfigValidationError naming every bad variable and what it accepts.
  */
 export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
-  const result = serverEnvSchema.safeParse(env);
-  if (!result.success) {
-    throw new ConfigValidationError(
-      result.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? '(environment)');
-        const field = serverEnvSchema.shape[name as keyof ServerEnv] as z.ZodType | undefined;
-        return { name, problem: issue.message, accepts: field?.description ?? 'see docs/configuration.md' };
-      }),
-    );
-  }
-  const e = result.data;
+  const e = parseVariables(serverEnvSchema, env);
   return {
     opamp: {
       host: e.OPAMP_HOST,
@@ -214,14 +192,13 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       staleAfterMs: e.STALE_AFTER_S * 1000,
       sweepIntervalMs: e.SWEEP_INTERVAL_S * 1000,
     },
-    plugins: { enabled: e.PLUGINS, timeoutMs: e.PLUGIN_TIMEOUT_MS, odigosIdentity: e.ODIGOS_IDENTITY },
+    plugins: { timeoutMs: e.PLUGIN_TIMEOUT_MS },
     kubernetes: {
       persistence:
         e.PERSISTENCE === 'auto' ? (e.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'memory') : e.PERSISTENCE,
       nodeName: e.NODE_NAME ?? hostname(),
       watchNodePods: e.WATCH_NODE_PODS === 'true' && e.NODE_NAME !== undefined,
       podNamespace: e.POD_NAMESPACE,
-      deviceIdHeader: e.DEVICE_ID_HEADER.toLowerCase(),
       kubeletPodResourcesSocket: e.KUBELET_POD_RESOURCES_SOCKET,
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },

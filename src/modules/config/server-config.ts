@@ -64,12 +64,8 @@ export interface ServerConfig {
     sweepIntervalMs: number;
   };
   plugins: {
-    /** Built-in plugins to enable by name (`PLUGINS`, comma-separated, default none). */
-    enabled: string[];
     /** Time one plugin hook may take before it is skipped and logged (`PLUGIN_TIMEOUT_MS`, default 2000). */
     timeoutMs: number;
-    /** How the odigos plugin identifies agents (`ODIGOS_IDENTITY`, default `auto`). */
-    odigosIdentity: 'auto' | 'device-id' | 'attributes';
   };
   kubernetes: {
     /** Where agent state is persisted (`PERSISTENCE`; auto resolves to kubernetes inside a cluster). */
@@ -80,8 +76,6 @@ export interface ServerConfig {
     watchNodePods: boolean;
     /** This server's namespace (`POD_NAMESPACE`, default none). */
     podNamespace?: string;
-    /** Lower-cased header carrying the kubelet device id (`DEVICE_ID_HEADER`, default `x-odigos-deviceid`). */
-    deviceIdHeader: string;
     /** Kubelet pod-resources socket (`KUBELET_POD_RESOURCES_SOCKET`). */
     kubeletPodResourcesSocket: string;
   };

@@ -6,13 +6,13 @@ import {
   type ServerToAgent,
 } from '../../generated/opamp/v1/opamp.js';
 import {
-  OpampPlugin,
   type ConnectionRequest,
   type MessageContext,
   type OpampPluginHooks,
-} from '../../plugins/index.js';
+} from '../../plugin-api/index.js';
+import { OpampPlugin } from '../plugins/index.js';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
-import { OpampServer } from '../session/index.js';
+import { MessagePipeline } from '../session/index.js';
 import { buildConnectionSettingsOffer } from './connection-settings.offer.js';
 
 /** The capabilities an offer depends on. */
@@ -39,7 +39,7 @@ export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit 
   private readonly offers = new Map<string, ConnectionSettingsOffers | null>();
 
   constructor(
-    private readonly server: OpampServer,
+    private readonly server: MessagePipeline,
     @InjectServerConfig() private readonly config: ServerConfig,
   ) {}
 
@@ -47,11 +47,11 @@ export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit 
     this.server.advertise(ServerCapabilities.ServerCapabilities_OffersConnectionSettings);
   }
 
-  onMessage({ session, connection }: MessageContext): Partial<ServerToAgent> | undefined {
-    const reported = session.status.connectionSettingsStatus?.lastConnectionSettingsHash;
-    const firstMessage = session.messageCount === 1;
+  onMessage({ agent, connection }: MessageContext): Partial<ServerToAgent> | undefined {
+    const reported = agent.status.connectionSettingsStatus?.lastConnectionSettingsHash;
+    const firstMessage = agent.messageCount === 1;
     if (!firstMessage && !reported) return;
-    const offer = this.offerFor(session.effectiveCapabilities, this.endpointOf(connection));
+    const offer = this.offerFor(agent.effectiveCapabilities, this.endpointOf(connection));
     if (!offer) return;
     if (!firstMessage && (!reported || reported.equals(offer.hash))) return;
     // A copy: the capability filter may clear fields of the reply's offer, never of the cached one.

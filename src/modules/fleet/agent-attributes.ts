@@ -1,5 +1,5 @@
 import { type AnyValue, type KeyValue } from '../../generated/opamp/v1/anyvalue.js';
-import { type AgentSession } from '../session/index.js';
+import { type AgentView } from '../../plugin-api/index.js';
 
 /** An agent's selectable attributes: each key with every value it has somewhere. */
 export type AgentAttributes = ReadonlyMap<string, ReadonlySet<string>>;
@@ -24,7 +24,7 @@ export function scalarText(value: AnyValue | undefined): string | undefined {
  * of the agent's description, the resource attributes plugins computed for it, and its identity labels.
  * A key present in several places matches any of its values.
  */
-export function agentAttributes(session: AgentSession): AgentAttributes {
+export function agentAttributes(session: AgentView): AgentAttributes {
   const attributes = new Map<string, Set<string>>();
   const add = (key: string, value: string | undefined): void => {
     if (value === undefined) return;

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type AgentRemoteConfig } from '../../generated/opamp/v1/opamp.js';
-import { AgentEvents, AgentRegistry, OpampServer, type AgentSession } from '../session/index.js';
+import { type AgentView } from '../../plugin-api/index.js';
+import { AgentEvents, OpampAgents } from '../session/index.js';
 import { agentAttributes } from './agent-attributes.js';
 import { resolveAssignment } from './assignment-resolver.js';
 import { type ConfigStore } from './config-store.interface.js';
@@ -19,21 +20,20 @@ const sameHash = (a: Buffer | undefined, b: Buffer | undefined): boolean =>
 /**
  * Rolls configs out from the {@link ConfigStore}: resolves which config each agent gets (the fleet-config
  * plugin asks it), and when a config, an assignment or an agent's description changes, re-resolves and
- * hands the agents whose config changed to `OpampServer.refreshRemoteConfig` — so plugins that answer
+ * hands the agents whose config changed to `OpampAgents.refreshRemoteConfig` — so plugins that answer
  * `remoteConfig` before the store still win, a WebSocket agent gets the new config at once and an HTTP
  * agent on its next poll.
  */
 @Injectable()
 export class ConfigRollout implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ConfigRollout.name);
-  private readonly resolutions = new WeakMap<AgentSession, FleetResolution>();
+  private readonly resolutions = new WeakMap<AgentView, FleetResolution>();
   private readonly unsubscribe: Array<() => void> = [];
   private running: Promise<void> = Promise.resolve();
 
   constructor(
     @InjectConfigStore() private readonly store: ConfigStore,
-    private readonly registry: AgentRegistry,
-    private readonly server: OpampServer,
+    private readonly agents: OpampAgents,
     private readonly events: AgentEvents,
   ) {}
 
@@ -54,7 +54,7 @@ export class ConfigRollout implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Resolves an agent's config from the store now, and remembers it as what the agent was given. */
-  desiredFor(session: AgentSession): AgentRemoteConfig | undefined {
+  desiredFor(session: AgentView): AgentRemoteConfig | undefined {
     const resolution = this.resolve(session);
     this.resolutions.set(session, resolution);
     if (!resolution.config) return undefined;
@@ -63,12 +63,12 @@ export class ConfigRollout implements OnModuleInit, OnModuleDestroy {
   }
 
   /** What the store gave the agent last, if it was asked. */
-  resolutionOf(session: AgentSession): FleetResolution | undefined {
+  resolutionOf(session: AgentView): FleetResolution | undefined {
     return this.resolutions.get(session);
   }
 
   /** What the store would give the agent now (without remembering it). */
-  resolve(session: AgentSession, assignments = this.store.listAssignments()): FleetResolution {
+  resolve(session: AgentView, assignments = this.store.listAssignments()): FleetResolution {
     const assignment = resolveAssignment(assignments, {
       id: session.displayId,
       attributes: agentAttributes(session),
@@ -81,7 +81,7 @@ export class ConfigRollout implements OnModuleInit, OnModuleDestroy {
    * Re-resolves one identified agent; when its config differs from what it was given, asks the plugins
    * again and offers the result. Returns whether the agent's config changed.
    */
-  async recheck(session: AgentSession, assignments = this.store.listAssignments()): Promise<boolean> {
+  async recheck(session: AgentView, assignments = this.store.listAssignments()): Promise<boolean> {
     if (!session.identity) return false;
     const next = this.resolve(session, assignments);
     const previous = this.resolutions.get(session);
@@ -96,7 +96,7 @@ export class ConfigRollout implements OnModuleInit, OnModuleDestroy {
       'remote config of the agent changed',
     );
     try {
-      await this.server.refreshRemoteConfig(session);
+      await this.agents.refreshRemoteConfig(session);
     } catch (error) {
       this.logger.warn(
         { agent: session.displayId, config: next.config?.name, err: (error as Error).message },
@@ -116,7 +116,7 @@ export class ConfigRollout implements OnModuleInit, OnModuleDestroy {
 
   /** Re-resolves every agent after a store change. */
   async rollOut(change: ConfigStoreChange): Promise<void> {
-    const sessions = this.registry.list();
+    const sessions = this.agents.list();
     const assignments = this.store.listAssignments();
     const results = await Promise.allSettled(sessions.map((session) => this.recheck(session, assignments)));
     const agents = results.filter((r) => r.status === 'fulfilled' && r.value).length;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type AgentRemoteConfig } from '../../generated/opamp/v1/opamp.js';
-import { OpampPlugin, type OpampPluginHooks } from '../../plugins/index.js';
-import { type AgentSession, type AgentStatusField } from '../session/index.js';
+import { type AgentStatusField, type AgentView, type OpampPluginHooks } from '../../plugin-api/index.js';
+import { OpampPlugin } from '../plugins/index.js';
 import { ConfigRollout } from './config-rollout.service.js';
 import { FLEET_CONFIG_PLUGIN_NAME, FLEET_CONFIG_PLUGIN_ORDER } from './fleet.constants.js';
 
@@ -14,13 +14,13 @@ import { FLEET_CONFIG_PLUGIN_NAME, FLEET_CONFIG_PLUGIN_ORDER } from './fleet.con
 export class FleetConfigPlugin implements OpampPluginHooks {
   constructor(private readonly rollout: ConfigRollout) {}
 
-  remoteConfig(session: AgentSession): AgentRemoteConfig | undefined {
-    return this.rollout.desiredFor(session);
+  remoteConfig(agent: AgentView): AgentRemoteConfig | undefined {
+    return this.rollout.desiredFor(agent);
   }
 
   /** Selectors match the description: a new description may select another config. */
-  onStatusChange(session: AgentSession, changed: readonly AgentStatusField[]): Promise<void> | undefined {
+  onStatusChange(agent: AgentView, changed: readonly AgentStatusField[]): Promise<void> | undefined {
     if (!changed.includes('description')) return undefined;
-    return this.rollout.recheck(session).then(() => undefined);
+    return this.rollout.recheck(agent).then(() => undefined);
   }
 }

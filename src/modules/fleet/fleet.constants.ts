@@ -1,9 +1,8 @@
 import { Inject } from '@nestjs/common';
 
 /**
- * DI token of the {@link ConfigStore} holding remote configs and their assignments. The default provider
- * picks the memory store or the ConfigMap store from `CONFIG_STORE`; provide your own under this token
- * (`OpampModule.forRoot({ providers: [...] })` or `overrideProvider`) to keep them elsewhere.
+ * DI token of the {@link ConfigStore} holding remote configs and their assignments: the one given as
+ * `OpampModule.forRoot({ configStore })`, else the memory store or the ConfigMap store `CONFIG_STORE` picks.
  */
 export const CONFIG_STORE = 'OPAMP:CONFIG_STORE';
 

@@ -11,3 +11,4 @@ export * from './fleet.types.js';
 export { KubernetesConfigStore, type KubernetesConfigStoreOptions } from './kubernetes-config.store.js';
 export { MemoryConfigStore } from './memory-config.store.js';
 export * from './rollout-state.js';
+export { FLEET_OPTIONS, type FleetModuleOptions } from './fleet.options.js';

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { type Clock, InjectClock } from '../../common/clock.js';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
-import { AgentRegistry, OpampServer, type AgentSession } from '../session/index.js';
+import { AgentRegistry, MessagePipeline, type AgentSession } from '../session/index.js';
 import { isStale } from './stale-policy.js';
 
 const SWEEP_JOB = 'opamp:stale-agent-sweep';
@@ -18,7 +18,7 @@ export class HeartbeatMonitor implements OnApplicationBootstrap, OnApplicationSh
 
   constructor(
     private readonly registry: AgentRegistry,
-    private readonly server: OpampServer,
+    private readonly server: MessagePipeline,
     private readonly scheduler: SchedulerRegistry,
     @InjectServerConfig() private readonly config: ServerConfig,
     @InjectClock() private readonly clock: Clock,

@@ -1,5 +1,7 @@
+import { type KubeConfig } from '@kubernetes/client-node';
 import {
   type BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -8,44 +10,54 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { type Clock, InjectClock } from '../../common/clock.js';
-import { InjectServerConfig, type ServerConfig } from '../config/index.js';
-import { type AgentEvent, AgentEvents, type AgentSession, type DisconnectReason } from '../session/index.js';
-import { type AgentRecord, agentRecordKey, recordFromSession } from './agent-record.js';
-import { type AgentStore } from './agent-store.interface.js';
+import {
+  type AgentRecordMapping,
+  type AgentStatusField,
+  type AgentStore,
+  type AgentView,
+  type DisconnectReason,
+} from '../../plugin-api/index.js';
+import { KUBE_CONFIG } from '../kubernetes/index.js';
+import { PluginHost } from '../plugins/index.js';
+import { type AgentEvent, AgentEvents } from '../session/index.js';
+import { agentSnapshotMapping } from './agent-snapshot.mapping.js';
+import { createAgentStore } from './agent-store.factory.js';
 import { InjectPersistenceOptions, type PersistenceModuleOptions } from './persistence.module-definition.js';
 import {
   DEFAULT_SHUTDOWN_FLUSH_MS,
+  DEFAULT_STALE_AFTER_MS,
   DEFAULT_STARTUP_GRACE_MS,
-  InjectAgentStore,
-  NO_CONNECTION_TO_OPAMP_SERVER,
 } from './persistence.constants.js';
+import { writesOn } from './record-mapping.defaults.js';
 import { systemTimers, type TimerHandle, type Timers } from './timers.js';
 import { WriteBehindQueue } from './write-behind.queue.js';
 import { type FlushResult, type WriteBehindStats } from './write-behind.types.js';
 
 interface SessionState {
-  /** Identity of the session's record. */
+  /** Key of the session's record. */
   key: string;
-  /** The agent once reported NoConnectionToOpAMPServer; Odigos keeps that status for the session (§1.4). */
-  noConnection: boolean;
+  /** The record last built for the session (to delete it if the session's record moves to another key). */
+  record: object;
 }
 
 /** Delay before a failed start-up listing is tried again. */
 const LIST_RETRY_MS = 5_000;
 
 /**
- * Turns agent events into record writes, with Odigos's rules (reference/odigos.md §1.5, §1.7):
- * - a message whose description or health changed writes the record; a plain heartbeat writes nothing (a
- *   session's first message that yields a record writes it too, for identities resolved late);
- * - `agent_disconnect` healthy → delete; unhealthy with `last_error` → keep, written unhealthy; unhealthy
- *   without `last_error` or without health → nothing;
- * - stale → delete, unless the agent reported `NoConnectionToOpAMPServer`;
- * - WebSocket closed without `agent_disconnect` → kept for the stale limit (the agent reconnects), then
- *   deleted as stale if no session took the record back; server shutting down → keep;
- * - at start-up, records this server left on this node are deleted when their agents (same namespace, pod
- *   and pid) do not come back within the grace period, unless the rules above would have kept them.
+ * Turns agent events into record writes. What a record is, and what happens to it, is the active
+ * {@link AgentRecordMapping}'s (a plugin's `recordMapping`, else {@link agentSnapshotMapping}); the rest is
+ * generic:
+ * - a message that changes what the mapping writes on (default: description or health) writes the record;
+ *   a plain heartbeat writes nothing (a session's first message that yields a record writes it too, for
+ *   identities resolved late);
+ * - when a session ends, the mapping says remove, write, keep, or remove unless the agent comes back within
+ *   the stale limit (a dropped WebSocket that reconnects takes its record back);
+ * - at start-up, records this server left are deleted when their agents do not come back within the grace
+ *   period, unless the mapping keeps them.
  *
- * Writes go through a {@link WriteBehindQueue}; nothing here waits on the store.
+ * The store is `OpampModule.forRoot({ agentStore })` when given, else chosen by `PERSISTENCE`: memory, or
+ * the mapping's custom resource through the Kubernetes writer. Writes go through a {@link WriteBehindQueue};
+ * nothing here waits on the store.
  */
 @Injectable()
 export class AgentPersistence
@@ -57,40 +69,69 @@ export class AgentPersistence
     OnApplicationShutdown
 {
   private readonly logger = new Logger(AgentPersistence.name);
-  private readonly queue: WriteBehindQueue;
+  private mapping: AgentRecordMapping = agentSnapshotMapping as AgentRecordMapping;
+  private agentStore?: AgentStore;
+  private writeQueue?: WriteBehindQueue;
   private readonly timers: Timers;
-  private readonly sessions = new WeakMap<AgentSession, SessionState>();
-  /** The session currently behind each record; an older session of a reused pid no longer acts on it. */
-  private readonly owners = new Map<string, AgentSession>();
+  private readonly sessions = new WeakMap<AgentView, SessionState>();
+  /** The session currently behind each record; an older session of the same record no longer acts on it. */
+  private readonly owners = new Map<string, AgentView>();
   /** Records whose agents were seen since start-up. */
   private readonly returned = new Set<string>();
-  private leftovers?: AgentRecord[];
+  private leftovers?: object[];
   private graceOver = false;
   private cleanedUp = false;
   private graceTimer?: TimerHandle;
   private listTimer?: TimerHandle;
   private unsubscribe?: () => void;
   private stopped = false;
-  private readonly options: PersistenceModuleOptions;
   private shutdownDeadline?: number;
   /** Records of WebSocket agents gone without `agent_disconnect`, deleted unless they come back in time. */
   private readonly awaitingReturn = new Map<string, TimerHandle>();
 
   constructor(
     private readonly events: AgentEvents,
-    @InjectAgentStore() private readonly store: AgentStore,
+    private readonly plugins: PluginHost,
     @InjectClock() private readonly clock: Clock,
-    @InjectServerConfig() private readonly config: ServerConfig,
-    @InjectPersistenceOptions() options: PersistenceModuleOptions | undefined,
+    @InjectPersistenceOptions() private readonly options: PersistenceModuleOptions,
+    @Inject(KUBE_CONFIG) private readonly kubeConfig: KubeConfig | undefined,
   ) {
-    this.options = options ?? {};
     this.timers = this.options.timers ?? systemTimers;
-    this.queue = new WriteBehindQueue(store, { timers: this.timers, ...this.options.queue });
+  }
+
+  /** The store records are written to. */
+  get store(): AgentStore {
+    this.setUp();
+    return this.agentStore!;
+  }
+
+  /** The mapping from agents to records in use. */
+  get recordMapping(): AgentRecordMapping {
+    this.setUp();
+    return this.mapping;
   }
 
   /** Counters and gauges of the write-behind queue, for metrics. */
   stats(): WriteBehindStats {
     return this.queue.stats();
+  }
+
+  private get queue(): WriteBehindQueue {
+    this.setUp();
+    return this.writeQueue!;
+  }
+
+  /** Takes the plugins' record mapping (they are all known by now) and opens the store. */
+  private setUp(): void {
+    if (this.writeQueue) return;
+    const answer = this.plugins.decideNow('recordMapping');
+    if (answer && 'then' in answer) throw new TypeError('recordMapping hooks must answer synchronously');
+    if (answer) this.mapping = answer.value as AgentRecordMapping;
+    this.agentStore = createAgentStore(this.mapping, this.options, this.kubeConfig);
+    this.writeQueue = new WriteBehindQueue(this.agentStore, this.mapping, {
+      timers: this.timers,
+      ...this.options.queue,
+    });
   }
 
   /** Writes everything pending, waiting at most `timeoutMs`. */
@@ -99,6 +140,7 @@ export class AgentPersistence
   }
 
   onModuleInit(): void {
+    this.setUp();
     this.unsubscribe = this.events.subscribe((event) => this.onEvent(event));
   }
 
@@ -154,11 +196,7 @@ export class AgentPersistence
   private onEvent(event: AgentEvent): void {
     switch (event.type) {
       case 'message':
-        this.onMessage(
-          event.session,
-          event.changed.includes('description') || event.changed.includes('health'),
-          event.message.agentDisconnect !== undefined,
-        );
+        this.onMessage(event.session, event.changed, event.message.agentDisconnect !== undefined);
         return;
       case 'disconnected':
         this.onDisconnect(event.session, event.reason);
@@ -168,70 +206,61 @@ export class AgentPersistence
     }
   }
 
-  private onMessage(session: AgentSession, statusChanged: boolean, disconnecting: boolean): void {
-    const kubernetes = session.identity?.kubernetes;
-    if (!kubernetes || kubernetes.processId === undefined) return;
-    let state = this.sessions.get(session);
+  private onMessage(
+    session: AgentView,
+    changed: readonly AgentStatusField[],
+    disconnecting: boolean,
+  ): void {
+    if (!session.identity) return;
+    const state = this.sessions.get(session);
+    const statusChanged = changed.length > 0 && writesOn(this.mapping, changed);
     // A plain heartbeat of a known record: nothing to write, so no record is built (the hot path).
-    if (!statusChanged && state !== undefined && state.key === agentRecordKey(kubernetes)) {
+    if (!statusChanged && state !== undefined) {
       if (!this.cleanedUp) this.returned.add(state.key);
       this.claim(state.key, session);
       return;
     }
-    const record = recordFromSession(session, this.clock.now());
+    const record = this.mapping.recordOf(session, this.clock.now());
     if (!record) return;
-    const key = agentRecordKey(record.location);
+    const key = this.mapping.keyOf(record);
     const first = state?.key !== key;
-    if (!state || first) {
-      state = { key, noConnection: state?.noConnection ?? false };
-      this.sessions.set(session, state);
+    if (state && first && this.owners.get(state.key) === session) {
+      // Same agent, new record key (its identity was completed): the old record would be left behind.
+      this.owners.delete(state.key);
+      this.queue.remove(state.record, 'superseded');
     }
-    if (session.status.health?.status === NO_CONNECTION_TO_OPAMP_SERVER) state.noConnection = true;
+    this.sessions.set(session, { key, record });
     this.claim(key, session);
     if (!this.cleanedUp) this.returned.add(key);
-    // With agent_disconnect, Odigos writes only what the disconnect rules say (handled on `disconnected`).
+    // With agent_disconnect, what is written is the session-end action's (handled on `disconnected`).
     if ((statusChanged || first) && !disconnecting) this.queue.upsert(record);
   }
 
-  private onDisconnect(session: AgentSession, reason: DisconnectReason): void {
+  private onDisconnect(session: AgentView, reason: DisconnectReason): void {
     const state = this.sessions.get(session);
     if (!state || this.owners.get(state.key) !== session) return;
     this.owners.delete(state.key);
-    const record = recordFromSession(session, this.clock.now());
+    const record = this.mapping.recordOf(session, this.clock.now());
     if (!record) return;
-    const agent = session.displayId;
-    switch (reason) {
-      case 'agent-disconnect': {
-        const health = session.status.health;
-        if (!health) {
-          this.logger.debug({ agent }, 'agent disconnected without reporting health; record left as it is');
-        } else if (health.healthy) {
-          this.queue.remove(record, 'agent-disconnect');
-        } else if (health.lastError === '') {
-          this.logger.debug(
-            { agent },
-            'agent disconnected unhealthy without last_error; record left as it is',
-          );
-        } else {
-          // Kept for troubleshooting; goes away with the pod (owner reference).
-          this.queue.upsert(record);
-        }
+    const action = this.mapping.atSessionEnd(session, record, reason);
+    switch (action) {
+      case 'remove':
+        this.queue.remove(record, reason === 'agent-disconnect' ? 'agent-disconnect' : 'stale');
         return;
-      }
-      case 'stale':
-        if (state.noConnection) return;
-        this.queue.remove(record, 'stale');
+      case 'write':
+        this.queue.upsert(record);
         return;
-      case 'connection-closed':
-        if (!state.noConnection) this.removeUnlessReturned(state.key, record);
+      case 'remove-unless-back':
+        this.removeUnlessReturned(state.key, record);
         return;
-      case 'server-shutdown':
+      case 'keep':
+        this.logger.debug({ agent: session.displayId, reason }, 'session ended; record left as it is');
         return;
     }
   }
 
   /** `session` is now the one behind `key`: a record waiting for its agent to come back is kept. */
-  private claim(key: string, session: AgentSession): void {
+  private claim(key: string, session: AgentView): void {
     this.owners.set(key, session);
     if (this.awaitingReturn.size === 0) return;
     const timer = this.awaitingReturn.get(key);
@@ -240,12 +269,12 @@ export class AgentPersistence
     this.awaitingReturn.delete(key);
   }
 
-  private removeUnlessReturned(key: string, record: AgentRecord): void {
+  private removeUnlessReturned(key: string, record: object): void {
     this.timers.clearTimeout(this.awaitingReturn.get(key));
     const timer = this.timers.setTimeout(() => {
       this.awaitingReturn.delete(key);
       if (!this.stopped && !this.owners.has(key)) this.queue.remove(record, 'stale');
-    }, this.config.heartbeat.staleAfterMs);
+    }, this.options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS);
     this.awaitingReturn.set(key, timer);
   }
 
@@ -274,8 +303,8 @@ export class AgentPersistence
     this.leftovers = [];
     let removed = 0;
     for (const record of leftovers) {
-      const key = agentRecordKey(record.location);
-      if (this.returned.has(key) || keptOnPurpose(record)) continue;
+      const key = this.mapping.keyOf(record);
+      if (this.returned.has(key) || this.mapping.keepsLeftover?.(record) === true) continue;
       this.queue.remove(record, 'startup-cleanup');
       removed++;
     }
@@ -286,14 +315,4 @@ export class AgentPersistence
       'cleaned up records of agents that did not come back',
     );
   }
-}
-
-/**
- * Records the disconnect rules keep: an agent that reported NoConnectionToOpAMPServer, or one that was
- * unhealthy with an error (possibly kept after an unhealthy disconnect, for troubleshooting).
- */
-function keptOnPurpose(record: AgentRecord): boolean {
-  const health = record.health;
-  if (!health) return false;
-  return health.reason === NO_CONNECTION_TO_OPAMP_SERVER || (!health.healthy && health.message !== '');
 }

@@ -1,17 +1,13 @@
-export * from './agent-persistence.service.js';
-export * from './agent-record.js';
-export * from './agent-store.interface.js';
-export {
-  InstrumentationInstanceStore,
-  type InstrumentationInstanceStoreOptions,
-} from './instrumentation-instance.store.js';
-export * from './instrumentation-instance.types.js';
+export { AgentPersistence } from './agent-persistence.service.js';
+export { type AgentSnapshot, agentSnapshotMapping } from './agent-snapshot.mapping.js';
+export { isManagedByUs, isValidLabelValue } from './custom-resource.labels.js';
+export { CustomResourceStore, type CustomResourceStoreOptions } from './custom-resource.store.js';
 export { type LatencySnapshot } from './latency-histogram.js';
 export { MemoryAgentStore } from './memory-agent.store.js';
-export * from './persistence.constants.js';
-export * from './persistence.errors.js';
+export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, NODE_LABEL } from './persistence.constants.js';
+export { AgentStoreError, KubernetesPersistenceUnavailableError } from './persistence.errors.js';
 export { PERSISTENCE_OPTIONS, type PersistenceModuleOptions } from './persistence.module-definition.js';
-export * from './persistence.module.js';
+export { PersistenceModule } from './persistence.module.js';
 export { type Timers, type TimerHandle } from './timers.js';
 export {
   type FlushResult,

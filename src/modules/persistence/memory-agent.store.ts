@@ -1,51 +1,39 @@
-import { type AgentRecord, agentRecordKey } from './agent-record.js';
 import {
+  type AgentRecordMapping,
   type AgentStore,
   type RemoveOutcome,
   type RemoveReason,
   type UpsertOutcome,
-} from './agent-store.interface.js';
-
-/** `next` applied over `stored`: fields `next` does not report keep their stored value. */
-export function mergeRecord(stored: AgentRecord | undefined, next: AgentRecord): AgentRecord {
-  if (!stored) return next;
-  return {
-    ...next,
-    ...(next.identifyingAttributes === undefined && stored.identifyingAttributes !== undefined
-      ? { identifyingAttributes: stored.identifyingAttributes }
-      : {}),
-    ...(next.health === undefined && stored.health !== undefined ? { health: stored.health } : {}),
-    ...(next.components === undefined && stored.components !== undefined
-      ? { components: stored.components }
-      : {}),
-  };
-}
+} from '../../plugin-api/index.js';
+import { mergeRecords } from './record-mapping.defaults.js';
 
 /**
- * Keeps records in process memory: the default outside a cluster (`PERSISTENCE=memory`). Everything is lost
- * when the process exits, so `list()` is empty after a restart.
+ * Keeps records in process memory, keyed by the mapping: the default outside a cluster
+ * (`PERSISTENCE=memory`). Everything is lost when the process exits, so `list()` is empty after a restart.
  */
-export class MemoryAgentStore implements AgentStore {
-  private readonly records = new Map<string, AgentRecord>();
+export class MemoryAgentStore<R extends object = object> implements AgentStore<R> {
+  private readonly records = new Map<string, R>();
 
-  async upsert(record: AgentRecord): Promise<UpsertOutcome> {
-    const key = agentRecordKey(record.location);
+  constructor(private readonly mapping: AgentRecordMapping<R>) {}
+
+  async upsert(record: R): Promise<UpsertOutcome> {
+    const key = this.mapping.keyOf(record);
     const stored = this.records.get(key);
-    this.records.set(key, mergeRecord(stored, record));
+    this.records.set(key, stored ? mergeRecords(this.mapping, stored, record) : record);
     return stored ? 'updated' : 'created';
   }
 
-  async remove(record: AgentRecord, _reason?: RemoveReason): Promise<RemoveOutcome> {
-    return this.records.delete(agentRecordKey(record.location)) ? 'deleted' : 'absent';
+  async remove(record: R, _reason?: RemoveReason): Promise<RemoveOutcome> {
+    return this.records.delete(this.mapping.keyOf(record)) ? 'deleted' : 'absent';
   }
 
-  async list(): Promise<AgentRecord[]> {
+  async list(): Promise<R[]> {
     return [...this.records.values()];
   }
 
-  /** The record of one pod process, if stored. */
-  get(location: Parameters<typeof agentRecordKey>[0]): AgentRecord | undefined {
-    return this.records.get(agentRecordKey(location));
+  /** The record stored under `key`, if any. */
+  get(key: string): R | undefined {
+    return this.records.get(key);
   }
 
   /** Number of records held. */

@@ -1,12 +1,24 @@
 import { ConfigurableModuleBuilder, Inject, Optional } from '@nestjs/common';
-import { type AgentStore } from './agent-store.interface.js';
+import { type AgentStore } from '../../plugin-api/index.js';
 import { type Timers } from './timers.js';
 import { type WriteBehindOptions } from './write-behind.types.js';
 
-/** Options of `PersistenceModule.forRoot`; every one has a default, and the module also works without `forRoot`. */
+/**
+ * Options of the {@link PersistenceModule}. `OpampModule` provides them from the server settings and its own
+ * options; every one has a default, so the module also works on its own (`PersistenceModule.forRoot()`).
+ */
 export interface PersistenceModuleOptions {
-  /** Store to use instead of the one `PERSISTENCE` selects (memory | kubernetes). Default: selected. */
+  /** Store to use instead of the one {@link mode} selects. Default: selected. */
   store?: AgentStore;
+  /**
+   * Where records go without a `store`: `memory`, or `kubernetes` (the record mapping's custom resource;
+   * a mapping without one falls back to memory). Default `memory`.
+   */
+  mode?: 'memory' | 'kubernetes';
+  /** This node's name: the label of the objects this server writes, listed at start-up. Default the host name. */
+  nodeName?: string;
+  /** Time a dropped WebSocket agent has to come back before its record is removed. Default 75 s. */
+  staleAfterMs?: number;
   /** Time agents get to come back after start-up before this node's old records are deleted. Default 90 s. */
   startupGraceMs?: number;
   /** Time pending writes get at shutdown. Default 5 s. */
@@ -29,7 +41,7 @@ export const {
   .setClassMethodName('forRoot')
   .build();
 
-/** Injects the {@link PersistenceModuleOptions} (`{}` when the module was imported without `forRoot`). */
+/** Injects the {@link PersistenceModuleOptions} (`{}` when nothing provides them). */
 export const InjectPersistenceOptions = (): ParameterDecorator => (target, key, index) => {
   Inject(PERSISTENCE_OPTIONS)(target, key, index);
   Optional()(target, key, index);

@@ -1,14 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { type AgentRecord, agentRecordKey } from './agent-record.js';
 import {
+  type AgentRecordMapping,
   type AgentStore,
   type RemoveOutcome,
   type RemoveReason,
   type UpsertOutcome,
-} from './agent-store.interface.js';
+} from '../../plugin-api/index.js';
 import { BoundedMap } from './bounded-map.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { AgentStoreError } from './persistence.errors.js';
+import { fingerprintOf } from './record-mapping.defaults.js';
 import { type TimerHandle } from './timers.js';
 import {
   DEFAULT_WRITE_BEHIND_OPTIONS,
@@ -17,13 +18,13 @@ import {
   type WriteBehindStats,
 } from './write-behind.types.js';
 
-type Desired =
-  | { readonly op: 'upsert'; readonly record: AgentRecord }
-  | { readonly op: 'remove'; readonly record: AgentRecord; readonly reason: RemoveReason };
+type Desired<R> =
+  | { readonly op: 'upsert'; readonly record: R }
+  | { readonly op: 'remove'; readonly record: R; readonly reason: RemoveReason };
 
-interface Entry {
+interface Entry<R> {
   /** The latest state to write; undefined once handed to the store. */
-  desired?: Desired;
+  desired?: Desired<R>;
   running: boolean;
   /** Consecutive failures. */
   failures: number;
@@ -44,14 +45,6 @@ const OUTCOMES: readonly (UpsertOutcome | RemoveOutcome)[] = [
 ];
 const WRITTEN_FINGERPRINTS = 10_000;
 
-function fingerprint(record: AgentRecord): string {
-  const { agentId: _id, observedAt: _at, ...content } = record;
-  return JSON.stringify(content);
-}
-
-function podOf(record: AgentRecord): string {
-  return `${record.location.namespace}/${record.location.podName}`;
-}
 
 /**
  * Writes agents' records to an {@link AgentStore} in the background, so an OpAMP reply never waits on it.
@@ -60,16 +53,18 @@ function podOf(record: AgentRecord): string {
  *   replaced before it was written is never written, and nothing is dropped for lack of room.
  * - Retried with exponential backoff and jitter for as long as the store fails (outages of any length): the
  *   desired state stays until written. Only a non-retryable `AgentStoreError` gives a state up.
- * - One call at a time per record and per pod (the per-pod cap is counted before creating); up to
- *   `concurrency` calls overall.
+ * - One call at a time per record and per record group (e.g. a pod, whose cap is counted before creating);
+ *   up to `concurrency` calls overall.
+ *
+ * Keys, groups and what counts as unchanged come from the {@link AgentRecordMapping}.
  */
-export class WriteBehindQueue {
+export class WriteBehindQueue<R extends object = object> {
   private readonly logger = new Logger(WriteBehindQueue.name);
   private readonly options: WriteBehindOptions;
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Map<string, Entry<R>>();
   /** Keys with a desired state that may start now, in arrival order. */
   private readonly ready = new Set<string>();
-  private readonly busyPods = new Set<string>();
+  private readonly busyGroups = new Set<string>();
   private readonly lastWritten = new BoundedMap<string, string>(WRITTEN_FINGERPRINTS);
   private readonly latency = new LatencyHistogram();
   private readonly writes = { upsert: { ok: 0, failed: 0 }, remove: { ok: 0, failed: 0 } };
@@ -84,19 +79,20 @@ export class WriteBehindQueue {
   private idleWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly store: AgentStore,
+    private readonly store: AgentStore<R>,
+    private readonly mapping: AgentRecordMapping<R>,
     options: Partial<WriteBehindOptions> = {},
   ) {
     this.options = { ...DEFAULT_WRITE_BEHIND_OPTIONS, ...options };
   }
 
   /** Asks for `record` to be stored (replacing any state of the same record not yet written). */
-  upsert(record: AgentRecord): void {
+  upsert(record: R): void {
     this.enqueue({ op: 'upsert', record });
   }
 
-  /** Asks for the record of `record`'s pod process to be deleted (replacing any state not yet written). */
-  remove(record: AgentRecord, reason: RemoveReason): void {
+  /** Asks for the record with `record`'s key to be deleted (replacing any state not yet written). */
+  remove(record: R, reason: RemoveReason): void {
     this.enqueue({ op: 'remove', record, reason });
   }
 
@@ -159,11 +155,11 @@ export class WriteBehindQueue {
     }
   }
 
-  private enqueue(desired: Desired): void {
-    const key = agentRecordKey(desired.record.location);
+  private enqueue(desired: Desired<R>): void {
+    const key = this.mapping.keyOf(desired.record);
     let entry = this.entries.get(key);
     if (!entry) {
-      if (desired.op === 'upsert' && this.lastWritten.get(key) === fingerprint(desired.record)) {
+      if (desired.op === 'upsert' && this.lastWritten.get(key) === fingerprintOf(this.mapping, desired.record)) {
         this.counters.unchanged++;
         return;
       }
@@ -189,17 +185,21 @@ export class WriteBehindQueue {
         this.ready.delete(key);
         continue;
       }
-      const pod = podOf(desired.record);
-      if (this.busyPods.has(pod)) continue;
+      const group = this.groupOf(desired.record);
+      if (this.busyGroups.has(group)) continue;
       this.ready.delete(key);
-      void this.run(key, entry, desired, pod);
+      void this.run(key, entry, desired, group);
     }
   }
 
-  private async run(key: string, entry: Entry, desired: Desired, pod: string): Promise<void> {
+  private groupOf(record: R): string {
+    return this.mapping.groupOf ? this.mapping.groupOf(record) : this.mapping.keyOf(record);
+  }
+
+  private async run(key: string, entry: Entry<R>, desired: Desired<R>, group: string): Promise<void> {
     entry.desired = undefined;
     entry.running = true;
-    this.busyPods.add(pod);
+    this.busyGroups.add(group);
     this.inFlight++;
     const started = this.options.monotonicNow();
     try {
@@ -213,7 +213,7 @@ export class WriteBehindQueue {
     } finally {
       this.latency.observe(this.options.monotonicNow() - started);
       this.inFlight--;
-      this.busyPods.delete(pod);
+      this.busyGroups.delete(group);
       entry.running = false;
       this.settle(key, entry);
     }
@@ -221,35 +221,35 @@ export class WriteBehindQueue {
 
   private succeeded(
     key: string,
-    entry: Entry,
-    desired: Desired,
+    entry: Entry<R>,
+    desired: Desired<R>,
     outcome: UpsertOutcome | RemoveOutcome,
   ): void {
     this.writes[desired.op].ok++;
     this.outcomes[outcome]++;
     entry.failures = 0;
     const written = outcome === 'created' || outcome === 'updated' || outcome === 'unchanged';
-    if (desired.op === 'upsert' && written) this.lastWritten.set(key, fingerprint(desired.record));
+    if (desired.op === 'upsert' && written) this.lastWritten.set(key, fingerprintOf(this.mapping, desired.record));
     else this.lastWritten.delete(key);
-    const agent = desired.record.agentId;
+    const agent = this.mapping.agentOf?.(desired.record);
     if (outcome === 'skipped-foreign') {
       this.logger.warn(
         { agent, record: key },
-        'left alone a record this server did not create (odiglet writes the same InstrumentationInstance names)',
+        'left alone a record this server did not create (another writer uses the same name)',
       );
     } else if (outcome === 'over-cap') {
       this.logger.warn(
         { agent, record: key },
-        'pod already has the maximum number of records; this agent is not recorded',
+        "the record's pod already has the maximum number of records; this agent is not recorded",
       );
     } else if (outcome === 'pod-not-found') {
       this.logger.log({ agent, record: key }, 'pod no longer exists; record not written');
     }
   }
 
-  private failed(key: string, entry: Entry, desired: Desired, error: unknown): void {
+  private failed(key: string, entry: Entry<R>, desired: Desired<R>, error: unknown): void {
     this.writes[desired.op].failed++;
-    const agent = desired.record.agentId;
+    const agent = this.mapping.agentOf?.(desired.record);
     if (error instanceof AgentStoreError && !error.retryable) {
       this.counters.dropped++;
       this.lastWritten.delete(key);
@@ -292,7 +292,7 @@ export class WriteBehindQueue {
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
   }
 
-  private settle(key: string, entry: Entry): void {
+  private settle(key: string, entry: Entry<R>): void {
     if (entry.desired === undefined && entry.retryTimer === undefined) this.entries.delete(key);
     else if (entry.desired !== undefined && entry.retryTimer === undefined) this.ready.add(key);
     this.pump();

@@ -1,4 +1,4 @@
-import { type RemoveOutcome, type UpsertOutcome } from './agent-store.interface.js';
+import { type RemoveOutcome, type UpsertOutcome } from '../../plugin-api/index.js';
 import { type LatencySnapshot } from './latency-histogram.js';
 import { systemTimers, type Timers } from './timers.js';
 

@@ -11,3 +11,4 @@ export * from './config-hash.js';
 export * from './ws-framing.js';
 export * from './server-to-agent.js';
 export * from './own-bytes.js';
+export { type Json, renderAnyValue, renderAttributes, renderInt } from './json-render.js';

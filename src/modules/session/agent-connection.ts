@@ -1,13 +1,11 @@
 import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
-
-/** The transport an agent uses. */
-export type TransportKind = 'http' | 'websocket';
+import { type ConnectionRequest, type TransportKind } from '../../plugin-api/index.js';
 
 /**
  * One agent connection as the pipeline sees it, whatever the transport. An HTTP connection lives for
  * one request and cannot push; a WebSocket connection lives until either side closes it.
  */
-export interface AgentConnection {
+export interface AgentConnection extends ConnectionRequest {
   /** Unique per connection (per request for HTTP). */
   readonly id: string;
   readonly transport: TransportKind;

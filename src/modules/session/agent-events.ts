@@ -2,18 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ListenerSet } from '../../common/listener-set.js';
 import { type AgentToServer } from '../../generated/opamp/v1/opamp.js';
 import { type AgentSession } from './agent-session.js';
-import { type AgentStatusField } from './agent-status.js';
+import { type AgentStatusField, type DisconnectReason } from '../../plugin-api/index.js';
 
-/** Why a session ended. */
-export type DisconnectReason =
-  /** The agent sent agent_disconnect. */
-  | 'agent-disconnect'
-  /** Its WebSocket closed. */
-  | 'connection-closed'
-  /** It stayed silent longer than the stale limit. */
-  | 'stale'
-  /** The server is shutting down. */
-  | 'server-shutdown';
 
 /** A state change in the pipeline, for the modules downstream (persistence, metrics, plugins). */
 export type AgentEvent =

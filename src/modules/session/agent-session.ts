@@ -1,15 +1,20 @@
-import { type AgentConnection, type TransportKind } from './agent-connection.js';
-import { type AgentIdentity } from './agent-identity.js';
-import { type AgentStatus } from './agent-status.js';
+import { type AgentConnection } from './agent-connection.js';
+import {
+  type AgentIdentity,
+  type AgentStatus,
+  type AgentView,
+  type TransportKind,
+} from '../../plugin-api/index.js';
 import { type AgentRemoteConfig, type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import { type KeyValue } from '../../generated/opamp/v1/anyvalue.js';
 import { formatInstanceUid, instanceUidKey } from '../protocol/index.js';
 
 /**
  * What the server knows about one agent instance: its identity, the last full status, where it is
- * connected, and what is waiting to be delivered to it.
+ * connected, and what is waiting to be delivered to it. Only the session module writes it; plugins and
+ * other modules see it as an {@link AgentView}.
  */
-export class AgentSession {
+export class AgentSession implements AgentView {
   /** Registry key derived from the uid bytes. */
   key: string;
   /** The uid as shown to people: a UUID for 16 bytes, text for printable uids, hex otherwise. */
@@ -31,7 +36,9 @@ export class AgentSession {
   /** Who the agent is, once a plugin (or the default) identified it. */
   identity?: AgentIdentity;
   /** Resource attributes computed for the agent by a plugin. */
-  resourceAttributes?: KeyValue[];
+  resourceAttributes?: readonly KeyValue[];
+  /** The remote-config file that delivers {@link resourceAttributes}, when the server delivers them. */
+  resourceAttributesFile?: string;
   /** The remote config the server wants the agent to run; offered while its reported hash differs. */
   remoteConfig?: AgentRemoteConfig;
   /** Parts of a ServerToAgent waiting for an HTTP agent's next poll (latest value per field wins). */

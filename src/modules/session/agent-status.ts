@@ -1,33 +1,6 @@
-import {
-  type AgentDescription,
-  type AgentToServer,
-  type AvailableComponents,
-  type ComponentHealth,
-  type ConnectionSettingsStatus,
-  type CustomCapabilities,
-  type EffectiveConfig,
-  type PackageStatuses,
-  type RemoteConfigStatus,
-} from '../../generated/opamp/v1/opamp.js';
+import { type AgentToServer } from '../../generated/opamp/v1/opamp.js';
+import { type AgentStatus, type AgentStatusField } from '../../plugin-api/index.js';
 import { detachBytes } from '../protocol/index.js';
-
-/**
- * The last full value of every status sub-message an agent may omit when unchanged (spec: Agent Status
- * Compression). Undefined means the agent has never reported it.
- */
-export interface AgentStatus {
-  description?: AgentDescription;
-  health?: ComponentHealth;
-  effectiveConfig?: EffectiveConfig;
-  remoteConfigStatus?: RemoteConfigStatus;
-  packageStatuses?: PackageStatuses;
-  customCapabilities?: CustomCapabilities;
-  availableComponents?: AvailableComponents;
-  connectionSettingsStatus?: ConnectionSettingsStatus;
-}
-
-/** The names of {@link AgentStatus} fields, i.e. what can change in one message. */
-export type AgentStatusField = keyof AgentStatus;
 
 const MESSAGE_FIELD_OF: Record<AgentStatusField, keyof AgentToServer> = {
   description: 'agentDescription',

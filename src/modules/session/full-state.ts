@@ -1,6 +1,7 @@
 import { AgentCapabilities, type AgentToServer } from '../../generated/opamp/v1/opamp.js';
 import { hasCapability } from '../protocol/index.js';
-import { type AgentStatusField, messageHasStatus } from './agent-status.js';
+import { type AgentStatusField } from '../../plugin-api/index.js';
+import { messageHasStatus } from './agent-status.js';
 
 /** Status fields an agent must report in full state, by the capability that promises them. */
 const REPORTED_WITH: ReadonlyArray<[AgentCapabilities, AgentStatusField]> = [

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { CLOCK, systemClock } from '../../common/clock.js';
-import { PluginsModule } from '../../plugins/plugins.module.js';
+import { PluginsModule } from '../plugins/index.js';
 import { AgentEvents } from './agent-events.js';
 import { AgentRegistry } from './agent-registry.js';
-import { OpampServer } from './opamp-server.service.js';
+import { MessagePipeline } from './message-pipeline.service.js';
+import { OpampAgents } from './opamp-agents.service.js';
 
-/** The agent registry and the message pipeline. */
+/** The agent registry, the message pipeline and {@link OpampAgents}, the agents as plugins see them. */
 @Module({
   imports: [PluginsModule],
-  providers: [AgentRegistry, AgentEvents, OpampServer, { provide: CLOCK, useValue: systemClock }],
-  exports: [AgentRegistry, AgentEvents, OpampServer, CLOCK],
+  providers: [AgentRegistry, AgentEvents, MessagePipeline, OpampAgents],
+  exports: [AgentRegistry, AgentEvents, MessagePipeline, OpampAgents],
 })
 export class SessionModule {}

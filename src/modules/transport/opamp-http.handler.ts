@@ -16,7 +16,7 @@ import {
 } from '../protocol/index.js';
 import { isThenable } from '../../common/awaitable.js';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
-import { OpampServer } from '../session/index.js';
+import { MessagePipeline } from '../session/index.js';
 import { HttpAgentConnection } from './http-agent-connection.js';
 import { readRequestBody } from './http-body.js';
 import { KeyedRateLimiter } from './keyed-rate-limiter.js';
@@ -36,7 +36,7 @@ export class OpampHttpHandler {
 
   constructor(
     private readonly codec: OpampCodec,
-    private readonly server: OpampServer,
+    private readonly server: MessagePipeline,
     @InjectServerConfig() private readonly config: ServerConfig,
     private readonly events: TransportEvents,
   ) {

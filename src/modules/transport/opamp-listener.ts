@@ -10,7 +10,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
 import { OpampCodec, OPAMP_CONTENT_TYPE, TooManyConnectionsError } from '../protocol/index.js';
-import { OpampServer } from '../session/index.js';
+import { MessagePipeline } from '../session/index.js';
 import { OpampHttpHandler } from './opamp-http.handler.js';
 import { createOpampHttpServer, isOpampPost, type RequestHandler } from './opamp-http-server.js';
 import { OpampWebSocketHandler } from './opamp-ws.handler.js';
@@ -35,7 +35,7 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
     @InjectServerConfig() private readonly config: ServerConfig,
     private readonly http: OpampHttpHandler,
     private readonly ws: OpampWebSocketHandler,
-    private readonly server: OpampServer,
+    private readonly server: MessagePipeline,
     private readonly codec: OpampCodec,
     private readonly events: TransportEvents,
   ) {}

@@ -11,7 +11,7 @@ import {
   WsCloseCode,
 } from '../protocol/index.js';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
-import { OpampServer } from '../session/index.js';
+import { MessagePipeline } from '../session/index.js';
 import { TokenBucket } from './token-bucket.js';
 import { TransportEvents, type MessageOutcome } from './transport-events.js';
 import { WsAgentConnection } from './ws-agent-connection.js';
@@ -26,7 +26,7 @@ export class OpampWebSocketHandler {
 
   constructor(
     private readonly codec: OpampCodec,
-    private readonly server: OpampServer,
+    private readonly server: MessagePipeline,
     @InjectServerConfig() private readonly config: ServerConfig,
     private readonly events: TransportEvents,
   ) {}

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ListenerSet } from '../../common/listener-set.js';
 import { type ProtocolErrorReason } from '../protocol/index.js';
-import { type TransportKind } from '../session/index.js';
+import { type TransportKind } from '../../plugin-api/index.js';
 
 /** How the handling of one incoming message ended. */
 export type MessageOutcome = 'ok' | 'refused' | 'error';

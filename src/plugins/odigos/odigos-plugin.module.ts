@@ -1,12 +1,55 @@
-import { Module } from '@nestjs/common';
-import { EnrichmentModule } from '../../modules/enrichment/index.js';
-import { SessionModule } from '../../modules/session/index.js';
+import { type KubeConfig } from '@kubernetes/client-node';
+import { type DynamicModule, Module } from '@nestjs/common';
+import {
+  CLOCK,
+  type Clock,
+  DevicePodResolver,
+  EnrichmentModule,
+  KUBE_CONFIG,
+  KubeletPodResourcesClient,
+} from '../../index.js';
+import { InstrumentationConfigCache } from './instrumentation-config/instrumentation-config.cache.js';
+import {
+  DEFAULT_ODIGOS_PLUGIN_OPTIONS,
+  ODIGOS_PLUGIN_OPTIONS,
+  type OdigosPluginOptions,
+} from './odigos-plugin.options.js';
+import { OdigosPlacementService } from './odigos-placement.service.js';
 import { OdigosPlugin } from './odigos.plugin.js';
 
-/** The Odigos conventions as a plugin; enabled with `PLUGINS=odigos`. */
-@Module({
-  imports: [EnrichmentModule, SessionModule],
-  providers: [OdigosPlugin],
-  exports: [OdigosPlugin],
-})
-export class OdigosPluginModule {}
+/**
+ * The Odigos conventions as a plugin: `OpampModule.forRoot({ plugins: [OdigosPluginModule.forRoot()] })`, or
+ * `PLUGINS=odigos` for the server as shipped. Brings its InstrumentationConfig watch, its kubelet device
+ * lookup (devices of `odigos.io` resources) and its InstrumentationInstance record mapping.
+ */
+@Module({})
+export class OdigosPluginModule {
+  static forRoot(options: Partial<OdigosPluginOptions> = {}): DynamicModule {
+    const resolved: OdigosPluginOptions = {
+      ...DEFAULT_ODIGOS_PLUGIN_OPTIONS,
+      ...options,
+      deviceIdHeader: (options.deviceIdHeader ?? DEFAULT_ODIGOS_PLUGIN_OPTIONS.deviceIdHeader).toLowerCase(),
+    };
+    return {
+      module: OdigosPluginModule,
+      imports: [EnrichmentModule],
+      providers: [
+        { provide: ODIGOS_PLUGIN_OPTIONS, useValue: resolved },
+        {
+          provide: InstrumentationConfigCache,
+          inject: [KUBE_CONFIG],
+          useFactory: (kubeConfig: KubeConfig | undefined) => new InstrumentationConfigCache(kubeConfig),
+        },
+        {
+          provide: DevicePodResolver,
+          inject: [KubeletPodResourcesClient, CLOCK],
+          useFactory: (kubelet: KubeletPodResourcesClient, clock: Clock) =>
+            new DevicePodResolver(kubelet, { resourceNameFilter: resolved.deviceResourceFilter, clock }),
+        },
+        OdigosPlacementService,
+        OdigosPlugin,
+      ],
+      exports: [OdigosPlugin, InstrumentationConfigCache, DevicePodResolver],
+    };
+  }
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AgentConfigFile, type AgentRemoteConfig } from '../../generated/opamp/v1/opamp.js';
 import { type KeyValue } from '../../generated/opamp/v1/anyvalue.js';
-import { type ContainerAgentConfig } from '../../modules/enrichment/index.js';
+import { type ContainerAgentConfig } from './instrumentation-config/instrumentation-config.js';
 import { ODIGOS_CONFIG_CONTENT_TYPE, OdigosConfigKey } from './odigos.constants.js';
 
 /** What goes into an Odigos agent's remote config. */

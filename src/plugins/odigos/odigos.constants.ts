@@ -1,5 +1,5 @@
 import { AgentCapabilities } from '../../generated/opamp/v1/opamp.js';
-import { bitmask } from '../../modules/protocol/index.js';
+import { bitmask } from '../../index.js';
 
 /** Identifying attributes an Odigos agent reports about where it runs (odigos.md §1.6). */
 export const OdigosAttribute = {
@@ -50,6 +50,11 @@ export const ODIGOS_IMPLIED_CAPABILITIES = bitmask(
   AgentCapabilities.AgentCapabilities_ReportsRemoteConfig,
   AgentCapabilities.AgentCapabilities_ReportsHealth,
 );
+
+/** Attribute naming the kind of a workload that has no semantic-convention key (Odigos's pod webhook). */
+export const ODIGOS_WORKLOAD_KIND_ATTRIBUTE = 'odigos.workload.kind';
+/** Attribute naming a workload that has no semantic-convention key. */
+export const ODIGOS_WORKLOAD_NAME_ATTRIBUTE = 'odigos.workload.name';
 
 /** Name of the plugin, in `PLUGINS` and logs. */
 export const ODIGOS_PLUGIN_NAME = 'odigos';

@@ -1,51 +1,57 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { type AgentRemoteConfig } from '../../generated/opamp/v1/opamp.js';
-import { type KeyValue } from '../../generated/opamp/v1/anyvalue.js';
-import { InjectServerConfig, type ServerConfig } from '../../modules/config/index.js';
 import {
-  AgentEnricher,
-  InstrumentationConfigCache,
-  instrumentationConfigName,
-  type ContainerAgentConfig,
-} from '../../modules/enrichment/index.js';
-import { AgentNotIdentifiedError } from '../../modules/protocol/index.js';
-import {
-  AgentRegistry,
-  OpampServer,
+  AgentNotIdentifiedError,
   type AgentIdentity,
-  type AgentSession,
-} from '../../modules/session/index.js';
-import { OpampPlugin } from '../opamp-plugin.decorator.js';
-import {
+  type AgentRecordMapping,
+  type AgentUpdate,
+  type AgentView,
   type AuthorizeDecision,
   type ConnectionRequest,
   type MessageContext,
+  OpampAgents,
+  OpampPlugin,
   type OpampPluginHooks,
-} from '../opamp-plugin.interface.js';
+  type ResourceAttributesAnswer,
+} from '../../index.js';
+import {
+  type ContainerAgentConfig,
+  instrumentationConfigName,
+} from './instrumentation-config/instrumentation-config.js';
+import { InstrumentationConfigCache } from './instrumentation-config/instrumentation-config.cache.js';
+import { InstrumentationInstanceMapping } from './instrumentation-instance/instrumentation-instance.record-mapping.js';
+import { type InstrumentationInstanceLocation } from './instrumentation-instance/instrumentation-instance.record.js';
 import { missingOdigosAttributes, readOdigosAttributes } from './odigos-agent-attributes.js';
 import { toAgentError } from './odigos-errors.js';
-import { odigosIdentity, type OdigosAgent } from './odigos-location.js';
+import { type OdigosAgent, odigosIdentity } from './odigos-identity.js';
+import { InjectOdigosPluginOptions, type OdigosPluginOptions } from './odigos-plugin.options.js';
+import { type OdigosPlacement, OdigosPlacementService } from './odigos-placement.service.js';
 import { buildOdigosRemoteConfig } from './odigos-remote-config.js';
 import { ODIGOS_PLUGIN_NAME } from './odigos.constants.js';
 
+interface PlacedAgent {
+  readonly agent: OdigosAgent;
+  readonly placement: OdigosPlacement;
+}
+
 /**
- * The Odigos conventions (odigos.md §6): agents identified by their kubelet device id
- * (`X-Odigos-DeviceId`) or by the Kubernetes attributes they report, placed in their pod and workload,
- * given `container_config` from their workload's InstrumentationConfig in the first reply (and again
- * whenever it changes), and described to the persistence layer for the InstrumentationInstance record.
+ * The Odigos conventions: agents identified by their kubelet device id (`X-Odigos-DeviceId`) or by the
+ * Kubernetes attributes they report, placed in their pod and workload, given `container_config` from their
+ * workload's InstrumentationConfig in the first reply (and again whenever it changes), and persisted as
+ * InstrumentationInstance objects through the server's record writer. See `docs/odigos.md`.
  */
 @OpampPlugin({ name: ODIGOS_PLUGIN_NAME, order: 20 })
 @Injectable()
 export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
   private readonly logger = new Logger(OdigosPlugin.name);
-  private readonly agents = new WeakMap<AgentSession, OdigosAgent>();
+  private readonly placed = new WeakMap<AgentView, PlacedAgent>();
+  private readonly records = new InstrumentationInstanceMapping((agent) => this.locationOf(agent));
 
   constructor(
-    private readonly enricher: AgentEnricher,
+    private readonly placement: OdigosPlacementService,
     private readonly instrumentationConfigs: InstrumentationConfigCache,
-    private readonly registry: AgentRegistry,
-    private readonly server: OpampServer,
-    @InjectServerConfig() private readonly config: ServerConfig,
+    private readonly agents: OpampAgents,
+    @InjectOdigosPluginOptions() private readonly options: OdigosPluginOptions,
   ) {}
 
   onModuleInit(): void {
@@ -55,20 +61,18 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
   }
 
   authorize(request: ConnectionRequest): AuthorizeDecision | undefined {
-    if (this.config.plugins.odigosIdentity !== 'device-id' || this.deviceIdOf(request)) return undefined;
-    const header = this.config.kubernetes.deviceIdHeader;
+    if (this.options.identity !== 'device-id' || this.deviceIdOf(request)) return undefined;
     return {
       accept: false,
       status: 401,
-      reason: `missing ${header} header: Odigos agents send the id of their kubelet instrumentation device`,
+      reason: `missing ${this.options.deviceIdHeader} header: Odigos agents send the id of their kubelet instrumentation device`,
     };
   }
 
-  async identify({ session, connection }: MessageContext): Promise<AgentIdentity | undefined> {
-    const description = session.status.description;
+  async identify({ agent, connection }: MessageContext): Promise<AgentIdentity | undefined> {
+    const description = agent.status.description;
     const reported = description ? readOdigosAttributes(description) : {};
-    const deviceId =
-      this.config.plugins.odigosIdentity === 'attributes' ? undefined : this.deviceIdOf(connection);
+    const deviceId = this.options.identity === 'attributes' ? undefined : this.deviceIdOf(connection);
     if (!deviceId && !description) return undefined;
     if (!deviceId) {
       const missing = missingOdigosAttributes(reported);
@@ -76,50 +80,83 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
         throw new AgentNotIdentifiedError(`the agent description lacks ${missing.join(', ')}`);
       }
     }
-    let agent: OdigosAgent;
+    let placement: OdigosPlacement;
     try {
-      const location = deviceId
-        ? await this.enricher.locateDevice(deviceId)
-        : await this.enricher.locate({
+      placement = deviceId
+        ? await this.placement.placeDevice(deviceId)
+        : await this.placement.place({
             namespace: reported.namespace!,
             podName: reported.podName!,
             containerName: reported.containerName!,
           });
-      agent = { location, deviceId, language: reported.language, processId: reported.processId };
     } catch (error) {
       throw toAgentError(error);
     }
-    this.agents.set(session, agent);
-    return odigosIdentity(agent);
+    const odigosAgent: OdigosAgent = {
+      namespace: placement.pod.namespace,
+      podName: placement.pod.name,
+      podUid: placement.pod.uid,
+      containerName: placement.containerName,
+      nodeName: placement.nodeName,
+      workload: { kind: placement.workload.kind, name: placement.workload.name },
+      deviceId,
+      language: reported.language,
+      processId: reported.processId,
+    };
+    this.placed.set(agent, { agent: odigosAgent, placement });
+    return odigosIdentity(odigosAgent);
   }
 
-  resourceAttributes(session: AgentSession): KeyValue[] | undefined {
-    return this.agents.get(session)?.location.resourceAttributes;
+  /** Device-id agents read them from the `SDK` section of the remote config, so the plugin delivers them. */
+  resourceAttributes(agent: AgentView): ResourceAttributesAnswer | undefined {
+    const placed = this.placed.get(agent);
+    if (!placed) return undefined;
+    return { attributes: placed.placement.resourceAttributes, configFile: false };
   }
 
-  remoteConfig(session: AgentSession): AgentRemoteConfig | undefined {
-    const agent = this.agents.get(session);
-    if (!agent) return undefined;
+  remoteConfig(agent: AgentView): AgentRemoteConfig | undefined {
+    const placed = this.placed.get(agent);
+    if (!placed) return undefined;
     return buildOdigosRemoteConfig({
-      containerConfig: this.containerConfigOf(agent),
-      sdkResourceAttributes: agent.deviceId ? agent.location.resourceAttributes : undefined,
+      containerConfig: this.containerConfigOf(placed.placement),
+      sdkResourceAttributes: placed.agent.deviceId ? placed.placement.resourceAttributes : undefined,
     });
   }
 
   /** A device-id agent may describe itself after it was identified: its process id completes the identity. */
-  onStatusChange(session: AgentSession): void {
-    const agent = this.agents.get(session);
-    if (!agent?.deviceId || agent.processId !== undefined || !session.status.description) return;
-    const { processId, language } = readOdigosAttributes(session.status.description);
-    if (processId === undefined) return;
-    const completed = { ...agent, processId, language: agent.language ?? language };
-    this.agents.set(session, completed);
-    session.identity = odigosIdentity(completed);
+  onStatusChange(agent: AgentView): AgentUpdate | undefined {
+    const placed = this.placed.get(agent);
+    if (!placed?.agent.deviceId || placed.agent.processId !== undefined || !agent.status.description) {
+      return undefined;
+    }
+    const { processId, language } = readOdigosAttributes(agent.status.description);
+    if (processId === undefined) return undefined;
+    const completed = { ...placed.agent, processId, language: placed.agent.language ?? language };
+    this.placed.set(agent, { ...placed, agent: completed });
+    return { identity: odigosIdentity(completed) };
+  }
+
+  /** Agents are persisted as InstrumentationInstances. */
+  recordMapping(): AgentRecordMapping {
+    return this.records as AgentRecordMapping<object> as AgentRecordMapping;
+  }
+
+  private locationOf(agent: AgentView): InstrumentationInstanceLocation | undefined {
+    const placed = this.placed.get(agent)?.agent;
+    if (!placed) return undefined;
+    return {
+      namespace: placed.namespace,
+      podName: placed.podName,
+      containerName: placed.containerName,
+      ...(placed.podUid !== undefined ? { podUid: placed.podUid } : {}),
+      ...(placed.processId !== undefined ? { processId: placed.processId } : {}),
+      workload: placed.workload,
+    };
   }
 
   /** The container's entry of its workload's InstrumentationConfig, read fresh from the watched cache. */
-  private containerConfigOf(agent: OdigosAgent): ContainerAgentConfig {
-    const { pod, workload, containerName } = agent.location;
+  private containerConfigOf(placement: OdigosPlacement): ContainerAgentConfig {
+    const { pod, workload, containerName } = placement;
     const config = this.instrumentationConfigs.get(pod.namespace, instrumentationConfigName(workload));
     const entry = config?.containers.find((container) => container.containerName === containerName);
     if (entry) return entry;
@@ -135,22 +172,19 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
   }
 
   private async instrumentationConfigChanged(namespace: string, name: string): Promise<void> {
-    const affected = this.registry.list().filter((session) => {
-      const agent = this.agents.get(session);
+    const affected = this.agents.list().filter((agent) => {
+      const placed = this.placed.get(agent)?.agent;
       return (
-        agent !== undefined &&
-        agent.location.pod.namespace === namespace &&
-        instrumentationConfigName(agent.location.workload) === name
+        placed !== undefined &&
+        placed.namespace === namespace &&
+        instrumentationConfigName(placed.workload) === name
       );
     });
-    for (const session of affected) {
+    for (const agent of affected) {
       try {
-        await this.server.refreshRemoteConfig(session);
+        await this.agents.refreshRemoteConfig(agent);
       } catch (error) {
-        this.logger.warn(
-          { agent: session.displayId, err: (error as Error).message },
-          'could not push new config',
-        );
+        this.logger.warn({ agent: agent.displayId, err: (error as Error).message }, 'could not push new config');
       }
     }
     if (affected.length > 0) {
@@ -162,7 +196,7 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
   }
 
   private deviceIdOf(request: ConnectionRequest): string | undefined {
-    const value = request.headers[this.config.kubernetes.deviceIdHeader];
+    const value = request.headers[this.options.deviceIdHeader];
     const id = Array.isArray(value) ? value[0] : value;
     return id?.trim() || undefined;
   }

@@ -81,10 +81,9 @@ export function agentDetail(session: AgentSession, fleet: FleetConfigs, commands
     identity: session.identity
       ? {
           provider: session.identity.provider,
+          key: session.identity.key ?? session.displayId,
           labels: { ...session.identity.labels },
-          kubernetes: session.identity.kubernetes
-            ? JSON.parse(JSON.stringify(session.identity.kubernetes))
-            : null,
+          attributes: { ...session.identity.attributes },
         }
       : null,
     description: {

@@ -5,7 +5,7 @@ export interface DeviceAllocation {
   readonly podName: string;
   readonly namespace: string;
   readonly containerName: string;
-  /** Extended resource the device belongs to, e.g. `instrumentation.odigos.io/generic`. */
+  /** Extended resource the device belongs to, e.g. `example.com/device`. */
   readonly resourceName: string;
 }
 

@@ -2,15 +2,12 @@ import { type Clock, systemClock } from '../../../common/clock.js';
 import { type DeviceAllocation, indexDeviceAllocations } from './device-allocation.js';
 import { type PodResourcesSource } from './kubelet-pod-resources.client.js';
 
-/** Resource-name substring that marks Odigos instrumentation devices unless configured. */
-export const DEFAULT_INSTRUMENTATION_RESOURCE_FILTER = 'odigos.io';
-
 /** Shortest time between two kubelet `List` calls unless configured: 1 s. */
 export const DEFAULT_MIN_REBUILD_INTERVAL_MS = 1_000;
 
 /** Options of {@link DevicePodResolver}. */
 export interface DevicePodResolverOptions {
-  /** Only devices whose resource name contains this are indexed; default {@link DEFAULT_INSTRUMENTATION_RESOURCE_FILTER}. */
+  /** Only devices whose resource name contains this are indexed (a plugin's device kind); default: every device. */
   readonly resourceNameFilter?: string;
   /**
    * After a rebuild ends, misses within this many milliseconds are answered from the current snapshot without
@@ -22,8 +19,8 @@ export interface DevicePodResolverOptions {
 }
 
 /**
- * Resolves an instrumentation device id (the agent's `X-Odigos-DeviceId`) to the pod and container it is
- * allocated to, from an in-memory snapshot of the kubelet's pod resources.
+ * Resolves a device id (one a plugin's agents report, e.g. in a request header) to the pod and container it
+ * is allocated to, from an in-memory snapshot of the kubelet's pod resources.
  *
  * A miss rebuilds the whole snapshot with one `List` call. Concurrent misses share that call, and no new
  * call starts until `minRebuildIntervalMs` after the previous one ended, so a flood of unknown ids costs the
@@ -42,7 +39,7 @@ export class DevicePodResolver {
     private readonly source: PodResourcesSource,
     options: DevicePodResolverOptions = {},
   ) {
-    this.resourceNameFilter = options.resourceNameFilter ?? DEFAULT_INSTRUMENTATION_RESOURCE_FILTER;
+    this.resourceNameFilter = options.resourceNameFilter ?? '';
     this.minRebuildIntervalMs = options.minRebuildIntervalMs ?? DEFAULT_MIN_REBUILD_INTERVAL_MS;
     this.clock = options.clock ?? systemClock;
   }

@@ -5,49 +5,33 @@ import {
   type KubeConfig,
 } from '@kubernetes/client-node';
 import { Logger } from '@nestjs/common';
-import { type AgentRecord, agentRecordKey } from './agent-record.js';
 import {
+  type AgentRecordMapping,
   type AgentStore,
+  type CustomResourceMapping,
+  type CustomResourceObject,
   type RemoveOutcome,
   type RemoveReason,
   type UpsertOutcome,
-} from './agent-store.interface.js';
-import {
-  INSTRUMENTATION_INSTANCE_GROUP as GROUP,
-  INSTRUMENTATION_INSTANCE_PLURAL as PLURAL,
-  INSTRUMENTATION_INSTANCE_VERSION as VERSION,
-  type InstrumentationInstance,
-} from './instrumentation-instance.types.js';
-import {
-  applyRecordToStatus,
-  instanceName,
-  isManagedByUs,
-  isValidLabelValue,
-  newInstance,
-  recordFromInstance,
-  sameStatus,
-} from './instrumentation-instance.mapping.js';
-import { BoundedMap } from './bounded-map.js';
+} from '../../plugin-api/index.js';
 import { apiStatusOf } from '../kubernetes/index.js';
+import { BoundedMap } from './bounded-map.js';
+import { isManagedByUs, isValidLabelValue, validLabels } from './custom-resource.labels.js';
 import { toStoreError, withRequestTimeout } from './kube-api.js';
 import { AgentStoreError } from './persistence.errors.js';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
-  MAX_INSTANCES_PER_POD,
   NODE_LABEL,
-  OWNER_POD_NAME_LABEL,
 } from './persistence.constants.js';
 
-/** Options of {@link InstrumentationInstanceStore}. */
-export interface InstrumentationInstanceStoreOptions {
+/** Options of {@link CustomResourceStore}. */
+export interface CustomResourceStoreOptions {
   /** This node's name, written as the `opamp-nest.io/node` label and used to list this server's records. */
   nodeName: string;
   /** Timeout of each API request. Default 10 s. */
   requestTimeoutMs?: number;
-  /** Records per pod before new ones are refused. Default 16, as in Odigos. */
-  maxInstancesPerPod?: number;
   /** Re-reads after a 409 or 404 within one call before giving up (the queue retries later). Default 5. */
   maxConflictRetries?: number;
 }
@@ -56,44 +40,48 @@ export interface InstrumentationInstanceStoreOptions {
 const WRITTEN_CACHE_SIZE = 10_000;
 
 type Located =
-  | { readonly kind: 'found'; readonly object: InstrumentationInstance }
+  | { readonly kind: 'found'; readonly object: CustomResourceObject }
   | { readonly kind: 'missing'; readonly count: number };
 
 /**
- * Persists agents as Odigos's InstrumentationInstance objects (reference/odigos.md §3), so the Odigos UI and
- * CLI show them: `<podName>-<pid>` in the pod's namespace, Odigos's labels plus ours, a controller owner
- * reference to the pod, status written through the `/status` subresource, at most 16 per pod.
+ * Writes records as namespaced custom resources owned by the agent's pod, as a {@link CustomResourceMapping}
+ * describes them: the mapping's labels plus `opamp-nest.io/managed-by` and `opamp-nest.io/node`, a
+ * controller owner reference to the pod (the object goes with the pod), status through the `/status`
+ * subresource, an optional cap of objects per pod.
  *
- * Only objects carrying `opamp-nest.io/managed-by=opamp-nest` are ever modified or deleted: odiglet's eBPF
- * path writes the same kind under the same names, and those are left alone.
+ * Only objects carrying `opamp-nest.io/managed-by=opamp-nest` are ever modified or deleted: another writer
+ * of the same kind and names (e.g. a node agent of the same convention) is left alone.
  *
- * API calls per operation: a first write lists the pod's records (the per-pod cap; it also finds an existing
- * object), creates, then writes the status; later writes are one status PUT with the resourceVersion of the
- * previous answer; a 409 or 404 re-reads and tries again. A delete is one DELETE, preconditioned on the uid.
+ * API calls per operation: a first write lists the pod's objects (the cap; it also finds an existing
+ * object) or reads the object, creates it, then writes the status; later writes are one status PUT with the
+ * resourceVersion of the previous answer; a 409 or 404 re-reads and tries again. A delete is one DELETE,
+ * preconditioned on the uid.
  */
-export class InstrumentationInstanceStore implements AgentStore {
-  private readonly logger = new Logger(InstrumentationInstanceStore.name);
+export class CustomResourceStore<R extends object> implements AgentStore<R> {
+  private readonly logger = new Logger(CustomResourceStore.name);
   private readonly objects: CustomObjectsApi;
   private readonly core: CoreV1Api;
   private readonly requestTimeoutMs: number;
-  private readonly maxPerPod: number;
   private readonly maxConflictRetries: number;
+  private readonly apiVersion: string;
   /** The object as our last write left it, by record key: saves a read before each update. */
-  private readonly written = new BoundedMap<string, InstrumentationInstance>(WRITTEN_CACHE_SIZE);
+  private readonly written = new BoundedMap<string, CustomResourceObject>(WRITTEN_CACHE_SIZE);
 
   constructor(
     kubeConfig: KubeConfig,
-    private readonly options: InstrumentationInstanceStoreOptions,
+    private readonly mapping: AgentRecordMapping<R>,
+    private readonly resource: CustomResourceMapping<R>,
+    private readonly options: CustomResourceStoreOptions,
   ) {
     this.objects = kubeConfig.makeApiClient(CustomObjectsApi);
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.maxPerPod = options.maxInstancesPerPod ?? MAX_INSTANCES_PER_POD;
     this.maxConflictRetries = options.maxConflictRetries ?? 5;
+    this.apiVersion = `${resource.group}/${resource.version}`;
   }
 
-  async upsert(record: AgentRecord): Promise<UpsertOutcome> {
-    const key = agentRecordKey(record.location);
+  async upsert(record: R): Promise<UpsertOutcome> {
+    const key = this.mapping.keyOf(record);
     try {
       for (let attempt = 0; attempt <= this.maxConflictRetries; attempt++) {
         let current = this.written.get(key);
@@ -104,7 +92,8 @@ export class InstrumentationInstanceStore implements AgentStore {
             if (!isManagedByUs(located.object)) return 'skipped-foreign';
             current = located.object;
           } else {
-            if (located.count >= this.maxPerPod) return 'over-cap';
+            const cap = this.resource.podCap?.(record);
+            if (cap && located.count >= cap.max) return 'over-cap';
             const podUid = await this.podUid(record);
             if (podUid === undefined) return 'pod-not-found';
             const outcome = await this.create(record, podUid);
@@ -114,8 +103,8 @@ export class InstrumentationInstanceStore implements AgentStore {
             created = outcome.created;
           }
         }
-        const status = applyRecordToStatus(current.status, record);
-        if (!created && sameStatus(current.status, status)) {
+        const status = this.resource.statusOf(current.status, record);
+        if (!created && this.resource.sameStatus(current.status, status)) {
           this.written.set(key, current);
           return 'unchanged';
         }
@@ -131,7 +120,7 @@ export class InstrumentationInstanceStore implements AgentStore {
         }
       }
       throw new AgentStoreError(
-        `the InstrumentationInstance of ${key} kept changing under ${this.maxConflictRetries + 1} writes; will retry`,
+        `the ${this.resource.kind} of ${key} kept changing under ${this.maxConflictRetries + 1} writes; will retry`,
         { operation: 'upsert', record: key, retryable: true, status: 409 },
       );
     } catch (error) {
@@ -140,10 +129,9 @@ export class InstrumentationInstanceStore implements AgentStore {
     }
   }
 
-  async remove(record: AgentRecord, reason: RemoveReason): Promise<RemoveOutcome> {
-    const key = agentRecordKey(record.location);
-    const { namespace } = record.location;
-    const name = instanceName(record.location);
+  async remove(record: R, reason: RemoveReason): Promise<RemoveOutcome> {
+    const key = this.mapping.keyOf(record);
+    const { namespace, name } = this.resource.objectRef(record);
     try {
       for (let attempt = 0; attempt <= this.maxConflictRetries; attempt++) {
         const target = this.written.get(key) ?? (await this.get(namespace, name));
@@ -151,19 +139,12 @@ export class InstrumentationInstanceStore implements AgentStore {
         if (!isManagedByUs(target)) return 'skipped-foreign';
         try {
           await this.objects.deleteNamespacedCustomObject(
-            {
-              group: GROUP,
-              version: VERSION,
-              plural: PLURAL,
-              namespace,
-              name,
-              body: { preconditions: { uid: target.metadata.uid } },
-            },
+            { ...this.gvr(), namespace, name, body: { preconditions: { uid: target.metadata.uid } } },
             this.requestOptions(),
           );
           this.logger.debug(
-            { agent: record.agentId, record: key, reason },
-            'deleted InstrumentationInstance',
+            { agent: this.mapping.agentOf?.(record), record: key, reason },
+            `deleted ${this.resource.kind}`,
           );
           return 'deleted';
         } catch (error) {
@@ -174,7 +155,7 @@ export class InstrumentationInstanceStore implements AgentStore {
           this.written.delete(key);
         }
       }
-      throw new AgentStoreError(`the InstrumentationInstance of ${key} kept being replaced; will retry`, {
+      throw new AgentStoreError(`the ${this.resource.kind} of ${key} kept being replaced; will retry`, {
         operation: 'remove',
         record: key,
         retryable: true,
@@ -187,7 +168,7 @@ export class InstrumentationInstanceStore implements AgentStore {
     }
   }
 
-  async list(): Promise<AgentRecord[]> {
+  async list(): Promise<R[]> {
     const { nodeName } = this.options;
     if (!isValidLabelValue(nodeName)) {
       this.logger.warn(
@@ -198,64 +179,86 @@ export class InstrumentationInstanceStore implements AgentStore {
     }
     try {
       const answer = (await this.objects.listClusterCustomObject(
-        {
-          group: GROUP,
-          version: VERSION,
-          plural: PLURAL,
-          labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${NODE_LABEL}=${nodeName}`,
-        },
+        { ...this.gvr(), labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${NODE_LABEL}=${nodeName}` },
         this.requestOptions(),
-      )) as { items?: InstrumentationInstance[] };
+      )) as { items?: CustomResourceObject[] };
       return (answer.items ?? [])
-        .map(recordFromInstance)
-        .filter((record): record is AgentRecord => record !== undefined);
+        .map((object) => this.resource.recordOf(object))
+        .filter((record): record is R => record !== undefined);
     } catch (error) {
       throw toStoreError(error, 'list');
     }
   }
 
-  /** The object of `record` and how many records its pod has (Odigos's cap check, reference/odigos.md §3). */
-  private async locate(record: AgentRecord): Promise<Located> {
-    const { namespace, podName } = record.location;
-    const name = instanceName(record.location);
-    if (!isValidLabelValue(podName)) {
-      // No ownerPodName label on such pods, so no count either.
+  /** The object of `record` and how many objects its pod has (for the cap). */
+  private async locate(record: R): Promise<Located> {
+    const { namespace, name } = this.resource.objectRef(record);
+    const cap = this.resource.podCap?.(record);
+    if (!cap) {
       const object = await this.get(namespace, name);
       return object ? { kind: 'found', object } : { kind: 'missing', count: 0 };
     }
     const answer = (await this.objects.listNamespacedCustomObject(
-      {
-        group: GROUP,
-        version: VERSION,
-        plural: PLURAL,
-        namespace,
-        labelSelector: `${OWNER_POD_NAME_LABEL}=${podName}`,
-      },
+      { ...this.gvr(), namespace, labelSelector: cap.labelSelector },
       this.requestOptions(),
-    )) as { items?: InstrumentationInstance[] };
+    )) as { items?: CustomResourceObject[] };
     const items = answer.items ?? [];
     const object = items.find((item) => item.metadata.name === name);
     return object ? { kind: 'found', object } : { kind: 'missing', count: items.length };
   }
 
+  /** A new object for `record`, owned by its pod (a controller reference, as `SetControllerReference` makes). */
+  private newObject(record: R, podUid: string): CustomResourceObject {
+    const { namespace, name } = this.resource.objectRef(record);
+    const { labels, spec } = this.resource.newObject(record);
+    return {
+      apiVersion: this.apiVersion,
+      kind: this.resource.kind,
+      metadata: {
+        name,
+        namespace,
+        labels: validLabels({
+          ...labels,
+          [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+          [NODE_LABEL]: this.options.nodeName,
+        }),
+        ownerReferences: [
+          {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            name: this.resource.ownerPod(record).name,
+            uid: podUid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec,
+    };
+  }
+
   private async create(
-    record: AgentRecord,
+    record: R,
     podUid: string,
-  ): Promise<{ object: InstrumentationInstance; created: boolean } | 'retry' | 'skipped-foreign'> {
-    const body = newInstance(record, podUid, this.options.nodeName);
+  ): Promise<{ object: CustomResourceObject; created: boolean } | 'retry' | 'skipped-foreign'> {
+    const body = this.newObject(record, podUid);
     try {
       const object = (await this.objects.createNamespacedCustomObject(
-        { group: GROUP, version: VERSION, plural: PLURAL, namespace: body.metadata.namespace, body },
+        { ...this.gvr(), namespace: body.metadata.namespace, body },
         this.requestOptions(),
-      )) as InstrumentationInstance;
+      )) as CustomResourceObject;
       return { object, created: true };
     } catch (error) {
       if (apiStatusOf(error) !== 409) throw error;
-      // AlreadyExists, possibly without the ownerPodName label the list looked for.
+      // AlreadyExists, possibly without the label the cap's list looked for.
       const existing = await this.get(body.metadata.namespace, body.metadata.name);
       if (!existing) return 'retry';
       return isManagedByUs(existing) ? { object: existing, created: false } : 'skipped-foreign';
     }
+  }
+
+  private gvr(): { group: string; version: string; plural: string } {
+    return { group: this.resource.group, version: this.resource.version, plural: this.resource.plural };
   }
 
   /** Options for one request: a timeout signal of its own, started now (a shared one would fire once, for all). */
@@ -263,26 +266,19 @@ export class InstrumentationInstanceStore implements AgentStore {
     return withRequestTimeout(this.requestTimeoutMs);
   }
 
-  private async replaceStatus(object: InstrumentationInstance): Promise<InstrumentationInstance> {
+  private async replaceStatus(object: CustomResourceObject): Promise<CustomResourceObject> {
     return (await this.objects.replaceNamespacedCustomObjectStatus(
-      {
-        group: GROUP,
-        version: VERSION,
-        plural: PLURAL,
-        namespace: object.metadata.namespace,
-        name: object.metadata.name,
-        body: object,
-      },
+      { ...this.gvr(), namespace: object.metadata.namespace, name: object.metadata.name, body: object },
       this.requestOptions(),
-    )) as InstrumentationInstance;
+    )) as CustomResourceObject;
   }
 
-  private async get(namespace: string, name: string): Promise<InstrumentationInstance | undefined> {
+  private async get(namespace: string, name: string): Promise<CustomResourceObject | undefined> {
     try {
       return (await this.objects.getNamespacedCustomObject(
-        { group: GROUP, version: VERSION, plural: PLURAL, namespace, name },
+        { ...this.gvr(), namespace, name },
         this.requestOptions(),
-      )) as InstrumentationInstance;
+      )) as CustomResourceObject;
     } catch (error) {
       if (apiStatusOf(error) === 404) return undefined;
       throw error;
@@ -290,15 +286,16 @@ export class InstrumentationInstanceStore implements AgentStore {
   }
 
   /**
-   * The pod's uid, for the owner reference: from the record, else read from the API. Not cached: a pod
+   * The pod's uid, for the owner reference: from the mapping, else read from the API. Not cached: a pod
    * re-created under the same name (StatefulSet) has a new uid, and a reference to the old one would have
    * the garbage collector delete the record at once.
    */
-  private async podUid(record: AgentRecord): Promise<string | undefined> {
-    const { namespace, podName, podUid } = record.location;
-    if (podUid) return podUid;
+  private async podUid(record: R): Promise<string | undefined> {
+    const { name, uid } = this.resource.ownerPod(record);
+    if (uid) return uid;
+    const { namespace } = this.resource.objectRef(record);
     try {
-      const pod = await this.core.readNamespacedPod({ namespace, name: podName }, this.requestOptions());
+      const pod = await this.core.readNamespacedPod({ namespace, name }, this.requestOptions());
       return pod.metadata?.uid;
     } catch (error) {
       if (apiStatusOf(error) === 404) return undefined;

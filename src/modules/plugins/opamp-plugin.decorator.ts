@@ -1,5 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
-import { type OpampPluginOptions } from './opamp-plugin.interface.js';
+import { type OpampPluginOptions } from '../../plugin-api/index.js';
 
 /**
  * Marks a provider as an OpAMP plugin. The class implements any of the `OpampPluginHooks`; the

@@ -10,30 +10,36 @@ import {
 } from '../../generated/opamp/v1/opamp.js';
 import { type Awaitable, isThenable } from '../../common/awaitable.js';
 import { type Clock, InjectClock } from '../../common/clock.js';
-import { PluginHost, type AuthorizeDecision, type ConnectionRequest } from '../../plugins/index.js';
+import {
+  type AgentUpdate,
+  type AuthorizeDecision,
+  type ConnectionRequest,
+  type DisconnectReason,
+} from '../../plugin-api/index.js';
+import { PluginHost } from '../plugins/index.js';
 import {
   bitmask,
   hasCapability,
   newInstanceUid,
   ownBytes,
   newServerToAgent,
-  withConfigHash,
   restrictToAgentCapabilities,
   ServerUnavailableError,
   WsCloseCode,
 } from '../protocol/index.js';
 import { type AgentConnection } from './agent-connection.js';
-import { AgentEvents, type DisconnectReason } from './agent-events.js';
+import { AgentEvents } from './agent-events.js';
 import { AgentRegistry } from './agent-registry.js';
 import { AgentSession } from './agent-session.js';
 import { mergeAgentStatus } from './agent-status.js';
 import { carriesFullState, isSequenceGap } from './full-state.js';
+import { composeRemoteConfig, normalizeResourceAttributes } from './resource-attributes-delivery.js';
 
 const REQUEST_INSTANCE_UID = BigInt(AgentToServerFlags.AgentToServerFlags_RequestInstanceUid);
 const REPORT_FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
 const ACCEPT: AuthorizeDecision = { accept: true };
 
-/** What happened to a message given to {@link OpampServer.push}. */
+/** What happened to a message given to {@link MessagePipeline.push}. */
 export type PushResult = 'sent' | 'queued';
 
 /**
@@ -42,8 +48,8 @@ export type PushResult = 'sent' | 'queued';
  * disconnects). Transports call {@link handle}; never concurrently for one connection.
  */
 @Injectable()
-export class OpampServer {
-  private readonly logger = new Logger(OpampServer.name);
+export class MessagePipeline {
+  private readonly logger = new Logger(MessagePipeline.name);
   private capabilities = bitmask(
     ServerCapabilities.ServerCapabilities_AcceptsStatus,
     ServerCapabilities.ServerCapabilities_OffersRemoteConfig,
@@ -138,11 +144,11 @@ export class OpampServer {
       const connected = this.plugins.observeNow('onConnect', session);
       if (isThenable(connected)) await connected;
     }
-    const observed = this.plugins.observeNow('onMessage', { session, message, connection, reply });
+    const observed = this.plugins.observeNow('onMessage', { agent: session, message, connection, reply });
     for (const extra of isThenable(observed) ? await observed : observed) mergeInto(reply, extra);
     if (changed.length > 0) {
       const notified = this.plugins.observeNow('onStatusChange', session, changed);
-      if (isThenable(notified)) await notified;
+      for (const update of isThenable(notified) ? await notified : notified) this.apply(session, update);
     }
     this.events.emit({ type: 'message', session, message, changed });
     if (message.agentDisconnect) this.end(session, 'agent-disconnect');
@@ -156,7 +162,11 @@ export class OpampServer {
    * accepts remote config and reports another hash receives it at once; an HTTP agent on its next poll.
    */
   async setRemoteConfig(session: AgentSession, config: AgentRemoteConfig | undefined): Promise<void> {
-    session.remoteConfig = config && withConfigHash(config);
+    session.remoteConfig = composeRemoteConfig(
+      config,
+      session.resourceAttributes,
+      session.resourceAttributesFile,
+    );
     if (!session.remoteConfig || !session.connection?.canPush || !this.agentNeedsConfig(session)) return;
     if (
       !hasCapability(session.effectiveCapabilities, AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig)
@@ -252,13 +262,24 @@ export class OpampServer {
     message: AgentToServer,
     connection: AgentConnection,
   ): Promise<void> {
-    const answer = await this.plugins.decide('identify', { session, message, connection });
+    const answer = await this.plugins.decide('identify', { agent: session, message, connection });
     if (answer) session.identity = answer.value;
-    else if (session.status.description) session.identity = { provider: 'instance-uid' };
-    else return;
-    session.resourceAttributes = (await this.plugins.decide('resourceAttributes', session))?.value;
+    else if (session.status.description) {
+      session.identity = { provider: 'instance-uid', key: session.displayId };
+    } else return;
+    const attributes = (await this.plugins.decide('resourceAttributes', session))?.value;
+    if (attributes) {
+      const { attributes: list, file } = normalizeResourceAttributes(attributes);
+      session.resourceAttributes = list;
+      session.resourceAttributesFile = file;
+    }
     const config = (await this.plugins.decide('remoteConfig', session))?.value;
-    session.remoteConfig = config && withConfigHash(config);
+    session.remoteConfig = composeRemoteConfig(config, session.resourceAttributes, session.resourceAttributesFile);
+  }
+
+  /** Applies what a plugin asked for after a status change. */
+  private apply(session: AgentSession, update: AgentUpdate | void): void {
+    if (update?.identity) session.identity = update.identity;
   }
 
   /** Spec §4 item 14: include remote_config while the hash the agent reports differs from the desired one. */

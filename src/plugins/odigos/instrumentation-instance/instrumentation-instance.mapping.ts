@@ -1,12 +1,15 @@
+import { type CustomResourceMapping, type CustomResourceObject, isValidLabelValue } from '../../../index.js';
 import {
-  type AgentRecord,
-  type AgentRecordLocation,
   type ComponentRecord,
+  type InstrumentationInstanceLocation,
+  type InstrumentationInstanceRecord,
   type RecordAttribute,
-} from './agent-record.js';
+} from './instrumentation-instance.record.js';
 import {
-  INSTRUMENTATION_INSTANCE_API_VERSION,
+  INSTRUMENTATION_INSTANCE_GROUP,
   INSTRUMENTATION_INSTANCE_KIND,
+  INSTRUMENTATION_INSTANCE_PLURAL,
+  INSTRUMENTATION_INSTANCE_VERSION,
   type InstrumentationAttribute,
   type InstrumentationInstance,
   type InstrumentationInstanceStatus,
@@ -14,22 +17,18 @@ import {
 } from './instrumentation-instance.types.js';
 import {
   INSTRUMENTED_APP_LABEL,
-  MANAGED_BY_LABEL,
-  MANAGED_BY_VALUE,
-  NODE_LABEL,
+  MAX_INSTANCES_PER_POD,
   OWNER_POD_NAME_LABEL,
-} from './persistence.constants.js';
+} from './instrumentation-instance.constants.js';
 
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-/** Whether Kubernetes accepts `value` as a label value (at most 63 characters, alphanumeric ends). */
-export function isValidLabelValue(value: string): boolean {
-  return value.length <= 63 && LABEL_VALUE.test(value);
-}
-
-/** `<podName>-<pid>`, Odigos's `InstrumentationInstanceName` (reference/odigos.md §3). */
-export function instanceName(location: Pick<AgentRecordLocation, 'podName' | 'processId'>): string {
-  return `${location.podName}-${location.processId}`;
+/**
+ * `<podName>-<pid>`, Odigos's `InstrumentationInstanceName` (odiglet `k8sutils`); `<podName>-<container>`
+ * for an agent that never reported its process id.
+ */
+export function instanceName(
+  location: Pick<InstrumentationInstanceLocation, 'podName' | 'processId' | 'containerName'>,
+): string {
+  return `${location.podName}-${location.processId ?? location.containerName}`;
 }
 
 /** `<kind-lowercase>-<workloadName>`, Odigos's `CalculateWorkloadRuntimeObjectName`. */
@@ -37,48 +36,12 @@ export function instrumentedAppName(workload: { kind: string; name: string }): s
   return `${workload.kind}-${workload.name}`.toLowerCase();
 }
 
-/** Whether this server (on any node) created `object`; nothing else is ever modified or deleted. */
-export function isManagedByUs(object: Pick<InstrumentationInstance, 'metadata'>): boolean {
-  return object.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
-}
-
-/**
- * Labels of a new object: Odigos's `instrumented-app` and `ownerPodName` (the UI finds records by them) and
- * ours. A value Kubernetes would reject (over 63 characters) is left out rather than failing the create.
- */
-export function labelsFor(location: AgentRecordLocation, nodeName: string): Record<string, string> {
+/** Odigos's labels of a new object: the UI finds records by `instrumented-app` and `ownerPodName`. */
+export function labelsFor(location: InstrumentationInstanceLocation): Record<string, string> {
   const labels: Record<string, string> = {};
   if (location.workload) labels[INSTRUMENTED_APP_LABEL] = instrumentedAppName(location.workload);
   labels[OWNER_POD_NAME_LABEL] = location.podName;
-  labels[MANAGED_BY_LABEL] = MANAGED_BY_VALUE;
-  labels[NODE_LABEL] = nodeName;
-  for (const [key, value] of Object.entries(labels)) if (!isValidLabelValue(value)) delete labels[key];
   return labels;
-}
-
-/** A new object for `record`, owned by its pod (`controllerutil.SetControllerReference`). No status: create drops it. */
-export function newInstance(record: AgentRecord, podUid: string, nodeName: string): InstrumentationInstance {
-  const { location } = record;
-  return {
-    apiVersion: INSTRUMENTATION_INSTANCE_API_VERSION,
-    kind: INSTRUMENTATION_INSTANCE_KIND,
-    metadata: {
-      name: instanceName(location),
-      namespace: location.namespace,
-      labels: labelsFor(location, nodeName),
-      ownerReferences: [
-        {
-          apiVersion: 'v1',
-          kind: 'Pod',
-          name: location.podName,
-          uid: podUid,
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
-    },
-    spec: { containerName: location.containerName },
-  };
 }
 
 /** Kubernetes `metav1.Time`: RFC 3339 in UTC, whole seconds. */
@@ -113,7 +76,7 @@ function libraryStatus(component: ComponentRecord, time: string): Instrumentatio
  */
 export function applyRecordToStatus(
   current: InstrumentationInstanceStatus | undefined,
-  record: AgentRecord,
+  record: InstrumentationInstanceRecord,
 ): InstrumentationInstanceStatus {
   const time = formatTime(record.observedAt);
   const status: InstrumentationInstanceStatus = { ...structuredClone(current ?? {}), lastStatusTime: time };
@@ -159,19 +122,21 @@ function canonicalJson(value: unknown): string {
   );
 }
 
-/** The record an object holds (for start-up clean-up); undefined when it is not one of ours or not readable. */
-export function recordFromInstance(object: InstrumentationInstance): AgentRecord | undefined {
+/** The record an object holds (for start-up clean-up); undefined when it is not readable. */
+export function recordFromInstance(object: InstrumentationInstance): InstrumentationInstanceRecord | undefined {
   const { metadata, spec, status } = object;
   const owner = metadata.ownerReferences?.find((ref) => ref.kind === 'Pod' && ref.controller === true);
   const podName = metadata.labels?.[OWNER_POD_NAME_LABEL] ?? owner?.name;
   if (!podName || !metadata.name.startsWith(`${podName}-`)) return undefined;
-  const processId = Number(metadata.name.slice(podName.length + 1));
-  if (!Number.isSafeInteger(processId)) return undefined;
-  const location: AgentRecordLocation = {
+  const suffix = metadata.name.slice(podName.length + 1);
+  const processId = Number(suffix);
+  const named = Number.isSafeInteger(processId) && suffix !== '';
+  if (!named && suffix !== spec.containerName) return undefined;
+  const location: InstrumentationInstanceLocation = {
     namespace: metadata.namespace,
     podName,
     containerName: spec.containerName,
-    processId,
+    ...(named ? { processId } : {}),
     ...(owner ? { podUid: owner.uid } : {}),
   };
   return {
@@ -184,3 +149,35 @@ export function recordFromInstance(object: InstrumentationInstance): AgentRecord
     observedAt: status?.lastStatusTime ? Date.parse(status.lastStatusTime) : 0,
   };
 }
+
+/**
+ * Records as Odigos's InstrumentationInstance objects, so the Odigos UI and CLI show them (odiglet
+ * `opampserver/pkg/server/handlers.go` and `k8sutils/pkg/instrumentation_instance`): `<podName>-<pid>` in the
+ * pod's namespace, Odigos's labels, `spec.containerName`, owned by the pod, at most 16 per pod, the status
+ * as odiglet writes it.
+ */
+export const instrumentationInstanceResource: CustomResourceMapping<InstrumentationInstanceRecord> = {
+  group: INSTRUMENTATION_INSTANCE_GROUP,
+  version: INSTRUMENTATION_INSTANCE_VERSION,
+  plural: INSTRUMENTATION_INSTANCE_PLURAL,
+  kind: INSTRUMENTATION_INSTANCE_KIND,
+  objectRef: ({ location }) => ({ namespace: location.namespace, name: instanceName(location) }),
+  ownerPod: ({ location }) => ({
+    name: location.podName,
+    ...(location.podUid !== undefined ? { uid: location.podUid } : {}),
+  }),
+  // A pod whose name is no label value has no ownerPodName label to count by.
+  podCap: ({ location }) =>
+    isValidLabelValue(location.podName)
+      ? { labelSelector: `${OWNER_POD_NAME_LABEL}=${location.podName}`, max: MAX_INSTANCES_PER_POD }
+      : undefined,
+  newObject: (record) => ({
+    labels: labelsFor(record.location),
+    spec: { containerName: record.location.containerName },
+  }),
+  statusOf: (current, record) =>
+    applyRecordToStatus(current as InstrumentationInstanceStatus | undefined, record),
+  sameStatus: (a, b) =>
+    sameStatus(a as InstrumentationInstanceStatus | undefined, b as InstrumentationInstanceStatus | undefined),
+  recordOf: (object: CustomResourceObject) => recordFromInstance(object as unknown as InstrumentationInstance),
+};

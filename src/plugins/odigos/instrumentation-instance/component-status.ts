@@ -1,7 +1,7 @@
-import { type ComponentHealth } from '../../generated/opamp/v1/opamp.js';
-import { type ComponentRecord, type RecordAttribute } from './agent-record.js';
+import { type ComponentHealth } from '../../../generated/opamp/v1/opamp.js';
+import { type ComponentRecord, type RecordAttribute } from './instrumentation-instance.record.js';
 import { formatGoFloatV } from './go-number-format.js';
-import { COMPONENT_DETAILS_REASON } from './persistence.constants.js';
+import { COMPONENT_DETAILS_REASON } from './instrumentation-instance.constants.js';
 import { truncateMessage } from './truncate-message.js';
 
 type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

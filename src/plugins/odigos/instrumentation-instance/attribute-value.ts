@@ -1,5 +1,5 @@
-import { type AnyValue, type KeyValue } from '../../generated/opamp/v1/anyvalue.js';
-import { type RecordAttribute } from './agent-record.js';
+import { type AnyValue, type KeyValue } from '../../../generated/opamp/v1/anyvalue.js';
+import { type RecordAttribute } from './instrumentation-instance.record.js';
 import { formatGoFloatFixed } from './go-number-format.js';
 
 /**

@@ -1,4 +1,4 @@
-import { MESSAGE_MAX_LENGTH } from './persistence.constants.js';
+import { MESSAGE_MAX_LENGTH } from './instrumentation-instance.constants.js';
 
 /** `text` cut to the CRD's `maxLength` of 32768 characters (counted as Kubernetes does, in code points). */
 export function truncateMessage(text: string): string {

@@ -19,15 +19,3 @@ export class DuplicatePluginError extends Error {
     super(`two OpAMP plugins are named "${plugin}"; give each @OpampPlugin a unique name`);
   }
 }
-
-/** `PLUGINS` names a plugin that does not exist. */
-export class UnknownPluginError extends Error {
-  override readonly name = 'UnknownPluginError';
-
-  constructor(
-    readonly plugin: string,
-    readonly known: readonly string[],
-  ) {
-    super(`PLUGINS names unknown plugin "${plugin}"; built-in plugins: ${known.join(', ') || 'none'}`);
-  }
-}

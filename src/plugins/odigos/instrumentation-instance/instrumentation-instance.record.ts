@@ -1,4 +1,4 @@
-import { type AgentSession } from '../session/index.js';
+import { type AgentView } from '../../../index.js';
 import { stringifyAttributes } from './attribute-value.js';
 import { componentsFromHealth } from './component-status.js';
 import { truncateMessage } from './truncate-message.js';
@@ -10,14 +10,17 @@ export interface RecordAttribute {
 }
 
 /** Where an agent runs: the pod and process its record belongs to. */
-export interface AgentRecordLocation {
+export interface InstrumentationInstanceLocation {
   readonly namespace: string;
   readonly podName: string;
   /** metadata.uid of the pod, when known (the Kubernetes store reads the pod otherwise). */
   readonly podUid?: string;
   readonly containerName: string;
-  /** The process id inside the container (`process.vpid`, else `process.pid`). */
-  readonly processId: number;
+  /**
+   * The process id inside the container (`process.vpid`, else `process.pid`). Undefined for an agent that
+   * never reported one (a device-id agent may not): its record is then named after its container.
+   */
+  readonly processId?: number;
   /** The workload owning the pod (`Deployment`/`frontend`), when resolved. */
   readonly workload?: { readonly kind: string; readonly name: string };
 }
@@ -46,14 +49,14 @@ export interface ComponentRecord {
 }
 
 /**
- * What is persisted about one agent: where it runs, what it said about itself and how healthy it is.
+ * What the Odigos plugin persists about one agent (as an InstrumentationInstance): where it runs, what it said about itself and how healthy it is.
  * A field left undefined was never reported, and stores keep whatever they hold for it (Odigos applies
- * only the parts a message carries, reference/odigos.md §3 step 3).
+ * only the parts a message carries: odiglet's `opampserver/pkg/server/handlers.go`).
  */
-export interface AgentRecord {
+export interface InstrumentationInstanceRecord {
   /** The agent's instance uid as shown to people. */
   readonly agentId: string;
-  readonly location: AgentRecordLocation;
+  readonly location: InstrumentationInstanceLocation;
   /** Every identifying attribute of the agent description, values stringified as odiglet does. */
   readonly identifyingAttributes?: readonly RecordAttribute[];
   readonly health?: AgentRecordHealth;
@@ -63,35 +66,35 @@ export interface AgentRecord {
   readonly observedAt: number;
 }
 
-/** The identity of a record, the same for every agent that runs as one process of one pod. */
-export function agentRecordKey(location: {
+/** The key of a record: one per process of one pod (per container when the process id is unknown). */
+export function instanceRecordKey(location: {
   readonly namespace: string;
   readonly podName: string;
+  readonly containerName: string;
   readonly processId?: number;
 }): string {
-  return `${location.namespace}/${location.podName}/${location.processId}`;
+  const process = location.processId ?? `container:${location.containerName}`;
+  return `${location.namespace}/${location.podName}/${process}`;
 }
 
-/**
- * The record of a session at `now`, or undefined when the session has no Kubernetes location with a
- * process id: an InstrumentationInstance is named after the pod and the pid.
- */
-export function recordFromSession(session: AgentSession, now: number): AgentRecord | undefined {
-  const kubernetes = session.identity?.kubernetes;
-  if (!kubernetes || kubernetes.processId === undefined) return undefined;
-  const { description, health } = session.status;
-  const location: AgentRecordLocation = {
-    namespace: kubernetes.namespace,
-    podName: kubernetes.podName,
-    containerName: kubernetes.containerName,
-    processId: kubernetes.processId,
-    ...(kubernetes.podUid !== undefined ? { podUid: kubernetes.podUid } : {}),
-    ...(kubernetes.workload ? { workload: { ...kubernetes.workload } } : {}),
-  };
+/** The record of an agent at `now`, from where it runs and what it reported. */
+export function instanceRecordOf(
+  agent: AgentView,
+  location: InstrumentationInstanceLocation,
+  now: number,
+): InstrumentationInstanceRecord {
+  const { description, health } = agent.status;
   const components = health ? componentsFromHealth(health) : undefined;
   return {
-    agentId: session.displayId,
-    location,
+    agentId: agent.displayId,
+    location: {
+      namespace: location.namespace,
+      podName: location.podName,
+      containerName: location.containerName,
+      ...(location.processId !== undefined ? { processId: location.processId } : {}),
+      ...(location.podUid !== undefined ? { podUid: location.podUid } : {}),
+      ...(location.workload ? { workload: { ...location.workload } } : {}),
+    },
     ...(description ? { identifyingAttributes: stringifyAttributes(description.identifyingAttributes) } : {}),
     ...(health
       ? {

@@ -5,13 +5,13 @@ import {
   type InstrumentationConfig,
   toInstrumentationConfig,
 } from './instrumentation-config.js';
-import { ListenerSet } from '../../common/listener-set.js';
-import { ReflectedCache } from './reflected-cache.js';
+import { ListenerSet } from '../../../common/listener-set.js';
+import { ReflectedCache } from '../../../modules/enrichment/reflected-cache.js';
 import {
   ResourceReflector,
   type ResourceReflectorOptions,
   type WatchEventType,
-} from './resource-reflector.js';
+} from '../../../modules/enrichment/resource-reflector.js';
 
 /**
  * Called with the namespace and name of an InstrumentationConfig that was created, deleted or whose spec

@@ -1,10 +1,10 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { InjectServerConfig, type ServerConfig } from '../modules/config/index.js';
-import { ProtocolError, ServerUnavailableError } from '../modules/protocol/index.js';
+import { type Awaitable, isThenable } from '../../common/awaitable.js';
+import { type OpampPluginHooks } from '../../plugin-api/index.js';
+import { ProtocolError, ServerUnavailableError } from '../protocol/index.js';
 import { OpampPlugin } from './opamp-plugin.decorator.js';
-import { type Awaitable, isThenable } from '../common/awaitable.js';
-import { type OpampPluginHooks } from './opamp-plugin.interface.js';
+import { InjectPluginsOptions, type PluginsOptions } from './plugins.options.js';
 import { DuplicatePluginError, PluginTimeoutError } from './plugin.errors.js';
 
 /** The name of a hook. */
@@ -15,7 +15,7 @@ export type HookArgs<K extends HookName> = Parameters<Hook<K>>;
 /** What a hook resolves to. */
 export type HookResult<K extends HookName> = Awaited<ReturnType<Hook<K>>>;
 /** Hooks whose first answer wins. */
-export type DecidingHook = 'authorize' | 'identify' | 'resourceAttributes' | 'remoteConfig';
+export type DecidingHook = 'authorize' | 'identify' | 'resourceAttributes' | 'remoteConfig' | 'recordMapping';
 /** Hooks every plugin is called for. */
 export type ObservingHook = 'onConnect' | 'onMessage' | 'onStatusChange' | 'onDisconnect';
 /** The winning answer of a deciding hook and the plugin that gave it. */
@@ -47,6 +47,7 @@ const HOOKS: readonly HookName[] = [
   'onMessage',
   'onStatusChange',
   'onDisconnect',
+  'recordMapping',
 ];
 
 /**
@@ -60,13 +61,24 @@ export class PluginHost implements OnModuleInit {
   private readonly logger = new Logger(PluginHost.name);
   private plugins: RegisteredPlugin[] = [];
   private byHook = new Map<HookName, RegisteredPlugin[]>();
+  private discovered = false;
 
   constructor(
     private readonly discovery: DiscoveryService,
-    @InjectServerConfig() private readonly config: ServerConfig,
+    @InjectPluginsOptions() private readonly options: PluginsOptions,
   ) {}
 
   onModuleInit(): void {
+    this.discover();
+  }
+
+  /**
+   * Finds the plugins, once. Called at module init and by the first question asked, so a module whose
+   * own init runs before this one's still sees every plugin (all providers exist by then).
+   */
+  private discover(): void {
+    if (this.discovered) return;
+    this.discovered = true;
     const found: RegisteredPlugin[] = [];
     for (const wrapper of this.discovery.getProviders({ metadataKey: OpampPlugin.KEY })) {
       const options = this.discovery.getMetadataByDecorator(OpampPlugin, wrapper);
@@ -83,11 +95,13 @@ export class PluginHost implements OnModuleInit {
 
   /** The plugins in calling order. */
   get registered(): readonly RegisteredPlugin[] {
+    this.discover();
     return this.plugins;
   }
 
   /** Whether any plugin implements `hook`. */
   implements(hook: HookName): boolean {
+    this.discover();
     return (this.byHook.get(hook)?.length ?? 0) > 0;
   }
 
@@ -105,6 +119,7 @@ export class PluginHost implements OnModuleInit {
    * fast path); a sync `ProtocolError` is thrown.
    */
   decideNow<K extends DecidingHook>(hook: K, ...args: HookArgs<K>): Awaitable<Decision<K> | undefined> {
+    this.discover();
     const plugins = this.byHook.get(hook) ?? NONE;
     for (let i = 0; i < plugins.length; i++) {
       const plugin = plugins[i]!;
@@ -122,6 +137,7 @@ export class PluginHost implements OnModuleInit {
 
   /** {@link observe} without a promise when every plugin answered synchronously. */
   observeNow<K extends ObservingHook>(hook: K, ...args: HookArgs<K>): Awaitable<Array<Answer<K>>> {
+    this.discover();
     const plugins = this.byHook.get(hook) ?? NONE;
     if (plugins.length === 0) return [];
     const answers: Array<Answer<K>> = [];
@@ -209,7 +225,7 @@ export class PluginHost implements OnModuleInit {
     args: HookArgs<K>,
     pending: Promise<HookResult<K>>,
   ): Promise<HookResult<K> | undefined> {
-    const timeoutMs = this.config.plugins.timeoutMs;
+    const timeoutMs = this.options.timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
@@ -235,7 +251,7 @@ export class PluginHost implements OnModuleInit {
     if (error instanceof ProtocolError) throw error;
     const agent = agentOf(args);
     if (error instanceof PluginTimeoutError && FAIL_CLOSED.has(hook)) {
-      const timeoutMs = this.config.plugins.timeoutMs;
+      const timeoutMs = this.options.timeoutMs;
       this.logger.error(
         { ...agent, plugin: plugin.name, hook, timeoutMs },
         'plugin did not decide in time; refusing',
@@ -250,13 +266,13 @@ export class PluginHost implements OnModuleInit {
   }
 }
 
-/** `{ agent: displayId }` of the session a hook was called about (a session or a message context), if any. */
+/** `{ agent: displayId }` of the agent a hook was called about (an agent view or a message context), if any. */
 function agentOf(args: readonly unknown[]): { agent?: string } {
   const [first] = args;
   if (typeof first !== 'object' || first === null) return {};
-  const session = 'session' in first ? first.session : first;
-  if (typeof session === 'object' && session !== null && 'displayId' in session) {
-    return typeof session.displayId === 'string' ? { agent: session.displayId } : {};
+  const agent = 'agent' in first ? first.agent : first;
+  if (typeof agent === 'object' && agent !== null && 'displayId' in agent) {
+    return typeof agent.displayId === 'string' ? { agent: agent.displayId } : {};
   }
   return {};
 }

@@ -1,0 +1,12 @@
+export { OpampPlugin } from './opamp-plugin.decorator.js';
+export {
+  type Decision,
+  type DecidingHook,
+  type HookName,
+  type ObservingHook,
+  PluginHost,
+  type RegisteredPlugin,
+} from './plugin-host.js';
+export { DuplicatePluginError, PluginTimeoutError } from './plugin.errors.js';
+export { PLUGINS_OPTIONS, type PluginsOptions } from './plugins.options.js';
+export { PluginsModule } from './plugins.module.js';
