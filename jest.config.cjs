@@ -5,7 +5,13 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testRegex: '.*\\.spec\\.ts$',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The package by its name, as the examples import it, resolves to the sources under test.
+    '^opamp-nest$': '<rootDir>/src/index.ts',
+    '^opamp-nest/testing$': '<rootDir>/src/testing/index.ts',
+    '^opamp-nest/odigos$': '<rootDir>/src/plugins/odigos/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

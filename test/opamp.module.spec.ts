@@ -2,9 +2,18 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { OpampModule } from '../src/opamp.module.js';
-import { SERVER_CONFIG, type ServerConfig } from '../src/modules/config/index.js';
-import { OpampPlugin, PluginHost, type OpampPluginHooks } from '../src/plugins/index.js';
-import { OpampServer } from '../src/modules/session/index.js';
+import { CLOCK } from '../src/common/clock.js';
+import { parseServerConfig, SERVER_CONFIG, type ServerConfig } from '../src/modules/config/index.js';
+import { CONFIG_STORE, MemoryConfigStore } from '../src/modules/fleet/index.js';
+import { KUBE_CONFIG } from '../src/modules/kubernetes/index.js';
+import {
+  AgentPersistence,
+  agentSnapshotMapping,
+  MemoryAgentStore,
+} from '../src/modules/persistence/index.js';
+import { OpampPlugin, PluginHost } from '../src/modules/plugins/index.js';
+import { type OpampPluginHooks } from '../src/plugin-api/index.js';
+import { MessagePipeline } from '../src/modules/session/index.js';
 
 @OpampPlugin({ name: 'mine' })
 @Injectable()
@@ -30,7 +39,7 @@ describe('OpampModule', () => {
       'mine',
       'fleet-config',
     ]);
-    expect(moduleRef.get(OpampServer)).toBeInstanceOf(OpampServer);
+    expect(moduleRef.get(MessagePipeline)).toBeInstanceOf(MessagePipeline);
   });
 
   it('forRootAsync takes its configuration from a factory', async () => {
@@ -61,7 +70,41 @@ describe('OpampModule', () => {
     expect(moduleRef.get<ServerConfig>(SERVER_CONFIG).opamp.path).toBe('/from-class');
   });
 
-  it('refuses an unknown built-in plugin name', () => {
-    expect(() => OpampModule.forRoot({ env: { ...env, PLUGINS: 'nope' } })).toThrow(/unknown plugin "nope"/);
+  it('forRootAsync takes plugins beside the factory, as forRoot does', async () => {
+    moduleRef = await Test.createTestingModule({
+      imports: [OpampModule.forRootAsync({ useFactory: () => ({ env }), plugins: [MyPlugin] })],
+    }).compile();
+    await moduleRef.init();
+    expect(moduleRef.get(PluginHost).registered.map((p) => p.name)).toEqual([
+      'connection-settings',
+      'mine',
+      'fleet-config',
+    ]);
+  });
+
+  it('gives every module the clock, config store and agent store of its options, each provided once', async () => {
+    const clock = { now: () => 42_000 };
+    const configStore = new MemoryConfigStore();
+    const agentStore = new MemoryAgentStore(agentSnapshotMapping);
+    moduleRef = await Test.createTestingModule({
+      imports: [
+        OpampModule.forRootAsync({
+          useFactory: () => ({ env, clock, configStore, agentStore, kubeConfig: null }),
+        }),
+      ],
+    }).compile();
+    await moduleRef.init();
+    expect(moduleRef.get(CLOCK)).toBe(clock);
+    expect(moduleRef.get(CONFIG_STORE)).toBe(configStore);
+    expect(moduleRef.get(AgentPersistence).store).toBe(agentStore);
+    expect(moduleRef.get(KUBE_CONFIG)).toBeUndefined();
+  });
+
+  it('parses the settings once, from the given config when there is one', async () => {
+    const config = parseServerConfig({ ...env, OPAMP_PATH: '/parsed' });
+    moduleRef = await Test.createTestingModule({
+      imports: [OpampModule.forRoot({ config, env: { OPAMP_PATH: '/ignored' } })],
+    }).compile();
+    expect(moduleRef.get(SERVER_CONFIG)).toBe(config);
   });
 });

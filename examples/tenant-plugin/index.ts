@@ -1,3 +1,3 @@
-export * from './tenant-plugin.module.js';
-export * from './tenant-plugin.options.js';
-export * from './tenant.plugin.js';
+export { TenantPluginModule } from './tenant-plugin.module.js';
+export { InjectTenantPluginOptions, TENANT_PLUGIN_OPTIONS, type TenantPluginOptions } from './tenant-plugin.options.js';
+export { TenantPlugin } from './tenant.plugin.js';

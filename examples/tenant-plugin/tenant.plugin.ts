@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import {
   OpampPlugin,
   type AgentIdentity,
-  type AgentSession,
+  type AgentView,
   type AuthorizeDecision,
   type ConnectionRequest,
   type KeyValue,
   type MessageContext,
   type OpampPluginHooks,
-} from '../../src/index.js';
+} from 'opamp-nest';
 import { InjectTenantPluginOptions, type TenantPluginOptions } from './tenant-plugin.options.js';
 
 const header = (request: ConnectionRequest, name: string): string | undefined => {
@@ -35,15 +35,16 @@ export class TenantPlugin implements OpampPluginHooks {
     return { accept: false, status: 401, reason: 'send Authorization: Bearer <token> with a known token' };
   }
 
-  identify({ connection }: MessageContext): AgentIdentity | undefined {
+  identify({ agent, connection }: MessageContext): AgentIdentity | undefined {
     const tenant = this.tenantOf(connection);
     if (!tenant) return undefined;
     const site = header(connection, this.options.siteHeader ?? 'x-site') ?? 'unknown';
-    return { provider: 'tenant', labels: { tenant, site } };
+    return { provider: 'tenant', key: `${tenant}/${site}/${agent.displayId}`, labels: { tenant, site } };
   }
 
-  resourceAttributes(session: AgentSession): KeyValue[] | undefined {
-    const labels = session.identity?.labels;
+  /** Delivered in the remote config as `resource-attributes.json` (agents that accept remote config). */
+  resourceAttributes(agent: AgentView): KeyValue[] | undefined {
+    const labels = agent.identity?.labels;
     if (!labels?.tenant) return undefined;
     return [
       stringAttribute('tenant.id', labels.tenant),

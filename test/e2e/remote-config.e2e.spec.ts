@@ -5,7 +5,8 @@ import {
   RemoteConfigStatuses,
   type AgentRemoteConfig,
 } from '../../src/generated/opamp/v1/opamp.js';
-import { OpampPlugin, type OpampPluginHooks } from '../../src/plugins/index.js';
+import { OpampPlugin } from '../../src/modules/plugins/index.js';
+import { type OpampPluginHooks } from '../../src/plugin-api/index.js';
 import { bitmask, formatInstanceUid } from '../../src/modules/protocol/index.js';
 import { type AgentSession } from '../../src/modules/session/index.js';
 import { adminCall, oneFileConfig, type JsonObject } from '../support/admin-client.js';

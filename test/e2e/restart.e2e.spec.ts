@@ -144,7 +144,7 @@ describe('restart', () => {
 
     for (const agent of agents) {
       const session = restarted.registry.get(uidOf(agent.pid))!;
-      expect(session.identity?.kubernetes?.processId).toBe(agent.pid);
+      expect(session.identity?.attributes?.['process.pid']).toBe(agent.pid);
       expect(session.status.health?.status).toBe('Healthy');
       // The new server did not know the agent: it asked for the full state.
       expect(agent.fullStateRequests).toBeGreaterThan(requestsBefore.get(agent.pid)!);

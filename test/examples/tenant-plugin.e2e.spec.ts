@@ -1,39 +1,36 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { TenantPluginModule } from '../../examples/tenant-plugin/index.js';
-import { postMessage } from '../support/http-agent.js';
-import { description, randomUid } from '../support/opamp-messages.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
-import { WsTestAgent } from '../support/ws-agent.js';
+import { AgentCapabilities } from 'opamp-nest';
+import { postAgentMessage, randomInstanceUid, startOpampTestApp, type OpampTestApp } from 'opamp-nest/testing';
 import { WebSocket } from 'ws';
+import { TenantPluginModule } from '../../examples/tenant-plugin/index.js';
+import { description } from '../support/opamp-messages.js';
+import { WsTestAgent } from '../support/ws-agent.js';
 
-describe('example: tenant plugin', () => {
-  let server: TestServer;
+const ACCEPTS_REMOTE_CONFIG = BigInt(AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig);
+
+describe('example: tenant plugin (built against the package entry)', () => {
+  let server: OpampTestApp;
 
   beforeAll(async () => {
-    server = await startTestServer({
-      extras: {
-        imports: [
-          TenantPluginModule.forRoot({
-            tokens: { s3cret: 'acme' },
-            staticAttributes: { 'deployment.environment': 'prod' },
-          }),
-        ],
-      },
+    server = await startOpampTestApp({
+      plugins: [
+        TenantPluginModule.forRoot({
+          tokens: { s3cret: 'acme' },
+          staticAttributes: { 'deployment.environment': 'prod' },
+        }),
+      ],
     });
   });
   afterAll(() => server.close());
 
   it('refuses an HTTP agent without a known bearer token with 401', async () => {
-    const exchange = await postMessage(server.opampUrl, { instanceUid: randomUid() });
-    expect(exchange.status).toBe(401);
-    expect(exchange.message?.errorResponse?.errorMessage).toMatch(/Bearer/);
-    const wrong = await postMessage(
+    const missing = await postAgentMessage(server.opampUrl, { instanceUid: randomInstanceUid() });
+    expect(missing.status).toBe(401);
+    expect(missing.reply?.errorResponse?.errorMessage).toMatch(/Bearer/);
+    const wrong = await postAgentMessage(
       server.opampUrl,
-      { instanceUid: randomUid() },
-      {
-        'content-type': 'application/x-protobuf',
-        authorization: 'Bearer nope',
-      },
+      { instanceUid: randomInstanceUid() },
+      { authorization: 'Bearer nope' },
     );
     expect(wrong.status).toBe(401);
   });
@@ -47,29 +44,32 @@ describe('example: tenant plugin', () => {
     expect(status).toBe(401);
   });
 
-  it('identifies an agent by tenant and site and gives it the static attributes', async () => {
-    const uid = randomUid();
-    const exchange = await postMessage(
+  it('identifies an agent by tenant and site and delivers its attributes in the remote config', async () => {
+    const uid = randomInstanceUid();
+    const exchange = await postAgentMessage(
       server.opampUrl,
-      { instanceUid: uid, agentDescription: description('billing') },
-      { 'content-type': 'application/x-protobuf', authorization: 'Bearer s3cret', 'x-site': 'eu-1' },
+      { instanceUid: uid, capabilities: ACCEPTS_REMOTE_CONFIG, agentDescription: description('billing') },
+      { authorization: 'Bearer s3cret', 'x-site': 'eu-1' },
     );
     expect(exchange.status).toBe(200);
-    const session = server.registry.get(uid)!;
-    expect(session.identity).toEqual({ provider: 'tenant', labels: { tenant: 'acme', site: 'eu-1' } });
-    expect(session.resourceAttributes?.map((a) => a.key)).toEqual([
-      'tenant.id',
-      'site.name',
-      'deployment.environment',
-    ]);
+    const agent = server.agents.list().find((a) => Buffer.from(a.instanceUid).equals(uid))!;
+    expect(agent.identity?.labels).toEqual({ tenant: 'acme', site: 'eu-1' });
+    const file = exchange.reply?.remoteConfig?.config?.configMap['resource-attributes.json'];
+    expect(file?.contentType).toBe('application/json');
+    expect(JSON.parse(Buffer.from(file!.body).toString())).toEqual({
+      'tenant.id': 'acme',
+      'site.name': 'eu-1',
+      'deployment.environment': 'prod',
+    });
   });
 
   it('serves an authorized WebSocket agent', async () => {
-    const agent = await WsTestAgent.connect(server.wsUrl, { authorization: 'Bearer s3cret' });
-    const uid = randomUid();
-    const reply = await agent.request({ instanceUid: uid, agentDescription: description('ws') });
+    const ws = await WsTestAgent.connect(server.wsUrl, { authorization: 'Bearer s3cret' });
+    const uid = randomInstanceUid();
+    const reply = await ws.request({ instanceUid: uid, agentDescription: description('ws') });
     expect(reply.errorResponse).toBeUndefined();
-    expect(server.registry.get(uid)?.identity?.labels?.site).toBe('unknown');
-    agent.close();
+    const agent = server.agents.list().find((a) => Buffer.from(a.instanceUid).equals(uid));
+    expect(agent?.identity?.labels?.site).toBe('unknown');
+    ws.close();
   });
 });

@@ -1,5 +1,6 @@
 import { type ServerToAgent } from '../../src/generated/opamp/v1/opamp.js';
-import { type AgentConnection, type TransportKind } from '../../src/modules/session/index.js';
+import { type TransportKind } from '../../src/plugin-api/index.js';
+import { type AgentConnection } from '../../src/modules/session/index.js';
 
 let nextId = 0;
 

@@ -5,7 +5,7 @@ import { AppModule } from '../../src/app.module.js';
 import { type OpampModuleExtras } from '../../src/opamp.module-definition.js';
 import { setupAdminOpenApi } from '../../src/modules/admin/index.js';
 import { OpampListener } from '../../src/modules/transport/index.js';
-import { AgentRegistry, AgentEvents, OpampServer } from '../../src/modules/session/index.js';
+import { AgentRegistry, AgentEvents, MessagePipeline } from '../../src/modules/session/index.js';
 
 /** A running opamp-nest app on 127.0.0.1 with free ports. */
 export interface TestServer {
@@ -18,7 +18,7 @@ export interface TestServer {
   adminUrl: string;
   registry: AgentRegistry;
   events: AgentEvents;
-  server: OpampServer;
+  server: MessagePipeline;
   close(): Promise<void>;
 }
 
@@ -63,7 +63,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     adminUrl: `http://127.0.0.1:${adminPort}`,
     registry: app.get(AgentRegistry),
     events: app.get(AgentEvents),
-    server: app.get(OpampServer),
+    server: app.get(MessagePipeline),
     close: () => app.close(),
   };
 }

@@ -1,12 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { AgentCapabilities, AgentToServer } from '../../../src/generated/opamp/v1/opamp.js';
 import { bitmask } from '../../../src/modules/protocol/index.js';
-import {
-  carriesFullState,
-  isSequenceGap,
-  mergeAgentStatus,
-  type AgentStatus,
-} from '../../../src/modules/session/index.js';
+import { type AgentStatus } from '../../../src/plugin-api/index.js';
+import { carriesFullState, isSequenceGap, mergeAgentStatus } from '../../../src/modules/session/index.js';
 import { agentToServer, description, encodeAgentToServer } from '../../support/opamp-messages.js';
 
 describe('status compression', () => {

@@ -13,7 +13,7 @@ import { bitmask, ServerUnavailableError } from '../../../src/modules/protocol/i
 import {
   AgentEvents,
   AgentRegistry,
-  OpampServer,
+  MessagePipeline,
   SessionModule,
   type AgentEvent,
 } from '../../../src/modules/session/index.js';
@@ -22,8 +22,8 @@ import { agentToServer, description, randomUid } from '../../support/opamp-messa
 
 const FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
 
-describe('OpampServer', () => {
-  let server: OpampServer;
+describe('MessagePipeline', () => {
+  let server: MessagePipeline;
   let registry: AgentRegistry;
   let clock: FakeClock;
   let events: AgentEvent[];
@@ -36,7 +36,7 @@ describe('OpampServer', () => {
       .overrideProvider(CLOCK)
       .useValue(clock)
       .compile();
-    server = moduleRef.get(OpampServer);
+    server = moduleRef.get(MessagePipeline);
     registry = moduleRef.get(AgentRegistry);
     events = [];
     moduleRef.get(AgentEvents).subscribe((event) => events.push(event));

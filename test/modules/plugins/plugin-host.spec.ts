@@ -1,16 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { Injectable, type Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { ServerConfigModule } from '../../src/modules/config/index.js';
-import { MalformedMessageError, ServerUnavailableError } from '../../src/modules/protocol/index.js';
-import {
-  OpampPlugin,
-  PluginHost,
-  PluginsModule,
-  type ConnectionRequest,
-  type OpampPluginHooks,
-} from '../../src/plugins/index.js';
-import { type AgentSession } from '../../src/modules/session/index.js';
+import { ServerConfigModule } from '../../../src/modules/config/index.js';
+import { MalformedMessageError, ServerUnavailableError } from '../../../src/modules/protocol/index.js';
+import { OpampPlugin, PluginHost, PluginsModule } from '../../../src/modules/plugins/index.js';
+import { type ConnectionRequest, type OpampPluginHooks } from '../../../src/plugin-api/index.js';
+import { type AgentSession } from '../../../src/modules/session/index.js';
 
 const request: ConnectionRequest = { transport: 'http', remoteAddress: '127.0.0.1', headers: {} };
 const session = {} as AgentSession;
@@ -151,7 +146,7 @@ describe('PluginHost', () => {
   it('lets a plugin refuse a message on purpose with a ProtocolError', async () => {
     const host = await hostWith(RefusingPlugin);
     await expect(
-      host.decide('identify', { session, message: {} as never, connection: request }),
+      host.decide('identify', { agent: session, message: {} as never, connection: request }),
     ).rejects.toBeInstanceOf(MalformedMessageError);
   });
 
