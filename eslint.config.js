@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import globals from 'globals';
+import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -27,6 +28,59 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  // The plugin boundary (docs/architecture.md): the plugin API imports nothing but itself and the protocol
+  // types; the core never imports a built-in plugin or the server app; built-in plugins reach the core only
+  // through the public entry (src/index.ts), as a user's plugin does.
+  {
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'import/resolver': { typescript: { project: './tsconfig.json' } },
+      'boundaries/elements': [
+        { type: 'plugin-api', pattern: 'src/plugin-api', mode: 'folder' },
+        { type: 'generated', pattern: 'src/generated', mode: 'folder' },
+        { type: 'common', pattern: 'src/common', mode: 'folder' },
+        { type: 'core', pattern: 'src/modules/*', mode: 'folder', capture: ['module'] },
+        { type: 'testing', pattern: 'src/testing', mode: 'folder' },
+        { type: 'built-in-plugin', pattern: 'src/plugins/*', mode: 'folder', capture: ['plugin'] },
+        { type: 'entry', pattern: 'src/index.ts', mode: 'file' },
+        { type: 'app', pattern: 'src/*.ts', mode: 'file' },
+      ],
+    },
+    rules: {
+      'boundaries/dependencies': [
+        'error',
+        {
+          default: 'allow',
+          policies: [
+            {
+              from: { element: { type: 'plugin-api' } },
+              disallow: {
+                to: {
+                  element: {
+                    types: { anyOf: ['common', 'core', 'testing', 'built-in-plugin', 'entry', 'app'] },
+                  },
+                },
+              },
+              message: 'the plugin API is types only and imports nothing from the server',
+            },
+            {
+              from: { element: { types: { anyOf: ['core', 'common'] } } },
+              disallow: {
+                to: { element: { types: { anyOf: ['built-in-plugin', 'entry', 'app', 'testing'] } } },
+              },
+              message: 'the core never imports a built-in plugin, the public entry or the server app',
+            },
+            {
+              from: { element: { type: 'built-in-plugin' } },
+              disallow: { to: { element: { types: { anyOf: ['core', 'common', 'testing', 'app'] } } } },
+              message: 'a built-in plugin imports the core only through the public entry (src/index.ts)',
+            },
+          ],
+        },
+      ],
     },
   },
 );
