@@ -6,12 +6,12 @@ import {
   toInstrumentationConfig,
 } from './instrumentation-config.js';
 import { ListenerSet } from '../../common/listener-set.js';
-import { ReflectedCache } from './reflected-cache.js';
 import {
+  ReflectedCache,
   ResourceReflector,
-  type ResourceReflectorOptions,
+  type ReflectorTiming,
   type WatchEventType,
-} from './resource-reflector.js';
+} from '../kubernetes/index.js';
 
 /**
  * Called with the namespace and name of an InstrumentationConfig that was created, deleted or whose spec
@@ -30,10 +30,7 @@ interface InstrumentationConfigChange {
 }
 
 /** Options of {@link InstrumentationConfigCache}: the list/watch timing of its {@link ResourceReflector}. */
-export type InstrumentationConfigCacheOptions = Pick<
-  ResourceReflectorOptions,
-  'listTimeoutMs' | 'watchOpenTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'watchTimeoutSeconds'
->;
+export type InstrumentationConfigCacheOptions = ReflectorTiming;
 
 const { group, version, plural } = INSTRUMENTATION_CONFIG_RESOURCE;
 

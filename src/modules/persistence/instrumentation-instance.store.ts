@@ -28,8 +28,8 @@ import {
   sameStatus,
 } from './instrumentation-instance.mapping.js';
 import { BoundedMap } from './bounded-map.js';
-import { apiStatusOf } from '../kubernetes/index.js';
-import { toStoreError, withRequestTimeout } from './kube-api.js';
+import { callKubernetesApi, KubernetesConflictError, KubernetesNotFoundError } from '../kubernetes/index.js';
+import { toStoreError } from './kube-api.js';
 import { AgentStoreError } from './persistence.errors.js';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -124,8 +124,8 @@ export class InstrumentationInstanceStore implements AgentStore {
           this.written.set(key, updated);
           return created ? 'created' : 'updated';
         } catch (error) {
-          const code = apiStatusOf(error);
-          if (code !== 409 && code !== 404) throw error;
+          if (!(error instanceof KubernetesConflictError || error instanceof KubernetesNotFoundError))
+            throw error;
           // Someone else wrote it (409) or it is gone (404): read it again and re-apply.
           this.written.delete(key);
         }
@@ -150,16 +150,18 @@ export class InstrumentationInstanceStore implements AgentStore {
         if (!target) return 'absent';
         if (!isManagedByUs(target)) return 'skipped-foreign';
         try {
-          await this.objects.deleteNamespacedCustomObject(
-            {
-              group: GROUP,
-              version: VERSION,
-              plural: PLURAL,
-              namespace,
-              name,
-              body: { preconditions: { uid: target.metadata.uid } },
-            },
-            this.requestOptions(),
+          await this.call(`delete InstrumentationInstance ${namespace}/${name}`, (options) =>
+            this.objects.deleteNamespacedCustomObject(
+              {
+                group: GROUP,
+                version: VERSION,
+                plural: PLURAL,
+                namespace,
+                name,
+                body: { preconditions: { uid: target.metadata.uid } },
+              },
+              options,
+            ),
           );
           this.logger.debug(
             { agent: record.agentId, record: key, reason },
@@ -167,9 +169,8 @@ export class InstrumentationInstanceStore implements AgentStore {
           );
           return 'deleted';
         } catch (error) {
-          const code = apiStatusOf(error);
-          if (code === 404) return 'absent';
-          if (code !== 409) throw error;
+          if (error instanceof KubernetesNotFoundError) return 'absent';
+          if (!(error instanceof KubernetesConflictError)) throw error;
           // The uid precondition failed: the object was replaced; look at the new one.
           this.written.delete(key);
         }
@@ -197,14 +198,12 @@ export class InstrumentationInstanceStore implements AgentStore {
       return [];
     }
     try {
-      const answer = (await this.objects.listClusterCustomObject(
-        {
-          group: GROUP,
-          version: VERSION,
-          plural: PLURAL,
-          labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${NODE_LABEL}=${nodeName}`,
-        },
-        this.requestOptions(),
+      const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${NODE_LABEL}=${nodeName}`;
+      const answer = (await this.call(`list InstrumentationInstances (${labelSelector})`, (options) =>
+        this.objects.listClusterCustomObject(
+          { group: GROUP, version: VERSION, plural: PLURAL, labelSelector },
+          options,
+        ),
       )) as { items?: InstrumentationInstance[] };
       return (answer.items ?? [])
         .map(recordFromInstance)
@@ -223,15 +222,14 @@ export class InstrumentationInstanceStore implements AgentStore {
       const object = await this.get(namespace, name);
       return object ? { kind: 'found', object } : { kind: 'missing', count: 0 };
     }
-    const answer = (await this.objects.listNamespacedCustomObject(
-      {
-        group: GROUP,
-        version: VERSION,
-        plural: PLURAL,
-        namespace,
-        labelSelector: `${OWNER_POD_NAME_LABEL}=${podName}`,
-      },
-      this.requestOptions(),
+    const labelSelector = `${OWNER_POD_NAME_LABEL}=${podName}`;
+    const answer = (await this.call(
+      `list InstrumentationInstances in ${namespace} (${labelSelector})`,
+      (options) =>
+        this.objects.listNamespacedCustomObject(
+          { group: GROUP, version: VERSION, plural: PLURAL, namespace, labelSelector },
+          options,
+        ),
     )) as { items?: InstrumentationInstance[] };
     const items = answer.items ?? [];
     const object = items.find((item) => item.metadata.name === name);
@@ -243,14 +241,17 @@ export class InstrumentationInstanceStore implements AgentStore {
     podUid: string,
   ): Promise<{ object: InstrumentationInstance; created: boolean } | 'retry' | 'skipped-foreign'> {
     const body = newInstance(record, podUid, this.options.nodeName);
+    const { namespace, name } = body.metadata;
     try {
-      const object = (await this.objects.createNamespacedCustomObject(
-        { group: GROUP, version: VERSION, plural: PLURAL, namespace: body.metadata.namespace, body },
-        this.requestOptions(),
+      const object = (await this.call(`create InstrumentationInstance ${namespace}/${name}`, (options) =>
+        this.objects.createNamespacedCustomObject(
+          { group: GROUP, version: VERSION, plural: PLURAL, namespace, body },
+          options,
+        ),
       )) as InstrumentationInstance;
       return { object, created: true };
     } catch (error) {
-      if (apiStatusOf(error) !== 409) throw error;
+      if (!(error instanceof KubernetesConflictError)) throw error;
       // AlreadyExists, possibly without the ownerPodName label the list looked for.
       const existing = await this.get(body.metadata.namespace, body.metadata.name);
       if (!existing) return 'retry';
@@ -258,33 +259,31 @@ export class InstrumentationInstanceStore implements AgentStore {
     }
   }
 
-  /** Options for one request: a timeout signal of its own, started now (a shared one would fire once, for all). */
-  private requestOptions(): ConfigurationOptions {
-    return withRequestTimeout(this.requestTimeoutMs);
+  /** One API call with a deadline of its own, started now; it fails as a `KubernetesError`. */
+  private call<T>(operation: string, call: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
+    return callKubernetesApi({ operation, deadlineMs: this.requestTimeoutMs }, call);
   }
 
   private async replaceStatus(object: InstrumentationInstance): Promise<InstrumentationInstance> {
-    return (await this.objects.replaceNamespacedCustomObjectStatus(
-      {
-        group: GROUP,
-        version: VERSION,
-        plural: PLURAL,
-        namespace: object.metadata.namespace,
-        name: object.metadata.name,
-        body: object,
-      },
-      this.requestOptions(),
+    const { namespace, name } = object.metadata;
+    return (await this.call(`update the status of InstrumentationInstance ${namespace}/${name}`, (options) =>
+      this.objects.replaceNamespacedCustomObjectStatus(
+        { group: GROUP, version: VERSION, plural: PLURAL, namespace, name, body: object },
+        options,
+      ),
     )) as InstrumentationInstance;
   }
 
   private async get(namespace: string, name: string): Promise<InstrumentationInstance | undefined> {
     try {
-      return (await this.objects.getNamespacedCustomObject(
-        { group: GROUP, version: VERSION, plural: PLURAL, namespace, name },
-        this.requestOptions(),
+      return (await this.call(`read InstrumentationInstance ${namespace}/${name}`, (options) =>
+        this.objects.getNamespacedCustomObject(
+          { group: GROUP, version: VERSION, plural: PLURAL, namespace, name },
+          options,
+        ),
       )) as InstrumentationInstance;
     } catch (error) {
-      if (apiStatusOf(error) === 404) return undefined;
+      if (error instanceof KubernetesNotFoundError) return undefined;
       throw error;
     }
   }
@@ -298,10 +297,12 @@ export class InstrumentationInstanceStore implements AgentStore {
     const { namespace, podName, podUid } = record.location;
     if (podUid) return podUid;
     try {
-      const pod = await this.core.readNamespacedPod({ namespace, name: podName }, this.requestOptions());
+      const pod = await this.call(`read pod ${namespace}/${podName}`, (options) =>
+        this.core.readNamespacedPod({ namespace, name: podName }, options),
+      );
       return pod.metadata?.uid;
     } catch (error) {
-      if (apiStatusOf(error) === 404) return undefined;
+      if (error instanceof KubernetesNotFoundError) return undefined;
       throw error;
     }
   }
