@@ -34,7 +34,7 @@ export interface KubernetesConfigStoreOptions {
   readonly labelSelector: string;
   /** Deadline of one write, ms. Default 10 000. */
   readonly requestTimeoutMs?: number;
-  /** First delay before the list or watch is retried after a failure, ms (doubling up to 30 s). Default 1000. */
+  /** First delay before a failed list or watch is retried, ms (doubling up to 30 s). Default 1000. */
   readonly retryDelayMs?: number;
 }
 

@@ -42,7 +42,7 @@ export abstract class ReflectedCache implements OnApplicationBootstrap, OnApplic
     await this.stop();
   }
 
-  /** The handler to give the {@link ResourceReflector}: lists and changes to the subclass, failures to the log. */
+  /** The handler for the {@link ResourceReflector}: lists and changes to the subclass, failures to the log. */
   protected reflectorHandler(): ReflectorHandler {
     return {
       replace: (objects) => this.replaceAll(objects),

@@ -27,7 +27,7 @@ export class ReflectorBackoff {
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** The delay before the next attempt; every call (without a long enough healthy period) grows the next one. */
+  /** The delay before the next attempt; each call grows the next one, unless healthy long enough between. */
   nextDelay(): number {
     if (this.healthySince !== undefined && this.now() - this.healthySince >= this.policy.resetAfterMs) {
       this.attempts = 0;

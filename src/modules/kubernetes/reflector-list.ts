@@ -6,7 +6,7 @@ import { KubernetesUnavailableError } from './kubernetes.errors.js';
 export interface ResourceList {
   /** The objects, as the client returned them. */
   readonly items: readonly unknown[];
-  /** `metadata.resourceVersion` of the list, to watch from; `''` when the server sent none (watch from now). */
+  /** `metadata.resourceVersion` of the list, to watch from; `''` when the server sent none. */
   readonly resourceVersion: string;
 }
 

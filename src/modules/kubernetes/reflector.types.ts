@@ -47,13 +47,16 @@ export interface ReflectorTiming {
   readonly backoffInitialMs?: number;
   /** Longest retry delay, ms; default {@link DEFAULT_REFLECTOR_BACKOFF_MAX_MS}. */
   readonly backoffMaxMs?: number;
-  /** Time a watch must stay open for the delay to start over, ms; default {@link DEFAULT_REFLECTOR_BACKOFF_RESET_MS}. */
+  /**
+   * Time a watch must stay open for the retry delay to start over, ms;
+   * default {@link DEFAULT_REFLECTOR_BACKOFF_RESET_MS}.
+   */
   readonly backoffResetMs?: number;
   /** Server-side lifetime of each watch, s; default {@link DEFAULT_REFLECTOR_WATCH_TIMEOUT_S}. */
   readonly watchTimeoutSeconds?: number;
 }
 
-/** Options of a `ResourceReflector`: what to list and watch, who hears of it, and its {@link ReflectorTiming}. */
+/** Options of a `ResourceReflector`: what to list and watch, who hears of it, and its timing. */
 export interface ResourceReflectorOptions extends ReflectorTiming {
   /** The cluster. */
   readonly kubeConfig: KubeConfig;
@@ -61,7 +64,7 @@ export interface ResourceReflectorOptions extends ReflectorTiming {
   readonly resource: string;
   /** Path watched, e.g. `/apis/odigos.io/v1alpha1/instrumentationconfigs` (all namespaces). */
   readonly path: string;
-  /** Query parameters of every watch, e.g. a `fieldSelector` (the list must apply the same ones). Default none. */
+  /** Query parameters of every watch, e.g. a `fieldSelector` (the list must apply the same); default none. */
   readonly query?: Readonly<Record<string, string>>;
   /** Lists every object of the path; must hand `options` to the client call so it can be aborted. */
   readonly list: (options: ConfigurationOptions) => Promise<unknown>;

@@ -60,9 +60,9 @@ type Located =
   | { readonly kind: 'missing'; readonly count: number };
 
 /**
- * Persists agents as Odigos's InstrumentationInstance objects (reference/odigos.md §3), so the Odigos UI and
- * CLI show them: `<podName>-<pid>` in the pod's namespace, Odigos's labels plus ours, a controller owner
- * reference to the pod, status written through the `/status` subresource, at most 16 per pod.
+ * Persists agents as Odigos's InstrumentationInstance objects (docs/odigos.md, contract point 15), so the
+ * Odigos UI and CLI show them: `<podName>-<pid>` in the pod's namespace, Odigos's labels plus ours, a
+ * controller owner reference to the pod, status written through the `/status` subresource, at most 16 per pod.
  *
  * Only objects carrying `opamp-nest.io/managed-by=opamp-nest` are ever modified or deleted: odiglet's eBPF
  * path writes the same kind under the same names, and those are left alone.
@@ -213,7 +213,7 @@ export class InstrumentationInstanceStore implements AgentStore {
     }
   }
 
-  /** The object of `record` and how many records its pod has (Odigos's cap check, reference/odigos.md §3). */
+  /** The object of `record` and how many records its pod has (Odigos's cap of 16 per pod, docs/odigos.md). */
   private async locate(record: AgentRecord): Promise<Located> {
     const { namespace, podName } = record.location;
     const name = instanceName(record.location);
