@@ -22,6 +22,7 @@ export {
 } from './modules/config/index.js';
 export { CLOCK, type Clock, InjectClock, systemClock } from './common/clock.js';
 export { InjectKubeConfig, KUBE_CONFIG } from './modules/kubernetes/index.js';
+export { ListenerSet } from './common/listener-set.js';
 export { AdminModule, setupAdminOpenApi } from './modules/admin/index.js';
 
 // The plugin API (types only), the decorator that registers a plugin, and the agents as plugins see them.
@@ -81,6 +82,16 @@ export {
   type StoredConfig,
 } from './modules/fleet/index.js';
 
+export {
+  callKubernetesApi,
+  ReflectedCache,
+  type ReflectorHandler,
+  type ReflectorTiming,
+  ResourceReflector,
+  type ResourceReflectorOptions,
+  type WatchEventType,
+} from './modules/kubernetes/index.js';
+
 // The protocol as plugins use it: messages, capabilities, config hashes.
 export {
   AgentCapabilities,
@@ -104,11 +115,12 @@ export {
   ServerUnavailableError,
 } from './modules/protocol/index.js';
 export {
-  DeviceNotFoundError,
-  KubeletPodResourcesError,
+  KubernetesConflictError,
+  KubernetesError,
+  KubernetesNotFoundError,
   KubernetesRequestError,
   KubernetesUnavailableError,
-  PodNotFoundError,
-} from './modules/enrichment/index.js';
+} from './modules/kubernetes/index.js';
+export { DeviceNotFoundError, KubeletPodResourcesError, PodNotFoundError } from './modules/enrichment/index.js';
 export { AgentStoreError } from './modules/persistence/index.js';
 export { DuplicatePluginError, PluginTimeoutError } from './modules/plugins/index.js';

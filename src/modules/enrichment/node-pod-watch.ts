@@ -1,12 +1,12 @@
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { Logger } from '@nestjs/common';
 import { type PodMetadata, toPodMetadata } from './pod-metadata.js';
-import { ReflectedCache } from './reflected-cache.js';
 import {
+  ReflectedCache,
   ResourceReflector,
-  type ResourceReflectorOptions,
+  type ReflectorTiming,
   type WatchEventType,
-} from './resource-reflector.js';
+} from '../kubernetes/index.js';
 
 /** Where the {@link PodMetadataCache} looks before it reads a pod from the API. */
 export interface KnownPods {
@@ -15,10 +15,7 @@ export interface KnownPods {
 }
 
 /** Options of {@link NodePodWatch}: the list/watch timing of its {@link ResourceReflector}. */
-export type NodePodWatchOptions = Pick<
-  ResourceReflectorOptions,
-  'listTimeoutMs' | 'watchOpenTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'watchTimeoutSeconds'
->;
+export type NodePodWatchOptions = ReflectorTiming;
 
 function isPod(object: unknown): object is V1Pod {
   return typeof object === 'object' && object !== null && 'metadata' in object;

@@ -1,7 +1,12 @@
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { type Clock, systemClock } from '../../common/clock.js';
-import { KubernetesRequestError, KubernetesUnavailableError, PodNotFoundError } from './enrichment.errors.js';
-import { callKubernetesApi, DEFAULT_KUBERNETES_API_DEADLINE_MS } from './kubernetes-api-call.js';
+import {
+  callKubernetesApi,
+  KubernetesNotFoundError,
+  KubernetesUnavailableError,
+} from '../kubernetes/index.js';
+import { PodNotFoundError } from './enrichment.errors.js';
+import { DEFAULT_KUBERNETES_API_DEADLINE_MS } from './kubernetes-api-call.js';
 import { type KnownPods } from './node-pod-watch.js';
 import { type PodMetadata, toPodMetadata } from './pod-metadata.js';
 
@@ -129,7 +134,7 @@ export class PodMetadataCache {
       );
       return toPodMetadata(pod);
     } catch (error) {
-      if (error instanceof KubernetesRequestError && error.statusCode === 404) {
+      if (error instanceof KubernetesNotFoundError) {
         throw new PodNotFoundError(namespace, name, { cause: error });
       }
       throw error;

@@ -1,14 +1,20 @@
 import {
-  ApiException,
+  type ConfigurationOptions,
   CoreV1Api,
-  type Informer,
   type KubeConfig,
-  makeInformer,
-  type ObjectCache,
   type V1ConfigMap,
 } from '@kubernetes/client-node';
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { apiErrorMessage, callWithDeadline } from '../kubernetes/index.js';
+import { Logger } from '@nestjs/common';
+import {
+  callKubernetesApi,
+  KubernetesConflictError,
+  KubernetesNotFoundError,
+  KubernetesRequestError,
+  ReflectedCache,
+  ResourceReflector,
+  toKubernetesError,
+  type WatchEventType,
+} from '../kubernetes/index.js';
 import { decodeConfigMap, encodeConfigMap, labelsForSelector } from './configmap-codec.js';
 import { type ConfigStore, type ConfigStoreListener } from './config-store.interface.js';
 import { ConfigStoreListeners } from './config-store.listeners.js';
@@ -28,7 +34,7 @@ export interface KubernetesConfigStoreOptions {
   readonly labelSelector: string;
   /** Deadline of one write, ms. Default 10 000. */
   readonly requestTimeoutMs?: number;
-  /** First delay before the watch is restarted after a failure, ms (doubling up to 30 s). Default 1000. */
+  /** First delay before a failed list or watch is retried, ms (doubling up to 30 s). Default 1000. */
   readonly retryDelayMs?: number;
 }
 
@@ -48,25 +54,25 @@ const byName = (a: { name: string }, b: { name: string }): number =>
 const fingerprint = (entry: Entry | undefined): string =>
   entry ? `${entry.config.hash.toString('hex')}|${JSON.stringify(entry.assignments)}` : '';
 
+const isConfigMap = (object: unknown): object is V1ConfigMap =>
+  typeof object === 'object' && object !== null && 'metadata' in object;
+
 /**
  * Configs as ConfigMaps selected by a label in one namespace, so they can live in Git: each ConfigMap is a
  * config (its `data`/`binaryData` keys are the files), its assignments are in annotations
  * (`opamp-nest.io/selector: key=value,...` and `opamp-nest.io/assignments: [JSON]`). The ConfigMaps are
- * listed and watched, so edits made with kubectl or a GitOps tool roll out like the API's; the API's own
- * writes create, replace (with optimistic concurrency) and delete ConfigMaps.
+ * listed and watched (by the KubernetesModule's {@link ResourceReflector}, started at bootstrap), so edits
+ * made with kubectl or a GitOps tool roll out like the API's; the API's own writes create, replace (with
+ * optimistic concurrency) and delete ConfigMaps.
  */
-export class KubernetesConfigStore implements ConfigStore, OnApplicationBootstrap, OnApplicationShutdown {
+export class KubernetesConfigStore extends ReflectedCache implements ConfigStore {
   readonly kind = 'kubernetes';
-  private readonly logger = new Logger(KubernetesConfigStore.name);
+  protected readonly logger = new Logger(KubernetesConfigStore.name);
+  protected readonly reflector: ResourceReflector;
   private readonly api: CoreV1Api;
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new ConfigStoreListeners();
   private readonly requestTimeoutMs: number;
-  private readonly retryDelayMs: number;
-  private informer?: Informer<V1ConfigMap> & ObjectCache<V1ConfigMap>;
-  private stopped = false;
-  private failures = 0;
-  private retryTimer?: NodeJS.Timeout;
   private markSynced!: () => void;
   /** Resolves once the first list of ConfigMaps has been loaded. */
   readonly synced = new Promise<void>((resolve) => {
@@ -74,19 +80,21 @@ export class KubernetesConfigStore implements ConfigStore, OnApplicationBootstra
   });
 
   constructor(private readonly options: KubernetesConfigStoreOptions) {
-    this.api = options.kubeConfig.makeApiClient(CoreV1Api);
+    super(`config ConfigMaps (${options.labelSelector} in ${options.namespace})`);
+    const { kubeConfig, namespace, labelSelector } = options;
+    const api = kubeConfig.makeApiClient(CoreV1Api);
+    this.api = api;
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.retryDelayMs = options.retryDelayMs ?? 1_000;
-  }
-
-  onApplicationBootstrap(): void {
-    this.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.retryTimer);
-    await this.informer?.stop();
+    this.reflector = new ResourceReflector({
+      kubeConfig,
+      resource: `configmaps in ${namespace} (${labelSelector})`,
+      path: `/api/v1/namespaces/${namespace}/configmaps`,
+      query: { labelSelector },
+      list: (requestOptions) => api.listNamespacedConfigMap({ namespace, labelSelector }, requestOptions),
+      handler: this.reflectorHandler(),
+      backoffInitialMs: options.retryDelayMs ?? 1_000,
+      backoffMaxMs: MAX_RETRY_DELAY_MS,
+    });
   }
 
   listConfigs(): StoredConfig[] {
@@ -123,7 +131,7 @@ export class KubernetesConfigStore implements ConfigStore, OnApplicationBootstra
         this.api.deleteNamespacedConfigMap({ name, namespace: this.options.namespace }, options),
       );
     } catch (error) {
-      if (!(error instanceof ApiException && error.code === 404)) throw this.storeError(name, error);
+      if (!(error instanceof KubernetesNotFoundError)) throw this.storeError(name, error);
       return this.forget(name);
     }
     this.forget(name);
@@ -162,47 +170,22 @@ export class KubernetesConfigStore implements ConfigStore, OnApplicationBootstra
     return this.listeners.add(listener);
   }
 
-  private start(): void {
-    if (this.stopped) return;
-    const { kubeConfig, namespace, labelSelector } = this.options;
-    const informer = makeInformer<V1ConfigMap>(
-      kubeConfig,
-      `/api/v1/namespaces/${namespace}/configmaps`,
-      () => this.api.listNamespacedConfigMap({ namespace, labelSelector }),
-      labelSelector,
-    );
-    let failed = false;
-    informer.on('add', (object) => this.remember(object));
-    informer.on('update', (object) => this.remember(object));
-    informer.on('delete', (object) => this.forget(object.metadata?.name ?? ''));
-    informer.on('error', (error: unknown) => {
-      failed = true;
-      if (this.stopped) return;
-      this.failures++;
-      const delay = Math.min(MAX_RETRY_DELAY_MS, this.retryDelayMs * 2 ** Math.min(this.failures - 1, 10));
-      this.logger.warn(
-        {
-          namespace,
-          labelSelector,
-          err: error instanceof Error ? error.message : String(error),
-          retryInMs: delay,
-        },
-        'could not list or watch config ConfigMaps; retrying',
-      );
-      this.retryTimer = setTimeout(() => this.start(), delay);
-      this.retryTimer.unref();
-    });
-    this.informer = informer;
-    void informer.start().then(() => {
-      if (failed || this.stopped) return;
-      // A restarted informer starts from an empty cache: what it did not list is gone.
-      const listed = new Set(informer.list().map((object) => object.metadata?.name));
-      for (const name of [...this.entries.keys()]) if (!listed.has(name)) this.forget(name);
-      if (this.failures > 0)
-        this.logger.log({ namespace, failures: this.failures }, 'watching config ConfigMaps again');
-      this.failures = 0;
-      this.markSynced();
-    });
+  /** A full list replaces what is held: ConfigMaps missing from it are gone. */
+  protected replaceAll(objects: readonly unknown[]): void {
+    const listed = new Set<string>();
+    for (const object of objects) {
+      if (!isConfigMap(object) || !object.metadata?.name) continue;
+      listed.add(object.metadata.name);
+      this.remember(object);
+    }
+    for (const name of [...this.entries.keys()]) if (!listed.has(name)) this.forget(name);
+    this.markSynced();
+  }
+
+  protected apply(type: WatchEventType, object: unknown): void {
+    if (!isConfigMap(object)) return;
+    if (type === 'DELETED') this.forget(object.metadata?.name ?? '');
+    else this.remember(object);
   }
 
   /**
@@ -229,7 +212,7 @@ export class KubernetesConfigStore implements ConfigStore, OnApplicationBootstra
         return !current;
       } catch (error) {
         const conflict =
-          error instanceof ApiException && (error.code === 409 || (error.code === 404 && current));
+          error instanceof KubernetesConflictError || (error instanceof KubernetesNotFoundError && current);
         if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw this.storeError(name, error);
         current = await this.read(name);
         if (!current && !mayCreate) throw new ConfigNotFoundError(name);
@@ -245,13 +228,13 @@ export class KubernetesConfigStore implements ConfigStore, OnApplicationBootstra
       );
       return { configMap, ...decodeConfigMap(configMap) };
     } catch (error) {
-      if (error instanceof ApiException && error.code === 404) return undefined;
+      if (error instanceof KubernetesNotFoundError) return undefined;
       throw this.storeError(name, error);
     }
   }
 
-  private call<T>(operation: string, call: Parameters<typeof callWithDeadline<T>>[2]): Promise<T> {
-    return callWithDeadline(operation, this.requestTimeoutMs, call);
+  private call<T>(operation: string, call: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
+    return callKubernetesApi({ operation, deadlineMs: this.requestTimeoutMs }, call);
   }
 
   private target(name: string): { name: string; namespace: string; labels: Record<string, string> } {
@@ -291,19 +274,15 @@ export class KubernetesConfigStore implements ConfigStore, OnApplicationBootstra
 
   private storeError(name: string, error: unknown): Error {
     if (error instanceof ConfigNotFoundError || error instanceof ConfigStoreRejectedError) return error;
-    if (error instanceof ApiException && error.code >= 400 && error.code < 500 && error.code !== 429) {
+    const failure = toKubernetesError(`write configmap ${name}`, error);
+    if (failure instanceof KubernetesRequestError) {
       return new ConfigStoreRejectedError(
-        `the Kubernetes API refused to write ConfigMap ${this.options.namespace}/${name}: ${statusMessage(error)}`,
+        `the Kubernetes API refused to write ConfigMap ${this.options.namespace}/${name}: ${failure.details}`,
       );
     }
-    const details = error instanceof ApiException ? statusMessage(error) : (error as Error).message;
     return new ConfigStoreUnavailableError(
-      `could not write ConfigMap ${this.options.namespace}/${name}: ${details}; try again`,
-      { cause: error },
+      `could not write ConfigMap ${this.options.namespace}/${name}: ${failure.details}; try again`,
+      { cause: failure },
     );
   }
 }
-
-/** The `message` of the Kubernetes `Status` in an API error, or its HTTP code. */
-const statusMessage = (error: ApiException<unknown>): string =>
-  apiErrorMessage(error, 200) ?? `HTTP ${error.code}`;

@@ -1,7 +1,14 @@
 export * from './kube-config.factory.js';
 export * from './kubernetes.constants.js';
 export * from './kubernetes.module.js';
+export * from './kubernetes.errors.js';
+export * from './kubernetes-error.mapping.js';
 export * from './kube-api-deadline.js';
 export * from './kube-api-probe.js';
 export * from './kube-request-options.js';
 export { KUBERNETES_OPTIONS, type KubernetesModuleOptions } from './kubernetes.options.js';
+export * from './reflected-cache.js';
+export { ReflectorBackoff, type ReflectorBackoffPolicy } from './reflector-backoff.js';
+export { resourceVersionOf } from './reflector-list.js';
+export * from './reflector.types.js';
+export * from './resource-reflector.js';

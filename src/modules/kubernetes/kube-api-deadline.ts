@@ -1,40 +1,52 @@
 import { type ConfigurationOptions } from '@kubernetes/client-node';
 import { abortableBy } from './kube-request-options.js';
+import { toKubernetesError } from './kubernetes-error.mapping.js';
+import { KubernetesUnavailableError } from './kubernetes.errors.js';
 
-/** A Kubernetes API call that did not answer within its deadline (it was aborted). */
-export class KubeApiTimeoutError extends Error {
-  override readonly name = 'KubeApiTimeoutError';
-
-  constructor(
-    readonly operation: string,
-    readonly deadlineMs: number,
-  ) {
-    super(`${operation}: no answer from the Kubernetes API within ${deadlineMs} ms`);
-  }
+/** What {@link callKubernetesApi} needs to know about one call. */
+export interface KubernetesApiCall {
+  /** What the call does, for errors and logs, e.g. `read pod shop/checkout-1`. */
+  readonly operation: string;
+  /** The call is aborted and fails as `timeout` after this many milliseconds. No default. */
+  readonly deadlineMs: number;
+  /** Aborts the call early (e.g. on shutdown); it then fails as `unreachable`. Default: none. */
+  readonly signal?: AbortSignal;
 }
 
 /**
- * Runs one `@kubernetes/client-node` call (object-parameter API) with a deadline: `call` must pass the
- * given options as the last argument, so the HTTP request is aborted when the deadline passes and no
- * socket is left waiting behind a call that already failed.
- * @throws KubeApiTimeoutError when the deadline passes; otherwise whatever the call throws.
+ * Runs one `@kubernetes/client-node` call (object-parameter API) with a deadline. `call` must pass the given
+ * options as the last argument of the API method: the client has no timeout of its own, so aborting its HTTP
+ * request is the only way not to leave a socket waiting behind a call that already failed.
+ * @throws {KubernetesUnavailableError} no answer in time, cancelled, no connection, HTTP 429 or 5xx.
+ * @throws {KubernetesNotFoundError} HTTP 404. @throws {KubernetesConflictError} HTTP 409.
+ * @throws {KubernetesRequestError} any other HTTP error status.
  */
-export async function callWithDeadline<T>(
-  operation: string,
-  deadlineMs: number,
+export async function callKubernetesApi<T>(
+  request: KubernetesApiCall,
   call: (options: ConfigurationOptions) => Promise<T>,
 ): Promise<T> {
+  const { operation, deadlineMs, signal } = request;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       controller.abort();
-      reject(new KubeApiTimeoutError(operation, deadlineMs));
+      reject(new KubernetesUnavailableError(operation, 'timeout', `no answer within ${deadlineMs} ms`));
     }, deadlineMs);
+    onAbort = () => {
+      controller.abort();
+      reject(new KubernetesUnavailableError(operation, 'unreachable', 'the call was cancelled'));
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([call(abortableBy(controller.signal)), deadline]);
+  } catch (error) {
+    throw toKubernetesError(operation, error);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -1,7 +1,7 @@
 import { type KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { Injectable } from '@nestjs/common';
 import { type Clock, InjectClock } from '../../common/clock.js';
-import { callWithDeadline } from './kube-api-deadline.js';
+import { callKubernetesApi } from './kube-api-deadline.js';
 import { InjectKubeConfig } from './kubernetes.constants.js';
 
 /** Whether the Kubernetes API answered, and why not when it did not. */
@@ -47,8 +47,9 @@ export class KubeApiProbe {
     if (!this.kubeConfig) return { reachable: false, reason: 'no Kubernetes client configuration' };
     try {
       const api = this.kubeConfig.makeApiClient(VersionApi);
-      const info = await callWithDeadline('GET /version', KUBE_PROBE_DEADLINE_MS, (options) =>
-        api.getCode(undefined, options),
+      const info = await callKubernetesApi(
+        { operation: 'GET /version', deadlineMs: KUBE_PROBE_DEADLINE_MS },
+        (options) => api.getCode(undefined, options),
       );
       return { reachable: true, version: info.gitVersion };
     } catch (error) {

@@ -14,10 +14,10 @@ import {
   type RemoveReason,
   type UpsertOutcome,
 } from '../../plugin-api/index.js';
-import { apiStatusOf } from '../kubernetes/index.js';
+import { callKubernetesApi, KubernetesConflictError, KubernetesNotFoundError } from '../kubernetes/index.js';
 import { BoundedMap } from './bounded-map.js';
 import { isManagedByUs, isValidLabelValue, validLabels } from './custom-resource.labels.js';
-import { toStoreError, withRequestTimeout } from './kube-api.js';
+import { toStoreError } from './kube-api.js';
 import { AgentStoreError } from './persistence.errors.js';
 import {
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -113,8 +113,9 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
           this.written.set(key, updated);
           return created ? 'created' : 'updated';
         } catch (error) {
-          const code = apiStatusOf(error);
-          if (code !== 409 && code !== 404) throw error;
+          if (!(error instanceof KubernetesConflictError || error instanceof KubernetesNotFoundError)) {
+            throw error;
+          }
           // Someone else wrote it (409) or it is gone (404): read it again and re-apply.
           this.written.delete(key);
         }
@@ -125,7 +126,7 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
       );
     } catch (error) {
       this.written.delete(key);
-      throw toStoreError(error, 'upsert', key);
+      throw toStoreError(error, this.resource, 'upsert', key);
     }
   }
 
@@ -138,9 +139,11 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
         if (!target) return 'absent';
         if (!isManagedByUs(target)) return 'skipped-foreign';
         try {
-          await this.objects.deleteNamespacedCustomObject(
-            { ...this.gvr(), namespace, name, body: { preconditions: { uid: target.metadata.uid } } },
-            this.requestOptions(),
+          await this.call(`delete ${this.resource.kind} ${namespace}/${name}`, (options) =>
+            this.objects.deleteNamespacedCustomObject(
+              { ...this.gvr(), namespace, name, body: { preconditions: { uid: target.metadata.uid } } },
+              options,
+            ),
           );
           this.logger.debug(
             { agent: this.mapping.agentOf?.(record), record: key, reason },
@@ -148,9 +151,8 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
           );
           return 'deleted';
         } catch (error) {
-          const code = apiStatusOf(error);
-          if (code === 404) return 'absent';
-          if (code !== 409) throw error;
+          if (error instanceof KubernetesNotFoundError) return 'absent';
+          if (!(error instanceof KubernetesConflictError)) throw error;
           // The uid precondition failed: the object was replaced; look at the new one.
           this.written.delete(key);
         }
@@ -162,7 +164,7 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
         status: 409,
       });
     } catch (error) {
-      throw toStoreError(error, 'remove', key);
+      throw toStoreError(error, this.resource, 'remove', key);
     } finally {
       this.written.delete(key);
     }
@@ -178,15 +180,15 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
       return [];
     }
     try {
-      const answer = (await this.objects.listClusterCustomObject(
-        { ...this.gvr(), labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${NODE_LABEL}=${nodeName}` },
-        this.requestOptions(),
+      const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${NODE_LABEL}=${nodeName}`;
+      const answer = (await this.call(`list ${this.resource.plural} (${labelSelector})`, (options) =>
+        this.objects.listClusterCustomObject({ ...this.gvr(), labelSelector }, options),
       )) as { items?: CustomResourceObject[] };
       return (answer.items ?? [])
         .map((object) => this.resource.recordOf(object))
         .filter((record): record is R => record !== undefined);
     } catch (error) {
-      throw toStoreError(error, 'list');
+      throw toStoreError(error, this.resource, 'list');
     }
   }
 
@@ -198,9 +200,13 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
       const object = await this.get(namespace, name);
       return object ? { kind: 'found', object } : { kind: 'missing', count: 0 };
     }
-    const answer = (await this.objects.listNamespacedCustomObject(
-      { ...this.gvr(), namespace, labelSelector: cap.labelSelector },
-      this.requestOptions(),
+    const answer = (await this.call(
+      `list ${this.resource.plural} in ${namespace} (${cap.labelSelector})`,
+      (options) =>
+        this.objects.listNamespacedCustomObject(
+          { ...this.gvr(), namespace, labelSelector: cap.labelSelector },
+          options,
+        ),
     )) as { items?: CustomResourceObject[] };
     const items = answer.items ?? [];
     const object = items.find((item) => item.metadata.name === name);
@@ -243,13 +249,13 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
   ): Promise<{ object: CustomResourceObject; created: boolean } | 'retry' | 'skipped-foreign'> {
     const body = this.newObject(record, podUid);
     try {
-      const object = (await this.objects.createNamespacedCustomObject(
-        { ...this.gvr(), namespace: body.metadata.namespace, body },
-        this.requestOptions(),
+      const { namespace, name } = body.metadata;
+      const object = (await this.call(`create ${this.resource.kind} ${namespace}/${name}`, (options) =>
+        this.objects.createNamespacedCustomObject({ ...this.gvr(), namespace, body }, options),
       )) as CustomResourceObject;
       return { object, created: true };
     } catch (error) {
-      if (apiStatusOf(error) !== 409) throw error;
+      if (!(error instanceof KubernetesConflictError)) throw error;
       // AlreadyExists, possibly without the label the cap's list looked for.
       const existing = await this.get(body.metadata.namespace, body.metadata.name);
       if (!existing) return 'retry';
@@ -261,26 +267,28 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
     return { group: this.resource.group, version: this.resource.version, plural: this.resource.plural };
   }
 
-  /** Options for one request: a timeout signal of its own, started now (a shared one would fire once, for all). */
-  private requestOptions(): ConfigurationOptions {
-    return withRequestTimeout(this.requestTimeoutMs);
+  /** One API call with its own deadline (a shared signal would fire once, for all). */
+  private call<T>(operation: string, call: (options: ConfigurationOptions) => Promise<T>): Promise<T> {
+    return callKubernetesApi({ operation, deadlineMs: this.requestTimeoutMs }, call);
   }
 
   private async replaceStatus(object: CustomResourceObject): Promise<CustomResourceObject> {
-    return (await this.objects.replaceNamespacedCustomObjectStatus(
-      { ...this.gvr(), namespace: object.metadata.namespace, name: object.metadata.name, body: object },
-      this.requestOptions(),
+    const { namespace, name } = object.metadata;
+    return (await this.call(`update the status of ${this.resource.kind} ${namespace}/${name}`, (options) =>
+      this.objects.replaceNamespacedCustomObjectStatus(
+        { ...this.gvr(), namespace, name, body: object },
+        options,
+      ),
     )) as CustomResourceObject;
   }
 
   private async get(namespace: string, name: string): Promise<CustomResourceObject | undefined> {
     try {
-      return (await this.objects.getNamespacedCustomObject(
-        { ...this.gvr(), namespace, name },
-        this.requestOptions(),
+      return (await this.call(`read ${this.resource.kind} ${namespace}/${name}`, (options) =>
+        this.objects.getNamespacedCustomObject({ ...this.gvr(), namespace, name }, options),
       )) as CustomResourceObject;
     } catch (error) {
-      if (apiStatusOf(error) === 404) return undefined;
+      if (error instanceof KubernetesNotFoundError) return undefined;
       throw error;
     }
   }
@@ -295,10 +303,12 @@ export class CustomResourceStore<R extends object> implements AgentStore<R> {
     if (uid) return uid;
     const { namespace } = this.resource.objectRef(record);
     try {
-      const pod = await this.core.readNamespacedPod({ namespace, name }, this.requestOptions());
+      const pod = await this.call(`read pod ${namespace}/${name}`, (options) =>
+        this.core.readNamespacedPod({ namespace, name }, options),
+      );
       return pod.metadata?.uid;
     } catch (error) {
-      if (apiStatusOf(error) === 404) return undefined;
+      if (error instanceof KubernetesNotFoundError) return undefined;
       throw error;
     }
   }

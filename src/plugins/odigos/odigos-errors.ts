@@ -1,11 +1,12 @@
 import {
+  AgentNotIdentifiedError,
   DeviceNotFoundError,
   KubeletPodResourcesError,
   KubernetesRequestError,
   KubernetesUnavailableError,
   PodNotFoundError,
-} from '../../modules/enrichment/index.js';
-import { AgentNotIdentifiedError, ServerUnavailableError } from '../../modules/protocol/index.js';
+  ServerUnavailableError,
+} from '../../index.js';
 
 /** How long an agent is told to wait when the Kubernetes API or the kubelet could not answer. */
 const RETRY_AFTER_MS = 5000;

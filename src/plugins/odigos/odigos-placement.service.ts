@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { type KeyValue } from '../../generated/opamp/v1/anyvalue.js';
 import {
   AgentEnricher,
+  type KeyValue,
   type ContainerLocation,
   DeviceNotFoundError,
   DevicePodResolver,
   type PodPlacement,
   stringAttribute,
-} from '../../modules/enrichment/index.js';
+} from '../../index.js';
 import {
   type InstrumentationConfig,
   instrumentationConfigName,

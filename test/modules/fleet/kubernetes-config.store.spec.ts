@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { CoreV1Api } from '@kubernetes/client-node';
-import { KubernetesConfigStore, type ConfigStoreChange } from '../../../src/modules/fleet/index.js';
+import {
+  ConfigStoreRejectedError,
+  ConfigStoreUnavailableError,
+  KubernetesConfigStore,
+  type ConfigStoreChange,
+} from '../../../src/modules/fleet/index.js';
 import { FakeKubeApiServer } from '../../support/fake-kube-apiserver/index.js';
 import { eventually } from '../../support/eventually.js';
 
@@ -144,5 +149,53 @@ describe('KubernetesConfigStore (ConfigMaps)', () => {
       () => store.getConfig('during') !== undefined && store.getConfig('before') === undefined,
       5000,
     );
+  });
+
+  it('writes over a concurrent change (409): re-reads the ConfigMap and keeps what the other writer put', async () => {
+    kube.seed(configMap('collector'));
+    await startStore();
+    // The store's watch is cut, so it cannot see the other write before its own.
+    kube.faults.outage(true, { match: (r) => r.verb === 'watch' });
+    const core = kube.kubeConfig().makeApiClient(CoreV1Api);
+    const current = await core.readNamespacedConfigMap({ name: 'collector', namespace: NAMESPACE });
+    await core.replaceNamespacedConfigMap({
+      name: 'collector',
+      namespace: NAMESPACE,
+      body: { ...current, metadata: { ...current.metadata, annotations: { other: 'writer' } } },
+    });
+
+    await store.putAssignment({ config: 'collector', name: 'one', agent: 'agent-1' });
+    kube.faults.outage(false);
+
+    const updates = kube.requests.filter((r) => r.verb === 'update' && r.resource === 'configmaps');
+    expect(updates).toHaveLength(3); // the other writer's, ours refused with 409, ours again
+    expect(kube.get('', 'v1', 'configmaps', NAMESPACE, 'collector')?.metadata.annotations).toEqual({
+      other: 'writer',
+      'opamp-nest.io/assignments': '[{"name":"one","agent":"agent-1"}]',
+    });
+  });
+
+  it('reports a refused write as ConfigStoreRejectedError and an unavailable API as ConfigStoreUnavailableError', async () => {
+    await startStore();
+    const put = () =>
+      store.putConfig('api-made', { 'a.json': { body: Buffer.from('{}'), contentType: 'application/json' } });
+
+    kube.faults.failNext(1, {
+      status: 403,
+      message: 'configmaps is forbidden',
+      match: (r) => r.verb === 'create',
+    });
+    await expect(put()).rejects.toThrow(
+      new ConfigStoreRejectedError(
+        `the Kubernetes API refused to write ConfigMap ${NAMESPACE}/api-made: configmaps is forbidden`,
+      ),
+    );
+    kube.faults.failNext(1, { status: 503, match: (r) => r.verb === 'create' });
+    const unavailable = await put().catch((error: unknown) => error);
+    expect(unavailable).toBeInstanceOf(ConfigStoreUnavailableError);
+    expect((unavailable as Error).message).toMatch(
+      /could not write ConfigMap observability\/api-made: .*; try again/,
+    );
+    expect(store.getConfig('api-made')).toBeUndefined();
   });
 });

@@ -5,13 +5,13 @@ import {
   type InstrumentationConfig,
   toInstrumentationConfig,
 } from './instrumentation-config.js';
-import { ListenerSet } from '../../../common/listener-set.js';
-import { ReflectedCache } from '../../../modules/enrichment/reflected-cache.js';
 import {
+  ListenerSet,
+  ReflectedCache,
   ResourceReflector,
-  type ResourceReflectorOptions,
+  type ReflectorTiming,
   type WatchEventType,
-} from '../../../modules/enrichment/resource-reflector.js';
+} from '../../../index.js';
 
 /**
  * Called with the namespace and name of an InstrumentationConfig that was created, deleted or whose spec
@@ -30,10 +30,7 @@ interface InstrumentationConfigChange {
 }
 
 /** Options of {@link InstrumentationConfigCache}: the list/watch timing of its {@link ResourceReflector}. */
-export type InstrumentationConfigCacheOptions = Pick<
-  ResourceReflectorOptions,
-  'listTimeoutMs' | 'watchOpenTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'watchTimeoutSeconds'
->;
+export type InstrumentationConfigCacheOptions = ReflectorTiming;
 
 const { group, version, plural } = INSTRUMENTATION_CONFIG_RESOURCE;
 

@@ -1,4 +1,4 @@
-import { type Workload } from '../../../modules/enrichment/workload-resolver.js';
+import { type Workload } from '../../../index.js';
 
 /** API group, version and plural of Odigos's InstrumentationConfig custom resource. */
 export const INSTRUMENTATION_CONFIG_RESOURCE = {
