@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { type Clock, InjectClock } from '../../common/clock.js';
-import { InjectServerConfig, type ServerConfig } from '../config/index.js';
 import { AgentRegistry, OpampServer, type AgentSession } from '../session/index.js';
-import { isStale } from './stale-policy.js';
+import { HeartbeatPolicy } from './heartbeat-policy.js';
 
 const SWEEP_JOB = 'opamp:stale-agent-sweep';
 
@@ -20,12 +19,12 @@ export class HeartbeatMonitor implements OnApplicationBootstrap, OnApplicationSh
     private readonly registry: AgentRegistry,
     private readonly server: OpampServer,
     private readonly scheduler: SchedulerRegistry,
-    @InjectServerConfig() private readonly config: ServerConfig,
+    private readonly policy: HeartbeatPolicy,
     @InjectClock() private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
-    const timer = setInterval(() => this.sweep(), this.config.heartbeat.sweepIntervalMs);
+    const timer = setInterval(() => this.sweep(), this.policy.sweepIntervalMs);
     timer.unref();
     this.scheduler.addInterval(SWEEP_JOB, timer);
   }
@@ -37,9 +36,7 @@ export class HeartbeatMonitor implements OnApplicationBootstrap, OnApplicationSh
   /** Ends every stale session now; returns them. */
   sweep(): AgentSession[] {
     const now = this.clock.now();
-    const stale = this.registry
-      .list()
-      .filter((session) => isStale(session, now, this.config.heartbeat.staleAfterMs));
+    const stale = this.registry.list().filter((session) => this.policy.isStale(session, now));
     for (const session of stale) {
       this.logger.log(
         { agent: session.displayId, transport: session.transport, silentMs: now - session.lastSeenAt },
