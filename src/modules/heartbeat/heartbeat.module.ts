@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ScheduleModule } from '@nestjs/schedule';
 import { SERVER_CONFIG, type ServerConfig } from '../config/index.js';
 import { SessionModule } from '../session/index.js';
 import { HeartbeatMonitor } from './heartbeat-monitor.js';
@@ -10,10 +9,11 @@ import { HEARTBEAT_OPTIONS, type HeartbeatOptions } from './heartbeat.options.js
  * Heartbeats: the {@link HeartbeatPolicy} (interval offered to agents, stale limit, sweep period,
  * configured from `HEARTBEAT_INTERVAL_S`, `STALE_AFTER_S` and `SWEEP_INTERVAL_S`) and the
  * {@link HeartbeatMonitor} that ends stale agents on that schedule. The ConnectionSettingsModule imports
- * it to offer the interval.
+ * it to offer the interval. It registers its interval in the `SchedulerRegistry`, so the application
+ * root must import `ScheduleModule.forRoot()` (once, as `@nestjs/schedule` intends).
  */
 @Module({
-  imports: [ScheduleModule.forRoot(), SessionModule],
+  imports: [SessionModule],
   providers: [
     {
       provide: HEARTBEAT_OPTIONS,
