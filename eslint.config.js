@@ -9,6 +9,7 @@ export default tseslint.config(
       'dist/**',
       'bench/dist/**',
       'bench/profiles/**',
+      'tools/dist/**',
       'node_modules/**',
       'reports/**',
       'coverage/**',

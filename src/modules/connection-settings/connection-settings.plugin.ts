@@ -12,6 +12,7 @@ import {
 } from '../../plugin-api/index.js';
 import { OpampPlugin } from '../plugins/index.js';
 import { InjectServerConfig, type ServerConfig } from '../config/index.js';
+import { HeartbeatPolicy } from '../heartbeat/index.js';
 import { MessagePipeline } from '../session/index.js';
 import { buildConnectionSettingsOffer } from './connection-settings.offer.js';
 
@@ -27,10 +28,11 @@ const MAX_CACHED_OFFERS = 256;
 
 /**
  * Offers connection settings once per session (again if the agent reports having applied other ones):
- * `HEARTBEAT_INTERVAL_S` in `connection_settings.opamp` to agents that report heartbeats — naming the
- * endpoint the agent already uses, so an agent that reconnects on any OpAMP settings offer comes back to
- * the same place — and `OWN_METRICS_ENDPOINT` / `OWN_TRACES_ENDPOINT` / `OWN_LOGS_ENDPOINT` to agents that
- * report their own metrics, traces or logs. Everything offered to an agent shares one hash.
+ * the {@link HeartbeatPolicy}'s interval (`HEARTBEAT_INTERVAL_S`) in `connection_settings.opamp` to
+ * agents that report heartbeats — naming the endpoint the agent already uses, so an agent that reconnects
+ * on any OpAMP settings offer comes back to the same place — and `OWN_METRICS_ENDPOINT` /
+ * `OWN_TRACES_ENDPOINT` / `OWN_LOGS_ENDPOINT` to agents that report their own metrics, traces or logs.
+ * Everything offered to an agent shares one hash.
  */
 @OpampPlugin({ name: 'connection-settings', order: 0 })
 @Injectable()
@@ -40,6 +42,7 @@ export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit 
 
   constructor(
     private readonly server: MessagePipeline,
+    private readonly heartbeat: HeartbeatPolicy,
     @InjectServerConfig() private readonly config: ServerConfig,
   ) {}
 
@@ -68,7 +71,7 @@ export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit 
     if (cached !== undefined) return cached ?? undefined;
     const offer = buildConnectionSettingsOffer(capabilities, {
       opampEndpoint: endpoint,
-      heartbeatIntervalS: this.config.heartbeat.intervalS,
+      heartbeatIntervalS: this.heartbeat.intervalS,
       ...this.config.connectionSettings,
     });
     if (this.offers.size >= MAX_CACHED_OFFERS) this.offers.clear();

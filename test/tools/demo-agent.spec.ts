@@ -1,6 +1,11 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { main, parseDemoAgentArgs, runDemoAgent, type DemoAgentOptions } from '../../src/demo/demo-agent.js';
+import {
+  main,
+  parseDemoAgentArgs,
+  runDemoAgent,
+  type DemoAgentOptions,
+} from '../../tools/demo-agent/demo-agent.js';
 import {
   CommandType,
   RemoteConfigStatuses,

@@ -1,6 +1,8 @@
 /**
  * A small OpAMP agent to try a server with: `npm run demo-agent -- --transport http --count 5`.
  * It reports its full state, sends heartbeats, answers what the server asks and says goodbye.
+ * A tool, not part of the server: `tools/tsconfig.json` builds it into `tools/dist/`, so it is neither in
+ * `dist/` nor in the image.
  */
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -14,9 +16,9 @@ import {
   type AgentDescription,
   type RemoteConfigStatus,
   type ServerToAgent,
-} from '../generated/opamp/v1/opamp.js';
-import { type KeyValue } from '../generated/opamp/v1/anyvalue.js';
-import { bitmask, formatInstanceUid, newInstanceUid } from '../modules/protocol/index.js';
+} from '../../src/generated/opamp/v1/opamp.js';
+import { type KeyValue } from '../../src/generated/opamp/v1/anyvalue.js';
+import { bitmask, formatInstanceUid, newInstanceUid } from '../../src/modules/protocol/index.js';
 import { describeServerToAgent } from './demo-format.js';
 import {
   DemoAgentError,

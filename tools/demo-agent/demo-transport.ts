@@ -1,6 +1,6 @@
 import { WebSocket, type RawData } from 'ws';
-import { AgentToServer, ServerToAgent } from '../generated/opamp/v1/opamp.js';
-import { OPAMP_CONTENT_TYPE, unwrapWsMessage, wrapWsMessage } from '../modules/protocol/index.js';
+import { AgentToServer, ServerToAgent } from '../../src/generated/opamp/v1/opamp.js';
+import { OPAMP_CONTENT_TYPE, unwrapWsMessage, wrapWsMessage } from '../../src/modules/protocol/index.js';
 
 /** A failure the demo agent explains to its user in one sentence (no stack trace). */
 export class DemoAgentError extends Error {

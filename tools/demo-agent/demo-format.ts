@@ -2,12 +2,12 @@ import {
   commandTypeToJSON,
   serverErrorResponseTypeToJSON,
   type ServerToAgent,
-} from '../generated/opamp/v1/opamp.js';
+} from '../../src/generated/opamp/v1/opamp.js';
 import {
   formatInstanceUid,
   serverCapabilityNames,
   serverToAgentFlagNames,
-} from '../modules/protocol/index.js';
+} from '../../src/modules/protocol/index.js';
 
 const list = (names: string[]): string => (names.length > 0 ? names.join('|') : '-');
 
