@@ -6,7 +6,7 @@ import { AdminModule } from '../../../src/modules/admin/index.js';
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { KubernetesModule } from '../../../src/modules/kubernetes/index.js';
 import { bitmask } from '../../../src/modules/protocol/index.js';
-import { AgentRegistry, OpampServer } from '../../../src/modules/session/index.js';
+import { AgentRegistry, MessagePipeline } from '../../../src/modules/session/index.js';
 import { adminCall, oneFileConfig, type JsonObject } from '../../support/admin-client.js';
 import { FakeConnection } from '../../support/fake-connection.js';
 import { agentToServer, description, randomUid } from '../../support/opamp-messages.js';
@@ -43,7 +43,7 @@ describe('AdminModule', () => {
   const connectAgent = async (capabilities = 0n, service = 'checkout'): Promise<string> => {
     const uid = randomUid();
     await app!
-      .get(OpampServer)
+      .get(MessagePipeline)
       .handle(
         new FakeConnection('http'),
         agentToServer({ instanceUid: uid, capabilities, agentDescription: description(service) }),

@@ -10,7 +10,7 @@ import {
 } from '../../../src/modules/commands/index.js';
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { bitmask } from '../../../src/modules/protocol/index.js';
-import { AgentRegistry, OpampServer, type AgentSession } from '../../../src/modules/session/index.js';
+import { AgentRegistry, MessagePipeline, type AgentSession } from '../../../src/modules/session/index.js';
 import { eventually } from '../../support/eventually.js';
 import { FakeConnection } from '../../support/fake-connection.js';
 import { agentToServer, description, randomUid } from '../../support/opamp-messages.js';
@@ -20,7 +20,7 @@ const PAUSE = 'io.example.pause';
 
 describe('CommandsModule', () => {
   let moduleRef: TestingModule;
-  let server: OpampServer;
+  let server: MessagePipeline;
   let commands: AgentCommands;
   let custom: CustomMessages;
 
@@ -29,7 +29,7 @@ describe('CommandsModule', () => {
       imports: [ServerConfigModule.forRoot({ env: { CUSTOM_CAPABILITIES: PAUSE } }), CommandsModule],
     }).compile();
     await moduleRef.init();
-    server = moduleRef.get(OpampServer);
+    server = moduleRef.get(MessagePipeline);
     commands = moduleRef.get(AgentCommands);
     custom = moduleRef.get(CustomMessages);
   });

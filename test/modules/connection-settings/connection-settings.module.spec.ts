@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ScheduleModule } from '@nestjs/schedule';
 import { Test, type TestingModule } from '@nestjs/testing';
 import {
   AgentCapabilities,
@@ -8,7 +9,7 @@ import {
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { ConnectionSettingsModule } from '../../../src/modules/connection-settings/index.js';
 import { bitmask, hasCapability } from '../../../src/modules/protocol/index.js';
-import { OpampServer } from '../../../src/modules/session/index.js';
+import { MessagePipeline } from '../../../src/modules/session/index.js';
 import { FakeConnection } from '../../support/fake-connection.js';
 import { agentToServer, description, randomUid } from '../../support/opamp-messages.js';
 
@@ -20,7 +21,7 @@ const REPORTS_OWN_LOGS = bitmask(AgentCapabilities.AgentCapabilities_ReportsOwnL
 
 describe('ConnectionSettingsModule', () => {
   let moduleRef: TestingModule;
-  let server: OpampServer;
+  let server: MessagePipeline;
 
   beforeEach(async () => {
     moduleRef = await Test.createTestingModule({
@@ -32,11 +33,12 @@ describe('ConnectionSettingsModule', () => {
             HEARTBEAT_INTERVAL_S: '15',
           },
         }),
+        ScheduleModule.forRoot(),
         ConnectionSettingsModule,
       ],
     }).compile();
     await moduleRef.init();
-    server = moduleRef.get(OpampServer);
+    server = moduleRef.get(MessagePipeline);
   });
   afterEach(() => moduleRef.close());
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { ScheduleModule } from '@nestjs/schedule';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { AgentCapabilities } from '../../../src/generated/opamp/v1/opamp.js';
 import { CLOCK } from '../../../src/common/clock.js';
@@ -6,12 +7,8 @@ import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { ConnectionSettingsModule } from '../../../src/modules/connection-settings/index.js';
 import { HeartbeatModule, HeartbeatMonitor } from '../../../src/modules/heartbeat/index.js';
 import { bitmask } from '../../../src/modules/protocol/index.js';
-import {
-  AgentEvents,
-  AgentRegistry,
-  OpampServer,
-  type DisconnectReason,
-} from '../../../src/modules/session/index.js';
+import { type DisconnectReason } from '../../../src/plugin-api/index.js';
+import { AgentEvents, AgentRegistry, MessagePipeline } from '../../../src/modules/session/index.js';
 import { FakeClock, FakeConnection } from '../../support/fake-connection.js';
 import { agentToServer, description, randomUid } from '../../support/opamp-messages.js';
 
@@ -20,7 +17,7 @@ const ENV = { HEARTBEAT_INTERVAL_S: '10', STALE_AFTER_S: '75', SWEEP_INTERVAL_S:
 const STALE_AFTER_MS = 75_000;
 const SWEEP_MS = 30_000;
 
-describe('HeartbeatModule', () => {
+describe('HeartbeatModule: the stale sweep', () => {
   let moduleRef: TestingModule | undefined;
   let clock: FakeClock;
   afterEach(async () => {
@@ -32,7 +29,7 @@ describe('HeartbeatModule', () => {
   const start = async (extra: Array<typeof ConnectionSettingsModule> = []): Promise<TestingModule> => {
     clock = new FakeClock();
     moduleRef = await Test.createTestingModule({
-      imports: [ServerConfigModule.forRoot({ env: ENV }), HeartbeatModule, ...extra],
+      imports: [ServerConfigModule.forRoot({ env: ENV }), ScheduleModule.forRoot(), HeartbeatModule, ...extra],
     })
       .overrideProvider(CLOCK)
       .useValue(clock)
@@ -45,7 +42,7 @@ describe('HeartbeatModule', () => {
   const connect = async (connection: FakeConnection, capabilities = 0n): Promise<Buffer> => {
     const uid = randomUid();
     await moduleRef!
-      .get(OpampServer)
+      .get(MessagePipeline)
       .handle(
         connection,
         agentToServer({ instanceUid: uid, capabilities, agentDescription: description('a') }),
@@ -122,7 +119,7 @@ describe('HeartbeatModule', () => {
 
   it('with the ConnectionSettingsModule, offers HEARTBEAT_INTERVAL_S to an agent that reports heartbeats', async () => {
     await start([ConnectionSettingsModule]);
-    const server = moduleRef!.get(OpampServer);
+    const server = moduleRef!.get(MessagePipeline);
     const reply = (capabilities: bigint) =>
       server.handle(
         new FakeConnection('http'),

@@ -5,7 +5,7 @@ import { type Registry } from 'prom-client';
 import { PERSISTENCE_STATS, type PersistenceStatsSource } from '../../../src/common/persistence-stats.js';
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { METRICS_REGISTRY, MetricsModule } from '../../../src/modules/metrics/index.js';
-import { OpampServer } from '../../../src/modules/session/index.js';
+import { MessagePipeline } from '../../../src/modules/session/index.js';
 import { OpampListener } from '../../../src/modules/transport/index.js';
 import { FakeConnection } from '../../support/fake-connection.js';
 import { postMessage, postRaw } from '../../support/http-agent.js';
@@ -44,7 +44,7 @@ describe('MetricsModule', () => {
 
   it('counts the messages the pipeline handles by transport and kind', async () => {
     await start();
-    const server = moduleRef!.get(OpampServer);
+    const server = moduleRef!.get(MessagePipeline);
     const uid = randomUid();
     const send = (init: Parameters<typeof agentToServer>[0]) =>
       server.handle(new FakeConnection('http'), agentToServer({ instanceUid: uid, ...init }));
@@ -66,7 +66,7 @@ describe('MetricsModule', () => {
 
   it('keeps counting across scrapes instead of starting over', async () => {
     await start();
-    const server = moduleRef!.get(OpampServer);
+    const server = moduleRef!.get(MessagePipeline);
     const uid = randomUid();
     await server.handle(new FakeConnection('http'), agentToServer({ instanceUid: uid, sequenceNum: 0n }));
     await server.handle(new FakeConnection('http'), agentToServer({ instanceUid: uid, sequenceNum: 1n }));
@@ -79,7 +79,7 @@ describe('MetricsModule', () => {
 
   it('gauges the connected agents by transport', async () => {
     await start();
-    const server = moduleRef!.get(OpampServer);
+    const server = moduleRef!.get(MessagePipeline);
     const connect = (connection: FakeConnection) =>
       server.handle(
         connection,
