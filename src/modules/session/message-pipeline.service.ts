@@ -134,7 +134,15 @@ export class MessagePipeline {
     session.lastSeenAt = now;
     session.messageCount++;
 
-    if (!session.identity) await this.identify(session, message, connection);
+    if (!session.identity) {
+      try {
+        await this.identify(session, message, connection);
+      } catch (error) {
+        // A session nobody could identify never started: the retry is a first message again (full state, onConnect).
+        if (isNew) this.forget(session);
+        throw error;
+      }
+    }
     this.offerRemoteConfig(session, reply);
     this.takePending(session, reply);
     this.announceCapabilities(session, connection, reply);
@@ -350,6 +358,12 @@ export class MessagePipeline {
     if (removed.length > 0) {
       this.logger.debug({ agent: session.displayId, removed }, 'left out what the agent does not accept');
     }
+  }
+
+  /** Drops a session that never started (no `connected` event was sent, so no `disconnected` either). */
+  private forget(session: AgentSession): void {
+    this.registry.remove(session);
+    if (session.connection) this.sessionsByConnection.get(session.connection.id)?.delete(session);
   }
 
   /** Removes the session and announces it; false when it had already ended. */

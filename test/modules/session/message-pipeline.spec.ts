@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import {
   AgentCapabilities,
@@ -9,6 +10,12 @@ import {
 } from '../../../src/generated/opamp/v1/opamp.js';
 import { CLOCK } from '../../../src/common/clock.js';
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
+import { OpampPlugin } from '../../../src/modules/plugins/index.js';
+import {
+  type AgentIdentity,
+  type AgentView,
+  type OpampPluginHooks,
+} from '../../../src/plugin-api/index.js';
 import { bitmask, ServerUnavailableError } from '../../../src/modules/protocol/index.js';
 import {
   AgentEvents,
@@ -176,5 +183,48 @@ describe('MessagePipeline', () => {
       agentDescription: description('a'),
     });
     expect(reply.errorResponse).toBeUndefined();
+  });
+});
+
+describe('MessagePipeline: a first message whose identity cannot be decided', () => {
+  const connected: string[] = [];
+  let failures = 1;
+
+  @OpampPlugin({ name: 'flaky-identity' })
+  @Injectable()
+  class FlakyIdentityPlugin implements OpampPluginHooks {
+    identify(): AgentIdentity {
+      if (failures-- > 0) throw new ServerUnavailableError('kubelet answered 503', 5000);
+      return { provider: 'flaky-identity', labels: { placed: 'yes' } };
+    }
+
+    onConnect(agent: AgentView): void {
+      connected.push(agent.displayId);
+    }
+  }
+
+  it('forgets the session, so the retry is a first message again: full state asked, onConnect called', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [ServerConfigModule.forRoot({ env: {} }), SessionModule],
+      providers: [FlakyIdentityPlugin],
+    }).compile();
+    await moduleRef.init();
+    const pipeline = moduleRef.get(MessagePipeline);
+    const registry = moduleRef.get(AgentRegistry);
+    const uid = randomUid();
+    const message = agentToServer({
+      instanceUid: uid,
+      capabilities: bitmask(AgentCapabilities.AgentCapabilities_ReportsStatus),
+    });
+
+    await expect(pipeline.handle(new FakeConnection(), message)).rejects.toBeInstanceOf(ServerUnavailableError);
+    expect(registry.get(uid)).toBeUndefined();
+    expect(connected).toEqual([]);
+
+    const retry = await pipeline.handle(new FakeConnection(), message);
+    expect(retry.flags & FULL_STATE).toBe(FULL_STATE);
+    expect(registry.get(uid)?.identity?.labels).toEqual({ placed: 'yes' });
+    expect(connected).toHaveLength(1);
+    await moduleRef.close();
   });
 });
