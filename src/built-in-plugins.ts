@@ -26,7 +26,9 @@ export const builtInPluginsEnvSchema = z.object({
         }),
       ),
     )
-    .describe(`comma-separated built-in plugins to enable (${Object.keys(BUILT_IN).join(', ')}); default none`),
+    .describe(
+      `comma-separated built-in plugins to enable (${Object.keys(BUILT_IN).join(', ')}); default none`,
+    ),
 });
 
 /** Variables of every built-in plugin, for the configuration reference. */

@@ -121,6 +121,10 @@ export {
   KubernetesRequestError,
   KubernetesUnavailableError,
 } from './modules/kubernetes/index.js';
-export { DeviceNotFoundError, KubeletPodResourcesError, PodNotFoundError } from './modules/enrichment/index.js';
+export {
+  DeviceNotFoundError,
+  KubeletPodResourcesError,
+  PodNotFoundError,
+} from './modules/enrichment/index.js';
 export { AgentStoreError } from './modules/persistence/index.js';
 export { DuplicatePluginError, PluginTimeoutError } from './modules/plugins/index.js';

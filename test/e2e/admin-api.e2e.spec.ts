@@ -335,7 +335,7 @@ describe('admin REST API', () => {
             },
           },
           remoteConfig: expect.objectContaining({ source: 'none', state: 'none', hash: null }),
-          identity: { provider: 'instance-uid', labels: {}, kubernetes: null },
+          identity: { provider: 'instance-uid', key: 'odigos-agent-text-uid', labels: {}, attributes: {} },
           connection: expect.objectContaining({ open: true }),
         }),
       );

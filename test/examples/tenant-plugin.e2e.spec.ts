@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgentCapabilities } from 'opamp-nest';
-import { postAgentMessage, randomInstanceUid, startOpampTestApp, type OpampTestApp } from 'opamp-nest/testing';
+import {
+  postAgentMessage,
+  randomInstanceUid,
+  startOpampTestApp,
+  type OpampTestApp,
+} from 'opamp-nest/testing';
 import { WebSocket } from 'ws';
 import { TenantPluginModule } from '../../examples/tenant-plugin/index.js';
 import { description } from '../support/opamp-messages.js';

@@ -1,5 +1,5 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { InjectServerConfig, type ServerConfig } from '../config/index.js';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { COMMANDS_OPTIONS, type CommandsOptions } from './commands.options.js';
 import { AgentEvents, MessagePipeline, type AgentSession, type PushResult } from '../session/index.js';
 import { AgentCapabilityError } from './commands.errors.js';
 
@@ -38,11 +38,11 @@ export class CustomMessages implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly server: MessagePipeline,
     private readonly events: AgentEvents,
-    @InjectServerConfig() private readonly config: ServerConfig,
+    @Inject(COMMANDS_OPTIONS) private readonly options: CommandsOptions,
   ) {}
 
   onModuleInit(): void {
-    for (const capability of this.config.opamp.customCapabilities) this.advertise(capability);
+    for (const capability of this.options.customCapabilities) this.advertise(capability);
     this.unsubscribe = this.events.subscribe((event) => {
       if (event.type !== 'message' || !event.message.customMessage) return;
       const { capability, type, data } = event.message.customMessage;

@@ -11,7 +11,10 @@ import {
   type OpampPluginHooks,
 } from '../../plugin-api/index.js';
 import { OpampPlugin } from '../plugins/index.js';
-import { InjectServerConfig, type ServerConfig } from '../config/index.js';
+import {
+  type ConnectionSettingsOptions,
+  InjectConnectionSettingsOptions,
+} from './connection-settings.options.js';
 import { HeartbeatPolicy } from '../heartbeat/index.js';
 import { MessagePipeline } from '../session/index.js';
 import { buildConnectionSettingsOffer } from './connection-settings.offer.js';
@@ -43,7 +46,7 @@ export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit 
   constructor(
     private readonly server: MessagePipeline,
     private readonly heartbeat: HeartbeatPolicy,
-    @InjectServerConfig() private readonly config: ServerConfig,
+    @InjectConnectionSettingsOptions() private readonly options: ConnectionSettingsOptions,
   ) {}
 
   onModuleInit(): void {
@@ -72,7 +75,7 @@ export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit 
     const offer = buildConnectionSettingsOffer(capabilities, {
       opampEndpoint: endpoint,
       heartbeatIntervalS: this.heartbeat.intervalS,
-      ...this.config.connectionSettings,
+      ...this.options.ownTelemetry,
     });
     if (this.offers.size >= MAX_CACHED_OFFERS) this.offers.clear();
     this.offers.set(key, offer ?? null);
@@ -80,8 +83,8 @@ export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit 
   }
 
   private endpointOf(connection: ConnectionRequest): string {
-    const host = connection.headers.host ?? `${this.config.opamp.host}:${this.config.opamp.port}`;
+    const host = connection.headers.host ?? `${this.options.opamp.host}:${this.options.opamp.port}`;
     const scheme = connection.transport === 'websocket' ? 'ws' : 'http';
-    return `${scheme}://${Array.isArray(host) ? host[0] : host}${this.config.opamp.path}`;
+    return `${scheme}://${Array.isArray(host) ? host[0] : host}${this.options.opamp.path}`;
   }
 }

@@ -206,11 +206,7 @@ export class AgentPersistence
     }
   }
 
-  private onMessage(
-    session: AgentView,
-    changed: readonly AgentStatusField[],
-    disconnecting: boolean,
-  ): void {
+  private onMessage(session: AgentView, changed: readonly AgentStatusField[], disconnecting: boolean): void {
     if (!session.identity) return;
     const state = this.sessions.get(session);
     const statusChanged = changed.length > 0 && writesOn(this.mapping, changed);

@@ -45,7 +45,6 @@ const OUTCOMES: readonly (UpsertOutcome | RemoveOutcome)[] = [
 ];
 const WRITTEN_FINGERPRINTS = 10_000;
 
-
 /**
  * Writes agents' records to an {@link AgentStore} in the background, so an OpAMP reply never waits on it.
  *
@@ -159,7 +158,10 @@ export class WriteBehindQueue<R extends object = object> {
     const key = this.mapping.keyOf(desired.record);
     let entry = this.entries.get(key);
     if (!entry) {
-      if (desired.op === 'upsert' && this.lastWritten.get(key) === fingerprintOf(this.mapping, desired.record)) {
+      if (
+        desired.op === 'upsert' &&
+        this.lastWritten.get(key) === fingerprintOf(this.mapping, desired.record)
+      ) {
         this.counters.unchanged++;
         return;
       }
@@ -229,7 +231,8 @@ export class WriteBehindQueue<R extends object = object> {
     this.outcomes[outcome]++;
     entry.failures = 0;
     const written = outcome === 'created' || outcome === 'updated' || outcome === 'unchanged';
-    if (desired.op === 'upsert' && written) this.lastWritten.set(key, fingerprintOf(this.mapping, desired.record));
+    if (desired.op === 'upsert' && written)
+      this.lastWritten.set(key, fingerprintOf(this.mapping, desired.record));
     else this.lastWritten.delete(key);
     const agent = this.mapping.agentOf?.(desired.record);
     if (outcome === 'skipped-foreign') {

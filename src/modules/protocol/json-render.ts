@@ -37,4 +37,3 @@ export function renderAttributes(attributes: readonly KeyValue[] | undefined): R
   for (const { key, value } of attributes ?? []) rendered[key] = renderAnyValue(value);
   return rendered;
 }
-

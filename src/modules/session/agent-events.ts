@@ -4,7 +4,6 @@ import { type AgentToServer } from '../../generated/opamp/v1/opamp.js';
 import { type AgentSession } from './agent-session.js';
 import { type AgentStatusField, type DisconnectReason } from '../../plugin-api/index.js';
 
-
 /** A state change in the pipeline, for the modules downstream (persistence, metrics, plugins). */
 export type AgentEvent =
   | { readonly type: 'connected'; readonly session: AgentSession }

@@ -282,7 +282,11 @@ export class MessagePipeline {
       session.resourceAttributesFile = file;
     }
     const config = (await this.plugins.decide('remoteConfig', session))?.value;
-    session.remoteConfig = composeRemoteConfig(config, session.resourceAttributes, session.resourceAttributesFile);
+    session.remoteConfig = composeRemoteConfig(
+      config,
+      session.resourceAttributes,
+      session.resourceAttributesFile,
+    );
   }
 
   /** Applies what a plugin asked for after a status change. */

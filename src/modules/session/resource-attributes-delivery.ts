@@ -9,9 +9,10 @@ export const DEFAULT_RESOURCE_ATTRIBUTES_FILE = 'resource-attributes.json';
 export const RESOURCE_ATTRIBUTES_CONTENT_TYPE = 'application/json';
 
 /** A `resourceAttributes` answer in its full form: attributes and the file that delivers them (if any). */
-export function normalizeResourceAttributes(
-  answer: ResourceAttributesAnswer | readonly KeyValue[],
-): { attributes: readonly KeyValue[]; file?: string } {
+export function normalizeResourceAttributes(answer: ResourceAttributesAnswer | readonly KeyValue[]): {
+  attributes: readonly KeyValue[];
+  file?: string;
+} {
   if (isAttributeList(answer)) return { attributes: answer, file: DEFAULT_RESOURCE_ATTRIBUTES_FILE };
   const file = answer.configFile === undefined ? DEFAULT_RESOURCE_ATTRIBUTES_FILE : answer.configFile;
   return file === false ? { attributes: answer.attributes } : { attributes: answer.attributes, file };
@@ -37,6 +38,8 @@ export function composeRemoteConfig(
   return withConfigHash({ config: { configMap }, configHash: Buffer.alloc(0) });
 }
 
-function isAttributeList(answer: ResourceAttributesAnswer | readonly KeyValue[]): answer is readonly KeyValue[] {
+function isAttributeList(
+  answer: ResourceAttributesAnswer | readonly KeyValue[],
+): answer is readonly KeyValue[] {
   return Array.isArray(answer);
 }

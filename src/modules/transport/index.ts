@@ -5,3 +5,4 @@ export * from './opamp-ws.handler.js';
 export * from './transport.module.js';
 export * from './ws-agent-connection.js';
 export * from './transport-events.js';
+export { TRANSPORT_OPTIONS, type TransportOptions } from './transport.options.js';

@@ -15,7 +15,7 @@ import {
   UnsupportedMediaTypeError,
 } from '../protocol/index.js';
 import { isThenable } from '../../common/awaitable.js';
-import { InjectServerConfig, type ServerConfig } from '../config/index.js';
+import { InjectTransportOptions, type TransportOptions } from './transport.options.js';
 import { MessagePipeline } from '../session/index.js';
 import { HttpAgentConnection } from './http-agent-connection.js';
 import { readRequestBody } from './http-body.js';
@@ -37,10 +37,10 @@ export class OpampHttpHandler {
   constructor(
     private readonly codec: OpampCodec,
     private readonly server: MessagePipeline,
-    @InjectServerConfig() private readonly config: ServerConfig,
+    @InjectTransportOptions() private readonly options: TransportOptions,
     private readonly events: TransportEvents,
   ) {
-    const rate = config.opamp.maxMessagesPerSecond;
+    const rate = options.maxMessagesPerSecond;
     this.limiter = new KeyedRateLimiter(rate, rate * 2);
   }
 
@@ -51,20 +51,20 @@ export class OpampHttpHandler {
     let outcome: MessageOutcome = 'ok';
     try {
       const { headers } = request;
-      const remote = request.socket.remoteAddress ?? `unix:${this.config.opamp.unixSocket ?? ''}`;
+      const remote = request.socket.remoteAddress ?? `unix:${this.options.unixSocket ?? ''}`;
       if (this.server.needsAuthorization) {
         const decision = await this.server.authorize({ transport: 'http', remoteAddress: remote, headers });
         if (!decision.accept)
           throw new ConnectionRejectedError(decision.status, decision.reason, decision.retryAfterS);
       }
       assertProtobufContentType(headers['content-type']);
-      const body = await readRequestBody(request, this.config.opamp.maxMessageBytes);
+      const body = await readRequestBody(request, this.options.maxMessageBytes);
       let message = this.codec.decodeHttpBodyNow(body, header(headers['content-encoding']));
       if (isThenable(message)) message = await message;
       instanceUid = message.instanceUid;
       const uidKey = instanceUidKey(message.instanceUid);
       const waitMs = this.limiter.take(uidKey, started);
-      if (waitMs > 0) throw new RateLimitedError(this.config.opamp.maxMessagesPerSecond, waitMs);
+      if (waitMs > 0) throw new RateLimitedError(this.options.maxMessagesPerSecond, waitMs);
       const connection = new HttpAgentConnection(remote, headers);
       const answer = await this.server.handle(connection, message, uidKey);
       connection.release();
@@ -136,7 +136,7 @@ export class OpampHttpHandler {
       return undefined;
     }
     const headers = this.server.draining ? [...extraHeaders, 'connection', 'close'] : extraHeaders;
-    if (bytes.length >= this.config.opamp.gzipMinBytes && acceptsGzip(request.headers['accept-encoding'])) {
+    if (bytes.length >= this.options.gzipMinBytes && acceptsGzip(request.headers['accept-encoding'])) {
       return gzipBody(bytes).then((gzipped) =>
         writeProtobuf(response, status, gzipped, [...headers, 'content-encoding', 'gzip']),
       );

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { InjectServerConfig, type ServerConfig } from '../config/index.js';
+import { InjectTransportOptions, type TransportOptions } from './transport.options.js';
 import { OpampCodec, OPAMP_CONTENT_TYPE, TooManyConnectionsError } from '../protocol/index.js';
 import { MessagePipeline } from '../session/index.js';
 import { OpampHttpHandler } from './opamp-http.handler.js';
@@ -32,7 +32,7 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
   private keepAlive?: NodeJS.Timeout;
 
   constructor(
-    @InjectServerConfig() private readonly config: ServerConfig,
+    @InjectTransportOptions() private readonly options: TransportOptions,
     private readonly http: OpampHttpHandler,
     private readonly ws: OpampWebSocketHandler,
     private readonly server: MessagePipeline,
@@ -53,7 +53,7 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const { opamp } = this.config;
+    const opamp = this.options;
     const dispatch = (
       request: IncomingMessage,
       response: ServerResponse,
@@ -97,14 +97,14 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
   /** SIGTERM: refuse new messages with Unavailable, end every session, close sockets, then the listener. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.keepAlive);
-    this.server.drain(this.config.opamp.retryAfterMs);
+    this.server.drain(this.options.retryAfterMs);
     await this.unixSocket?.close();
     await this.fastify?.close();
     this.fastify = undefined;
   }
 
   private routes(scope: FastifyInstance): void {
-    const { path } = this.config.opamp;
+    const { path } = this.options;
     // POST never reaches Fastify (see onApplicationBootstrap); other bodies are not read.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
@@ -131,7 +131,7 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
    * retry_info}` body) or when a plugin's `authorize` says no; otherwise lets the upgrade proceed.
    */
   private async admitWebSocket(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const { maxConnections, retryAfterMs } = this.config.opamp;
+    const { maxConnections, retryAfterMs } = this.options;
     const remoteAddress = request.socket.remoteAddress ?? 'unix';
     if (this.ws.connectionCount >= maxConnections) {
       this.logger.warn(

@@ -10,7 +10,7 @@ import {
   RateLimitedError,
   WsCloseCode,
 } from '../protocol/index.js';
-import { InjectServerConfig, type ServerConfig } from '../config/index.js';
+import { InjectTransportOptions, type TransportOptions } from './transport.options.js';
 import { MessagePipeline } from '../session/index.js';
 import { TokenBucket } from './token-bucket.js';
 import { TransportEvents, type MessageOutcome } from './transport-events.js';
@@ -27,7 +27,7 @@ export class OpampWebSocketHandler {
   constructor(
     private readonly codec: OpampCodec,
     private readonly server: MessagePipeline,
-    @InjectServerConfig() private readonly config: ServerConfig,
+    @InjectTransportOptions() private readonly options: TransportOptions,
     private readonly events: TransportEvents,
   ) {}
 
@@ -38,7 +38,7 @@ export class OpampWebSocketHandler {
 
   accept(socket: WebSocket, request: IncomingMessage): void {
     const remote = request.socket.remoteAddress ?? 'unix';
-    const { maxMessageBytes, maxMessagesPerSecond, wsHandshakeTimeoutMs } = this.config.opamp;
+    const { maxMessageBytes, maxMessagesPerSecond, wsHandshakeTimeoutMs } = this.options;
     const connection = new WsAgentConnection(
       socket,
       remote,
@@ -143,7 +143,7 @@ export class OpampWebSocketHandler {
     }
     if (error.wsCloseCode !== undefined) {
       connection.close(error.wsCloseCode, error.message.slice(0, 120));
-    } else if (connection.badMessages >= this.config.opamp.wsMaxBadMessages) {
+    } else if (connection.badMessages >= this.options.wsMaxBadMessages) {
       // Bad messages, or messages over the rate limit, in a row.
       connection.close(WsCloseCode.PolicyViolation, `${connection.badMessages} bad messages in a row`);
     } else if (error.reason === 'unavailable') {

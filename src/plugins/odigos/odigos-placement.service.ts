@@ -19,7 +19,15 @@ import { ODIGOS_WORKLOAD_KIND_ATTRIBUTE, ODIGOS_WORKLOAD_NAME_ATTRIBUTE } from '
 const INSTRUMENTATION_CONFIGS_READY_WAIT_MS = 3_000;
 
 /** Workload kinds Odigos's own server names with exactly one semantic-convention key. */
-const ODIGOS_SERVER_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'Job', 'CronJob', 'Rollout']);
+const ODIGOS_SERVER_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Pod',
+  'Job',
+  'CronJob',
+  'Rollout',
+]);
 
 /** Where an Odigos agent runs, with what Odigos derives from it. */
 export interface OdigosPlacement extends PodPlacement {
@@ -77,5 +85,4 @@ export class OdigosPlacementService {
     if (!allocation) throw new DeviceNotFoundError(deviceId);
     return this.place(allocation);
   }
-
 }

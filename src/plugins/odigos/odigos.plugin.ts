@@ -184,7 +184,10 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
       try {
         await this.agents.refreshRemoteConfig(agent);
       } catch (error) {
-        this.logger.warn({ agent: agent.displayId, err: (error as Error).message }, 'could not push new config');
+        this.logger.warn(
+          { agent: agent.displayId, err: (error as Error).message },
+          'could not push new config',
+        );
       }
     }
     if (affected.length > 0) {

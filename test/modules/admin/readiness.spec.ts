@@ -4,6 +4,7 @@ import { type INestApplication } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
+import { ADMIN_OPTIONS } from '../../../src/modules/admin/admin.options.js';
 import { HealthController } from '../../../src/modules/admin/health/health.controller.js';
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { KUBE_CONFIG, KubernetesModule } from '../../../src/modules/kubernetes/index.js';
@@ -31,7 +32,13 @@ describe('GET /readyz', () => {
         TerminusModule.forRoot({ logger: false }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: OpampListener, useValue: { listening: options.listening } }],
+      providers: [
+        { provide: OpampListener, useValue: { listening: options.listening } },
+        {
+          provide: ADMIN_OPTIONS,
+          useValue: { readinessChecksKubernetesApi: options.persistence === 'kubernetes' },
+        },
+      ],
     })
       .overrideProvider(KUBE_CONFIG)
       .useValue(options.kubeConfig)

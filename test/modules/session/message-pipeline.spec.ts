@@ -11,11 +11,7 @@ import {
 import { CLOCK } from '../../../src/common/clock.js';
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { OpampPlugin } from '../../../src/modules/plugins/index.js';
-import {
-  type AgentIdentity,
-  type AgentView,
-  type OpampPluginHooks,
-} from '../../../src/plugin-api/index.js';
+import { type AgentIdentity, type AgentView, type OpampPluginHooks } from '../../../src/plugin-api/index.js';
 import { bitmask, ServerUnavailableError } from '../../../src/modules/protocol/index.js';
 import {
   AgentEvents,
@@ -217,7 +213,9 @@ describe('MessagePipeline: a first message whose identity cannot be decided', ()
       capabilities: bitmask(AgentCapabilities.AgentCapabilities_ReportsStatus),
     });
 
-    await expect(pipeline.handle(new FakeConnection(), message)).rejects.toBeInstanceOf(ServerUnavailableError);
+    await expect(pipeline.handle(new FakeConnection(), message)).rejects.toBeInstanceOf(
+      ServerUnavailableError,
+    );
     expect(registry.get(uid)).toBeUndefined();
     expect(connected).toEqual([]);
 

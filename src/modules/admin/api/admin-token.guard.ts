@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { InjectServerConfig, type ServerConfig } from '../../config/index.js';
+import { type AdminOptions, InjectAdminOptions } from '../admin.options.js';
 
 const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -16,8 +16,8 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
 export class AdminTokenGuard implements CanActivate {
   private readonly expected?: Buffer;
 
-  constructor(@InjectServerConfig() config: ServerConfig) {
-    this.expected = config.admin.token === undefined ? undefined : digest(config.admin.token);
+  constructor(@InjectAdminOptions() options: AdminOptions) {
+    this.expected = options.token === undefined ? undefined : digest(options.token);
   }
 
   canActivate(context: ExecutionContext): boolean {

@@ -7,7 +7,7 @@ import {
   type HealthIndicatorResult,
 } from '@nestjs/terminus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { InjectServerConfig, type ServerConfig } from '../../config/index.js';
+import { type AdminOptions, InjectAdminOptions } from '../admin.options.js';
 import { KubeApiProbe } from '../../kubernetes/index.js';
 import { OpampListener } from '../../transport/index.js';
 
@@ -20,7 +20,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly listener: OpampListener,
     private readonly kubeApi: KubeApiProbe,
-    @InjectServerConfig() private readonly config: ServerConfig,
+    @InjectAdminOptions() private readonly options: AdminOptions,
   ) {}
 
   /** Alive while the event loop answers. */
@@ -43,7 +43,7 @@ export class HealthController {
   })
   readiness(): Promise<HealthCheckResult> {
     const checks: Array<() => Promise<HealthIndicatorResult>> = [async () => this.opampListener()];
-    if (this.config.kubernetes.persistence === 'kubernetes') checks.push(() => this.kubernetesApi());
+    if (this.options.readinessChecksKubernetesApi) checks.push(() => this.kubernetesApi());
     return this.health.check(checks);
   }
 

@@ -123,7 +123,9 @@ function canonicalJson(value: unknown): string {
 }
 
 /** The record an object holds (for start-up clean-up); undefined when it is not readable. */
-export function recordFromInstance(object: InstrumentationInstance): InstrumentationInstanceRecord | undefined {
+export function recordFromInstance(
+  object: InstrumentationInstance,
+): InstrumentationInstanceRecord | undefined {
   const { metadata, spec, status } = object;
   const owner = metadata.ownerReferences?.find((ref) => ref.kind === 'Pod' && ref.controller === true);
   const podName = metadata.labels?.[OWNER_POD_NAME_LABEL] ?? owner?.name;
@@ -178,6 +180,10 @@ export const instrumentationInstanceResource: CustomResourceMapping<Instrumentat
   statusOf: (current, record) =>
     applyRecordToStatus(current as InstrumentationInstanceStatus | undefined, record),
   sameStatus: (a, b) =>
-    sameStatus(a as InstrumentationInstanceStatus | undefined, b as InstrumentationInstanceStatus | undefined),
-  recordOf: (object: CustomResourceObject) => recordFromInstance(object as unknown as InstrumentationInstance),
+    sameStatus(
+      a as InstrumentationInstanceStatus | undefined,
+      b as InstrumentationInstanceStatus | undefined,
+    ),
+  recordOf: (object: CustomResourceObject) =>
+    recordFromInstance(object as unknown as InstrumentationInstance),
 };

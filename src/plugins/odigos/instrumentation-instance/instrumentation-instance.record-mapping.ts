@@ -1,4 +1,9 @@
-import { type AgentRecordMapping, type AgentView, type DisconnectReason, type SessionEndAction } from '../../../index.js';
+import {
+  type AgentRecordMapping,
+  type AgentView,
+  type DisconnectReason,
+  type SessionEndAction,
+} from '../../../index.js';
 import { NO_CONNECTION_TO_OPAMP_SERVER } from './instrumentation-instance.constants.js';
 import { instrumentationInstanceResource } from './instrumentation-instance.mapping.js';
 import {

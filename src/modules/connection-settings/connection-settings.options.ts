@@ -1,0 +1,16 @@
+import { Inject } from '@nestjs/common';
+import { type ServerConfig } from '../config/index.js';
+
+/** Options of the {@link ConnectionSettingsModule}. */
+export interface ConnectionSettingsOptions {
+  /** Own-telemetry endpoints offered to agents that report their own metrics, traces or logs (`OWN_*_ENDPOINT`). */
+  readonly ownTelemetry: ServerConfig['connectionSettings'];
+  /** The OpAMP endpoint named in the offer when a request carries no `Host` header. */
+  readonly opamp: { readonly host: string; readonly port: number; readonly path: string };
+}
+
+/** DI token of the {@link ConnectionSettingsOptions}, mapped from the settings by the module. */
+export const CONNECTION_SETTINGS_OPTIONS = 'OPAMP:CONNECTION_SETTINGS_OPTIONS';
+
+/** Injects the {@link ConnectionSettingsOptions}. */
+export const InjectConnectionSettingsOptions = (): ParameterDecorator => Inject(CONNECTION_SETTINGS_OPTIONS);
