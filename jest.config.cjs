@@ -1,4 +1,4 @@
-/** Jest 30 in native ESM mode (NestJS 12 is ESM-only); see shared/reference/style-and-libs.md Part C. */
+/** Jest 30 in native ESM mode (NestJS 12 is ESM-only): `--experimental-vm-modules`, `.ts` treated as ESM, `.js` import suffixes mapped to the sources. */
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',

@@ -23,8 +23,7 @@ function isPod(object: unknown): object is V1Pod {
 
 /**
  * The pods of this node (`spec.nodeName`), kept in memory (their {@link PodMetadata} only) by one list +
- * watch: agents run in pods of the node their server serves, so a storm of first messages costs no API read
- * (odiglet reads the pod, uncached, for every new connection). Pods it has not seen (yet) are read by the {@link PodMetadataCache}
+ * watch: agents run in pods of the node their server serves, so a storm of first messages costs no API read Pods it has not seen (yet) are read by the {@link PodMetadataCache}
  * as before. Without a KubeConfig it is inert and empty.
  */
 export class NodePodWatch extends ReflectedCache implements KnownPods {

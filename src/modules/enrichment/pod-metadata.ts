@@ -19,8 +19,8 @@ export interface PodOwnerReference {
 }
 
 /**
- * What the server keeps of a Pod: a few hundred bytes instead of the whole object (Odigos found whole
- * cached pods cost about 1 MB each).
+ * What the server keeps of a Pod: a few hundred bytes instead of the whole object (a whole cached
+ * pod can cost a megabyte).
  */
 export interface PodMetadata {
   readonly name: string;
@@ -30,7 +30,7 @@ export interface PodMetadata {
   readonly nodeName?: string;
   /** Only the labels in {@link WORKLOAD_LABELS} that the pod has. */
   readonly labels: Readonly<Record<string, string>>;
-  /** In the pod's order (the last one decides the workload, as in Odigos). */
+  /** In the pod's order (the last one decides the workload). */
   readonly ownerReferences: readonly PodOwnerReference[];
   /** Names of `spec.containers`, in order (init and ephemeral containers are left out). */
   readonly containerNames: readonly string[];

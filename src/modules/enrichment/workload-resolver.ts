@@ -6,8 +6,8 @@ import {
 } from './pod-metadata.js';
 
 /**
- * Workload kinds the resolver produces from well-known owners (Odigos's `k8sconsts.WorkloadKind`, plus `Job`
- * and `Pod`). Any other owner kind is passed through as-is.
+ * Workload kinds the resolver produces from well-known owners (the controllers of Kubernetes, Argo Rollouts and OpenShift,
+ * plus `Job` and `Pod`). Any other owner kind is passed through as-is.
  */
 export type KnownWorkloadKind =
   | 'Deployment'
@@ -20,7 +20,7 @@ export type KnownWorkloadKind =
   | 'StaticPod'
   | 'Pod';
 
-/** The object that manages a pod, as Odigos names it (its InstrumentationConfig is `<kind-lower>-<name>`). */
+/** The object that manages a pod: its controller, followed up the owner chain to the top-level workload. */
 export interface Workload {
   /** A {@link KnownWorkloadKind}, or an unusual owner's kind as-is. */
   readonly kind: KnownWorkloadKind | (string & {});
@@ -29,8 +29,8 @@ export interface Workload {
 }
 
 /**
- * The workload of a pod, from its owner references alone (no API reads, so no extra RBAC). As in Odigos
- * (`workload.GetWorkloadFromOwnerReference`), each owner reference is mapped and the last one wins:
+ * The workload of a pod, from its owner references alone (no API reads, so no extra RBAC). Each owner
+ * reference is mapped and the last one wins:
  * - ReplicaSet → Deployment, or Argo `Rollout` when the pod has the `rollouts-pod-template-hash` label; the
  *   name loses the pod-template hash (taken from the pod's label when it is the name's suffix, else the last
  *   `-segment`)
@@ -77,7 +77,7 @@ function fromReplicaSet(replicaSetName: string, pod: PodMetadata): Pick<Workload
     return { kind, name: replicaSetName.slice(0, -(hash.length + 1)) };
   }
   const hyphen = replicaSetName.lastIndexOf('-');
-  // A name without a hyphen was not made by a Deployment; Odigos gives up here, we keep the ReplicaSet.
+  // A name without a hyphen was not made by a Deployment: the ReplicaSet itself is the workload.
   if (hyphen <= 0) return { kind: 'ReplicaSet', name: replicaSetName };
   return { kind, name: replicaSetName.slice(0, hyphen) };
 }

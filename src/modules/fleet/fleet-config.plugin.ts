@@ -7,7 +7,7 @@ import { FLEET_CONFIG_PLUGIN_NAME, FLEET_CONFIG_PLUGIN_ORDER } from './fleet.con
 
 /**
  * Answers `remoteConfig` from the config store (the admin API's configs and assignments), after every
- * other plugin: an agent that the Odigos plugin or one of yours configures keeps that config.
+ * other plugin: an agent that another plugin configures keeps that config.
  */
 @OpampPlugin({ name: FLEET_CONFIG_PLUGIN_NAME, order: FLEET_CONFIG_PLUGIN_ORDER })
 @Injectable()

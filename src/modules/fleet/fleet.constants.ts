@@ -13,7 +13,7 @@ export const InjectConfigStore = (): ParameterDecorator => Inject(CONFIG_STORE);
 export const FLEET_CONFIG_PLUGIN_NAME = 'fleet-config';
 
 /**
- * Order of the fleet-config plugin: late, so the Odigos plugin (20) and users' plugins (100 by default)
+ * Order of the fleet-config plugin: late, so other plugins (100 by default)
  * answer `remoteConfig` first and the config store only fills in for agents nobody else configures.
  */
 export const FLEET_CONFIG_PLUGIN_ORDER = 1000;

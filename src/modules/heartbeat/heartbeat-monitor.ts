@@ -10,7 +10,8 @@ export const STALE_AGENT_SWEEP_JOB = 'opamp:stale-agent-sweep';
 /**
  * Ends the sessions of agents silent longer than `STALE_AFTER_S`, every `SWEEP_INTERVAL_S`, through the
  * same path as `agent_disconnect` (a WebSocket is closed, an HTTP poller forgotten). With the defaults
- * (75 s, 30 s) an agent is dropped 75–105 s after its last message, as Odigos does (docs/odigos.md, 14).
+ * (75 s, 30 s) an agent is dropped 75–105 s after its last message: two and a half of the
+ * specification's default 30 s heartbeat intervals, so one late heartbeat is not mistaken for a dead agent.
  *
  * The period is only known at run time, so the interval is registered with
  * `SchedulerRegistry.addInterval` rather than `@Interval`; `ScheduleModule.forRoot()`, imported once at the

@@ -13,7 +13,7 @@ export abstract class ReflectedCache implements OnApplicationBootstrap, OnApplic
   /** Undefined when there is no cluster to watch. */
   protected abstract readonly reflector: ResourceReflector | undefined;
 
-  /** @param watched what is watched, for logs, e.g. `InstrumentationConfigs`. */
+  /** @param watched what is watched, for logs, e.g. `the pods of this node`. */
   protected constructor(private readonly watched: string) {}
 
   /** A complete list: objects held before and missing from `objects` are gone. */

@@ -60,9 +60,9 @@ export interface ReflectorTiming {
 export interface ResourceReflectorOptions extends ReflectorTiming {
   /** The cluster. */
   readonly kubeConfig: KubeConfig;
-  /** Shown in errors, e.g. `instrumentationconfigs.odigos.io`. */
+  /** Shown in errors, e.g. `configmaps`. */
   readonly resource: string;
-  /** Path watched, e.g. `/apis/odigos.io/v1alpha1/instrumentationconfigs` (all namespaces). */
+  /** Path watched, e.g. `/api/v1/namespaces/default/configmaps`. */
   readonly path: string;
   /** Query parameters of every watch, e.g. a `fieldSelector` (the list must apply the same); default none. */
   readonly query?: Readonly<Record<string, string>>;

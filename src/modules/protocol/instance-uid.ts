@@ -27,8 +27,7 @@ export function assertValidInstanceUid(uid: Uint8Array): void {
 const PRINTABLE = /^[\x20-\x7e]+$/;
 
 /**
- * How a uid is shown in logs, metrics and the API: 16 bytes as a UUID, printable ASCII (the text uids of
- * Odigos agents, legacy ULIDs) as text, anything else as hex.
+ * How a uid is shown in logs, metrics and the API: 16 bytes as a UUID, printable ASCII (text uids some agents send, legacy ULIDs) as text, anything else as hex.
  */
 export function formatInstanceUid(uid: Uint8Array): string {
   if (uid.length === 16) {

@@ -7,7 +7,7 @@ export const WS_HEADER_VALUE = 0n;
 /** Default upper bound of one decoded message, after decompression: 16 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-/** Longest instance uid accepted. The spec asks for 16 bytes; Odigos agents send 36 (UUID text). */
+/** Longest instance uid accepted. The spec asks for 16 bytes; some agents send 36 (a UUID as text). */
 export const MAX_INSTANCE_UID_BYTES = 64;
 
 /** WebSocket close codes used by the server (RFC 6455 §7.4.1). */

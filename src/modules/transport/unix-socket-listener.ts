@@ -10,8 +10,8 @@ export interface UnixSocketTarget {
 }
 
 /**
- * Serves the OpAMP HTTP handler on a Unix domain socket, as Odigos agents expect
- * (`/var/odigos/exchange/exchange.sock`): a stale socket file is replaced, the socket is made
+ * Serves the OpAMP HTTP handler on a Unix domain socket (`OPAMP_UNIX_SOCKET`), for agents on the node
+ * that talk to the server through a mounted socket file: a stale socket file is replaced, the socket is made
  * world-writable (0666) for agents running as any user, and the file is removed on close.
  */
 export class UnixSocketListener {

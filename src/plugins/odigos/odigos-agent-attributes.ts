@@ -8,7 +8,7 @@ export interface OdigosAgentAttributes {
   podName?: string;
   containerName?: string;
   language?: string;
-  /** `process.vpid`, else `process.pid` (odigos.md §1.6: the first one present and non-zero). */
+  /** `process.vpid`, else `process.pid` (docs/odigos.md: the first one present and non-zero). */
   processId?: number;
 }
 

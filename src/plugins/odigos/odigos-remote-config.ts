@@ -34,7 +34,7 @@ function attributeText(attribute: KeyValue): string {
 }
 
 /**
- * The remote config an Odigos agent expects (odigos.md §2.3, §6 point 10): `container_config` (the JSON
+ * The remote config an Odigos agent expects (docs/odigos.md): `container_config` (the JSON
  * of its InstrumentationConfig container entry), the legacy `InstrumentationLibraries: []`, and for
  * device-id agents the `SDK` section with `remoteResourceAttributes` — the seeds' "resource attributes on
  * the first message". The hash follows Odigos: SHA-256 over the bodies in sorted-key order.

@@ -1,7 +1,7 @@
 import { AgentCapabilities } from '../../generated/opamp/v1/opamp.js';
 import { bitmask } from '../../index.js';
 
-/** Identifying attributes an Odigos agent reports about where it runs (odigos.md §1.6). */
+/** Identifying attributes an Odigos agent reports about where it runs (docs/odigos.md). */
 export const OdigosAttribute = {
   Namespace: 'k8s.namespace.name',
   PodName: 'k8s.pod.name',
@@ -11,7 +11,7 @@ export const OdigosAttribute = {
   ProcessPid: 'process.pid',
 } as const;
 
-/** Keys of the remote config map Odigos agents read (odigos.md §2.3). */
+/** Keys of the remote config map Odigos agents read (docs/odigos.md). */
 export const OdigosConfigKey = {
   ContainerConfig: 'container_config',
   /** Always `[]`; kept for agents older than Odigos v1.40, which fail without it. */
@@ -24,7 +24,7 @@ export const OdigosConfigKey = {
 export const ODIGOS_CONFIG_CONTENT_TYPE = 'application/json';
 
 /**
- * Health status strings agreed between Odigos and its SDKs (odigos.md §1.4, §6 point 18). Any other
+ * Health status strings agreed between Odigos and its SDKs (docs/odigos.md). Any other
  * reported string is shown as Unknown; `healthy` and `status` are independent.
  */
 export const ODIGOS_HEALTH_STATUSES = [
@@ -42,7 +42,7 @@ export type OdigosHealthStatus = (typeof ODIGOS_HEALTH_STATUSES)[number];
 
 /**
  * What an Odigos agent accepts without saying so: it sends `capabilities = 0` but needs `remote_config`
- * in its first reply and reports its health and config status (odigos.md §2.5).
+ * in its first reply and reports its health and config status (docs/odigos.md).
  */
 export const ODIGOS_IMPLIED_CAPABILITIES = bitmask(
   AgentCapabilities.AgentCapabilities_ReportsStatus,

@@ -27,13 +27,13 @@ export interface AxiosLikeHttpClientOptions {
   path: string;
   timeoutMs: number;
   userAgent: string;
-  /** Device-id mode: adds `X-Odigos-DeviceId` (odigos.md §1.6, old design). */
+  /** Device-id mode: adds `X-Odigos-DeviceId` (docs/odigos.md, old design). */
   deviceId?: string;
 }
 
 /**
  * The Node agent's transport: axios 1.x on node:http with the default keep-alive agent
- * (`opentelemetry-node: src/opamp/client-http.ts`, odigos.md §2.5 Node). Header lines, in axios's order:
+ * (`opentelemetry-node: src/opamp/client-http.ts`, docs/odigos.md Node). Header lines, in axios's order:
  * `Accept`, `Content-Type` with the literal value `" application/x-protobuf"` (leading space, so two
  * spaces follow the colon on the wire), optional `X-Odigos-DeviceId`, `User-Agent`, `Content-Length`,
  * `Accept-Encoding`; node:http then appends `Host` and `Connection: keep-alive`. Responses are decompressed
@@ -129,7 +129,7 @@ export interface PythonHttpClientOptions {
 }
 
 /**
- * The Python agent's transport (`odigos-opentelemetry-python: opamp/transport.py`, odigos.md §2.5 Python):
+ * The Python agent's transport (`odigos-opentelemetry-python: opamp/transport.py`, docs/odigos.md Python):
  * `http.client.HTTPConnection` (or its AF_UNIX subclass) opened for ONE request and closed afterwards.
  * Header lines exactly as http.client writes them: `Host`, `Accept-Encoding: identity`, `Content-Length`,
  * then the agent's `Content-Type: application/x-protobuf`; no `Connection` header; head and body in one

@@ -13,12 +13,12 @@ export type AgentToServerInit = Parameters<typeof AgentToServer.fromPartial>[0];
 /** An OpenTelemetry attribute value as the agents hold them before converting to AnyValue. */
 export type AttributeValue = string | number | boolean | readonly (string | number | boolean)[];
 
-/** A parsed `container_config` (the JSON of an `InstrumentationConfig.spec.containers[]` entry, odigos.md §2.3). */
+/** A parsed `container_config` (the JSON of an `InstrumentationConfig.spec.containers[]` entry, docs/odigos.md). */
 export type ContainerConfig = Record<string, unknown>;
 
 /**
  * A fresh instance uid as both agents make it: a uuidv7 **string** (36 ASCII chars) whose UTF-8 bytes
- * are sent as `instance_uid`, not the spec's 16 raw bytes (odigos.md §2.4, §2.5, §6 point 6).
+ * are sent as `instance_uid`, not the spec's 16 raw bytes (docs/odigos.md).
  */
 export const newInstanceUid = (): string => uuidv7();
 

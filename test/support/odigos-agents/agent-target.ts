@@ -1,12 +1,12 @@
 /**
  * Where a simulated Odigos agent sends its OpAMP requests.
- * - a string is the value of `ODIGOS_OPAMP_SERVER_HOST`: `host:port` without a scheme (odigos.md §1.2);
+ * - a string is the value of `ODIGOS_OPAMP_SERVER_HOST`: `host:port` without a scheme (docs/odigos.md);
  *   an `http://host:port` URL is accepted too and only its host and port are used;
- * - `{ socketPath }` is the value of `ODIGOS_OPAMP_UNIX_SOCKET` (odigos.md §1.2, Python only in reality).
+ * - `{ socketPath }` is the value of `ODIGOS_OPAMP_UNIX_SOCKET` (docs/odigos.md, Python only in reality).
  */
 export type OdigosAgentTarget = string | { socketPath: string };
 
-/** The path both agents post to; fixed in both clients (odigos.md §1.2). */
+/** The path both agents post to; fixed in both clients (docs/odigos.md). */
 export const OPAMP_PATH = '/v1/opamp';
 
 /** A resolved endpoint plus the `Host` header value a standard HTTP client would send for it. */

@@ -41,7 +41,7 @@ export interface FakeOdigletReply {
 
 /** Options of {@link FakeOdiglet}. */
 export interface FakeOdigletOptions {
-  /** Listen on this Unix socket instead of 127.0.0.1:0 (odigos.md §1.2). */
+  /** Listen on this Unix socket instead of 127.0.0.1:0 (docs/odigos.md). */
   socketPath?: string;
   /** The `container_config` served to every agent; `null` omits the key. Default `{containerName:"app", agentEnabled:true, traces:{}}`. */
   containerConfig?: ContainerConfig | null;
@@ -56,7 +56,7 @@ export type FakeOdigletInterceptor = (
 ) => FakeOdigletReply | undefined;
 
 /**
- * A tiny stand-in for odiglet's OpAMP server (odigos.md §1.3–§2.4) on a raw `net` server, so tests see
+ * A tiny stand-in for odiglet's OpAMP server (docs/odigos.md) on a raw `net` server, so tests see
  * requests byte for byte (e.g. the Node agent's `Content-Type:  application/x-protobuf`, which every HTTP
  * parser trims). Behaviour: only `POST /v1/opamp`; `Content-Type` must be `application/x-protobuf` after
  * trimming (else 400); undecodable body or empty uid → 400; an unknown uid without description →

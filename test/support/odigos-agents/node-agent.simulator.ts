@@ -27,17 +27,17 @@ import { withDefaults } from './defaults.js';
 
 /** Options of {@link OdigosNodeAgentSimulator}; every delay defaults to the real agent's value. */
 export interface OdigosNodeAgentOptions {
-  /** `ODIGOS_OPAMP_SERVER_HOST` (`host:port`). The real agent has no Unix-socket transport (odigos.md §2.5); `{socketPath}` is a test convenience. */
+  /** `ODIGOS_OPAMP_SERVER_HOST` (`host:port`). The real agent has no Unix-socket transport (docs/odigos.md); `{socketPath}` is a test convenience. */
   target: OdigosAgentTarget;
   /** Request path; the agent hard-codes `/v1/opamp`. */
   path?: string;
-  /** `k8s.namespace.name` from `OTEL_RESOURCE_ATTRIBUTES` (odigos.md §2.2); not sent in device-id mode. */
+  /** `k8s.namespace.name` from `OTEL_RESOURCE_ATTRIBUTES` (docs/odigos.md); not sent in device-id mode. */
   namespace?: string;
   /** `k8s.pod.name`; not sent in device-id mode. */
   podName?: string;
   /** `k8s.container.name`; not sent in device-id mode. */
   containerName?: string;
-  /** `OTEL_SERVICE_NAME`; in device-id mode defaults to the device id (the device plugin's fallback, odigos.md §1.6). */
+  /** `OTEL_SERVICE_NAME`; in device-id mode defaults to the device id (the device plugin's fallback, docs/odigos.md). */
   serviceName?: string;
   /** More `OTEL_RESOURCE_ATTRIBUTES`/`ODIGOS_RESOURCE_ATTRIBUTES` entries (e.g. `odigos.workload.kind`). */
   resourceAttributes?: Readonly<Record<string, string>>;
@@ -55,7 +55,7 @@ export interface OdigosNodeAgentOptions {
   processAttributes?: Readonly<Record<string, AttributeValue>>;
   /** The uuidv7 string; default a fresh one. */
   instanceUid?: string;
-  /** Heartbeat period. Default 10000 (odigos.md §2.5). */
+  /** Heartbeat period. Default 10000 (docs/odigos.md). */
   pollingIntervalMs?: number;
   /** Pause after each failed first-message attempt (also after the last). Default 2000. */
   firstMessageRetryDelayMs?: number;
@@ -65,11 +65,11 @@ export interface OdigosNodeAgentOptions {
   requestTimeoutMs?: number;
   /** Start the heartbeat interval after startup. Default true; false leaves heartbeats to {@link OdigosNodeAgentSimulator.heartbeatNow}. */
   autoHeartbeat?: boolean;
-  /** Device-id mode (odigos.md §1.6 old design): `X-Odigos-DeviceId` on every request, no `k8s.*` attributes. */
+  /** Device-id mode (docs/odigos.md old design): `X-Odigos-DeviceId` on every request, no `k8s.*` attributes. */
   deviceId?: string;
   /**
    * Parse remote config like the device-id-era agent: requires `InstrumentationLibraries` and `SDK`
-   * JSON sections, ignores `container_config` (odigos.md §2.3 "older key layouts"). Default: device-id mode.
+   * JSON sections, ignores `container_config` (docs/odigos.md "older key layouts"). Default: device-id mode.
    */
   legacyRemoteConfig?: boolean;
   /** `User-Agent` axios writes. Default `axios/1.18.0` (the agent's `axios: ^1.18.0`). */
@@ -113,7 +113,7 @@ const DEFAULT_PROCESS_ATTRIBUTES: Readonly<Record<string, AttributeValue>> = {
 
 /**
  * Replays the Odigos Node.js agent's OpAMP client (`odigos-io/opentelemetry-node@7d80ffd`,
- * `src/opamp/client-http.ts`, `src/autoinstrumentation.ts`; odigos.md §2.5 Node) against a real server.
+ * `src/opamp/client-http.ts`, `src/autoinstrumentation.ts`; docs/odigos.md Node) against a real server.
  *
  * Sequence: the first message is the full state — description, empty `package_statuses`,
  * `health{healthy:false, status:"Starting", last_error:"Node.js OpenTelemetry agent is starting"}` — retried
@@ -129,7 +129,7 @@ const DEFAULT_PROCESS_ATTRIBUTES: Readonly<Record<string, AttributeValue>> = {
  * nothing unless heartbeats had started.
  */
 export class OdigosNodeAgentSimulator {
-  /** The uuidv7 string; its UTF-8 bytes are the `instance_uid` (odigos.md §2.5). */
+  /** The uuidv7 string; its UTF-8 bytes are the `instance_uid` (docs/odigos.md). */
   readonly instanceUid: string;
   /** `instance_uid` as sent: 36 ASCII bytes. */
   readonly instanceUidBytes: Buffer;
@@ -232,7 +232,7 @@ export class OdigosNodeAgentSimulator {
   /**
    * Runs the startup sequence and resolves when it is over, including the Healthy message it triggers.
    * With `unhealthy`, sends the full state + `agent_disconnect` + that health as the first message (same
-   * retries) and stops (odigos.md §2.5: "If started with unhealthy").
+   * retries) and stops (docs/odigos.md: "If started with unhealthy").
    */
   start(options: { unhealthy?: NodeSdkHealthInfo } = {}): Promise<void> {
     if (this.stateValue !== 'idle') throw new Error(`cannot start a simulator in state ${this.stateValue}`);
@@ -278,7 +278,7 @@ export class OdigosNodeAgentSimulator {
 
   /**
    * Shuts down like the agent's SIGTERM/SIGINT/`exit` handlers: `agent_disconnect{}` +
-   * `health{healthy:false, status:"ProcessTerminated", last_error:<reason>}` (odigos.md §2.5), only if
+   * `health{healthy:false, status:"ProcessTerminated", last_error:<reason>}` (docs/odigos.md), only if
    * heartbeats had started. `kill` sends nothing. (Inferred: on a natural `exit` the real agent cannot
    * flush the async request, so its disconnect likely never leaves the process — use `kill` for that.)
    * Always clears every timer and closes pooled connections; a start still retrying is abandoned.

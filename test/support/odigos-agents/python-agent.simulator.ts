@@ -27,7 +27,7 @@ import { SimulatorTimers } from './simulator-timers.js';
 
 /** Options of {@link OdigosPythonAgentSimulator}; every delay defaults to the real agent's value. */
 export interface OdigosPythonAgentOptions {
-  /** `ODIGOS_OPAMP_SERVER_HOST` (`host:port`, odigos.md §1.2). */
+  /** `ODIGOS_OPAMP_SERVER_HOST` (`host:port`, docs/odigos.md). */
   serverHost?: string;
   /** `ODIGOS_OPAMP_UNIX_SOCKET`; wins over `serverHost` (`opamp/transport.py: from_env`). */
   unixSocket?: string;
@@ -91,7 +91,7 @@ const EMPTY_REPLY: ServerToAgent = ServerToAgent.fromPartial({});
 
 /**
  * Replays the Odigos Python agent's OpAMP client (`odigos-io/odigos-opentelemetry-python@2110333`,
- * `opamp/http_client.py`, `opamp/transport.py`, `initializer/components.py`; odigos.md §2.5 Python).
+ * `opamp/http_client.py`, `opamp/transport.py`, `initializer/components.py`; docs/odigos.md Python).
  *
  * Startup: description + `health{healthy:false, status:"Starting", last_error:"Connecting to Odigos
  * configuration server"}` + an EMPTY `remote_config_status`, 2 attempts 2 s apart; success needs a
@@ -105,7 +105,7 @@ const EMPTY_REPLY: ServerToAgent = ServerToAgent.fromPartial({});
  * (main thread) concurrently; the simulator sends them one after the other, heartbeat first.
  */
 export class OdigosPythonAgentSimulator {
-  /** The uuid7 string; its UTF-8 bytes are the `instance_uid` (odigos.md §2.5). */
+  /** The uuid7 string; its UTF-8 bytes are the `instance_uid` (docs/odigos.md). */
   readonly instanceUid: string;
   /** `instance_uid` as sent: 36 ASCII bytes. */
   readonly instanceUidBytes: Buffer;

@@ -147,7 +147,7 @@ export type RawEndpoint = { host: string; port: number } | { socketPath: string 
 
 /**
  * Opens a NEW connection, writes `request` in one write, reads one response and closes — what
- * Python's `http.client.HTTPConnection` does per request in the Odigos agent (odigos.md §2.5 Python).
+ * Python's `http.client.HTTPConnection` does per request in the Odigos agent (docs/odigos.md Python).
  * `timeoutMs` is a socket inactivity timeout, like Python's socket timeout.
  */
 export function rawHttpExchange(

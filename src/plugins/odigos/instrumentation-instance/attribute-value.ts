@@ -3,7 +3,7 @@ import { type RecordAttribute } from './instrumentation-instance.record.js';
 import { formatGoFloatFixed } from './go-number-format.js';
 
 /**
- * An AnyValue as odiglet writes it into `status.identifyingAttributes` (reference/odigos.md §2.4,
+ * An AnyValue as odiglet writes it into `status.identifyingAttributes` (docs/odigos.md;
  * `ConvertAnyValueToString`): a string as-is, an int in decimal, a bool as `true`/`false`, a double in
  * Go's shortest fixed form; arrays, key-value lists, bytes and an empty value become `""`.
  */

@@ -49,7 +49,7 @@ function parseJsonObjectLikeGo(status: string): Record<string, JsonValue> | unde
 }
 
 /**
- * One component of `health.component_health_map` as Odigos records it (reference/odigos.md §2.4): type
+ * One component of `health.component_health_map` as Odigos records it (docs/odigos.md): type
  * `instrumentation`, its `healthy`; a `status` that is a JSON object becomes `nonIdentifyingAttributes`
  * (values in Go's `%v` form, keys sorted, empty keys left out as the CRD requires), any other non-empty
  * status becomes `reason: instrumentation.details` with the status as `message`.

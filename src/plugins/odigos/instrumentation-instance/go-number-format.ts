@@ -1,7 +1,7 @@
 /**
  * Go's float formatting, which Odigos uses when it turns agent values into strings: `strconv.FormatFloat(v,
  * 'f', -1, 64)` for attribute values and `fmt`'s `%v` (that is `%g` with the shortest precision) for values
- * parsed from a component's JSON status (reference/odigos.md §2.4). Both start from the shortest digits that
+ * parsed from a component's JSON status (docs/odigos.md). Both start from the shortest digits that
  * round-trip, which JavaScript's `toExponential()` also gives.
  */
 

@@ -69,7 +69,7 @@ function libraryStatus(component: ComponentRecord, time: string): Instrumentatio
 }
 
 /**
- * `current` with what `record` reports applied, as Odigos's status options do (reference/odigos.md §2.4, §3):
+ * `current` with what `record` reports applied, as Odigos's status options do (docs/odigos.md, contract point 15):
  * a description replaces the identifying attributes and clears the non-identifying ones, a health report sets
  * `healthy`, `reason` and `message`, components replace the components, and `lastStatusTime` is the record's
  * time. Empty strings and lists are left out, as Go's `omitempty` does.

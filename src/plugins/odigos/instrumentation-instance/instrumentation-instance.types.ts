@@ -1,6 +1,6 @@
 /**
  * The InstrumentationInstance custom resource of Odigos (`odigos.io/v1alpha1`), as its Go types declare it
- * (`api/odigos/v1alpha1/instrumentationinstance_types.go`, reference/odigos.md §3). The CRD manifest in
+ * (`api/odigos/v1alpha1/instrumentationinstance_types.go`, docs/odigos.md). The CRD manifest in
  * `deploy/crds/instrumentationinstances.odigos.io.yaml` has the same schema; a test keeps the two in step.
  */
 
