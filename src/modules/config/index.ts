@@ -4,3 +4,9 @@ export { ServerConfigModule } from './server-config.module.js';
 export { type ServerConfigModuleOptions } from './server-config.module-definition.js';
 export { parseServerConfig, serverEnvSchema, type ServerEnv } from './server-config.schema.js';
 export { parseVariables } from './parse-variables.js';
+export {
+  type ConfigurationSection,
+  type ConfigurationVariable,
+  configurationVariables,
+  renderConfigurationReference,
+} from './config-reference.js';
