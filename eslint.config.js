@@ -40,14 +40,17 @@ export default tseslint.config(
     settings: {
       'import/resolver': { typescript: { project: './tsconfig.json' } },
       'boundaries/elements': [
-        { type: 'plugin-api', pattern: 'src/plugin-api', mode: 'folder' },
-        { type: 'generated', pattern: 'src/generated', mode: 'folder' },
-        { type: 'common', pattern: 'src/common', mode: 'folder' },
-        { type: 'core', pattern: 'src/modules/*', mode: 'folder', capture: ['module'] },
-        { type: 'testing', pattern: 'src/testing', mode: 'folder' },
-        { type: 'built-in-plugin', pattern: 'src/plugins/*', mode: 'folder', capture: ['plugin'] },
-        { type: 'entry', pattern: 'src/index.ts', mode: 'file' },
-        { type: 'app', pattern: 'src/*.ts', mode: 'file' },
+        { type: 'plugin-api', pattern: 'src/plugin-api' },
+        { type: 'generated', pattern: 'src/generated' },
+        { type: 'common', pattern: 'src/common' },
+        { type: 'core', pattern: 'src/modules/*', capture: ['module'] },
+        { type: 'testing', pattern: 'src/testing' },
+        { type: 'built-in-plugin', pattern: 'src/plugins/*', capture: ['plugin'] },
+      ],
+      // The files directly in src/: the public entry, and the composition root and server app around it.
+      'boundaries/files': [
+        { category: 'entry', pattern: 'src/index.ts' },
+        { category: 'app', pattern: 'src/*.ts' },
       ],
     },
     rules: {
@@ -60,24 +63,41 @@ export default tseslint.config(
               from: { element: { type: 'plugin-api' } },
               disallow: {
                 to: {
-                  element: {
-                    types: { anyOf: ['common', 'core', 'testing', 'built-in-plugin', 'entry', 'app'] },
-                  },
+                  element: { types: { anyOf: ['common', 'core', 'testing', 'built-in-plugin'] } },
                 },
               },
               message: 'the plugin API is types only and imports nothing from the server',
             },
             {
+              from: { element: { type: 'plugin-api' } },
+              disallow: { to: { file: { categories: 'app' } } },
+              message: 'the plugin API is types only and imports nothing from the server',
+            },
+            {
               from: { element: { types: { anyOf: ['core', 'common'] } } },
               disallow: {
-                to: { element: { types: { anyOf: ['built-in-plugin', 'entry', 'app', 'testing'] } } },
+                to: { element: { types: { anyOf: ['built-in-plugin', 'testing'] } } },
               },
               message: 'the core never imports a built-in plugin, the public entry or the server app',
             },
             {
+              from: { element: { types: { anyOf: ['core', 'common'] } } },
+              disallow: { to: { file: { categories: 'app' } } },
+              message: 'the core never imports a built-in plugin, the public entry or the server app',
+            },
+            {
               from: { element: { type: 'built-in-plugin' } },
-              disallow: { to: { element: { types: { anyOf: ['core', 'common', 'testing', 'app'] } } } },
+              disallow: { to: { element: { types: { anyOf: ['core', 'common', 'testing'] } } } },
               message: 'a built-in plugin imports the core only through the public entry (src/index.ts)',
+            },
+            {
+              from: { element: { type: 'built-in-plugin' } },
+              disallow: { to: { file: { categories: 'app' } } },
+              message: 'a built-in plugin imports the core only through the public entry (src/index.ts)',
+            },
+            {
+              from: { element: { type: 'built-in-plugin' } },
+              allow: { to: { file: { categories: 'entry' } } },
             },
           ],
         },

@@ -1,6 +1,7 @@
 // Builds what the benchmarks run, only when it is older than its sources: the server (`dist/`, from
 // `src/`) and the bench scripts (`bench/dist/`, from `bench/`, `test/support/` and `src/`).
-// Used by `npm run bench`, `npm run fuzz` and `npm run soak`.
+// Used by `npm run bench`, `npm run fuzz` and `npm run soak`; with the argument `server`, only `dist/` (the
+// package tests build what `npm pack` would ship).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ function build(what, output, sources, project) {
 
 const src = newest(join(root, 'src'));
 build('the server (dist/)', join(root, 'dist', 'main.js'), [src], 'tsconfig.build.json');
+if (process.argv[2] === 'server') process.exit(0);
 build(
   'the bench scripts (bench/dist/)',
   join(root, 'bench', 'dist', 'bench', 'run.js'),
