@@ -56,7 +56,9 @@ describe('resource attributes reach agents as a remote-config file (@elastic/opa
       onMessage: ({ remoteConfig }) => {
         if (!remoteConfig) return;
         const files: Offered['files'] = {};
-        for (const [name, file] of Object.entries(remoteConfig.config?.configMap ?? {})) {
+        const configMap: Record<string, { contentType: string; body: Uint8Array }> =
+          remoteConfig.config?.configMap ?? {};
+        for (const [name, file] of Object.entries(configMap)) {
           files[name] = { contentType: file.contentType, body: Buffer.from(file.body).toString() };
         }
         offered.push({ hash: remoteConfig.configHash, files });
