@@ -1,6 +1,6 @@
 import { type DynamicModule } from '@nestjs/common';
 import { z } from 'zod';
-import { parseVariables } from './modules/config/index.js';
+import { commaSeparated, parseVariables } from './modules/config/index.js';
 import { OdigosPluginModule, odigosEnvSchema, odigosOptionsFromEnv } from './plugins/odigos/index.js';
 
 /** The plugins that ship with the server, by the name `PLUGINS` uses, each configured from the environment. */
@@ -10,15 +10,7 @@ const BUILT_IN: Readonly<Record<string, (env: Record<string, unknown>) => Dynami
 
 /** The server's own variables besides the framework's: which built-in plugins run. */
 export const builtInPluginsEnvSchema = z.object({
-  PLUGINS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((item) => item.trim())
-        .filter((item) => item !== ''),
-    )
+  PLUGINS: commaSeparated
     .pipe(
       z.array(
         z.string().refine((name) => name in BUILT_IN, {

@@ -55,6 +55,15 @@ const healthy = {
   componentHealthMap: {},
 };
 
+/** An agent's first message: it describes itself as `checkout` and reports itself healthy. */
+const describeHealthy = (url: string, instanceUid: Buffer) =>
+  postAgentMessage(url, {
+    instanceUid,
+    capabilities: REPORTS,
+    agentDescription: description('checkout'),
+    health: healthy,
+  });
+
 describe('the plugin boundary, from an application built on the package entry', () => {
   let app: OpampTestApp | undefined;
   let kube: FakeKubeApiServer | undefined;
@@ -69,12 +78,7 @@ describe('the plugin boundary, from an application built on the package entry', 
     const store = new RecordingStore();
     app = await startOpampTestApp({ agentStore: store });
     const uid = randomInstanceUid();
-    await postAgentMessage(app.opampUrl, {
-      instanceUid: uid,
-      capabilities: REPORTS,
-      agentDescription: description('checkout'),
-      health: healthy,
-    });
+    await describeHealthy(app.opampUrl, uid);
     await eventually(() => store.upserts.length > 0, 2000, 'the record upserted');
     const [record] = store.upserts;
     expect(record?.identity).toEqual({ provider: 'instance-uid', key: record?.agentId, labels: {} });
@@ -130,12 +134,7 @@ describe('the plugin boundary, from an application built on the package entry', 
       },
     });
     const uid = randomInstanceUid();
-    await postAgentMessage(app.opampUrl, {
-      instanceUid: uid,
-      capabilities: REPORTS,
-      agentDescription: description('checkout'),
-      health: healthy,
-    });
+    await describeHealthy(app.opampUrl, uid);
     const persistence = app.app.get(AgentPersistence);
     await persistence.flush(2000);
     expect(persistence.recordMapping.name).toBe('agent-snapshot');

@@ -2,7 +2,12 @@ export { ConfigValidationError, type InvalidVariable } from './config-validation
 export { InjectServerConfig, type LogFormat, SERVER_CONFIG, type ServerConfig } from './server-config.js';
 export { ServerConfigModule } from './server-config.module.js';
 export { type ServerConfigModuleOptions } from './server-config.module-definition.js';
-export { parseServerConfig, serverEnvSchema, type ServerEnv } from './server-config.schema.js';
+export {
+  commaSeparated,
+  parseServerConfig,
+  serverEnvSchema,
+  type ServerEnv,
+} from './server-config.schema.js';
 export { parseVariables } from './parse-variables.js';
 export {
   type ConfigurationSection,

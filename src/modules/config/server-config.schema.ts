@@ -11,7 +11,8 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 /** Seconds, fractions allowed (`0.5`). */
 const positiveSeconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 const ms = (seconds: number): number => Math.round(seconds * 1000);
-const commaSeparated = z
+/** A comma-separated list variable: items trimmed, empty items dropped; unset is an empty list. */
+export const commaSeparated = z
   .string()
   .default('')
   .transform((value) =>

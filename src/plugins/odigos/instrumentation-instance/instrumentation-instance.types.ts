@@ -1,3 +1,4 @@
+import { type CustomResourceObject } from '../../../index.js';
 /**
  * The InstrumentationInstance custom resource of Odigos (`odigos.io/v1alpha1`), as its Go types declare it
  * (`api/odigos/v1alpha1/instrumentationinstance_types.go`, docs/odigos.md). The CRD manifest in
@@ -62,14 +63,7 @@ export interface InstrumentationInstanceStatus {
 }
 
 /** An owner reference, as Kubernetes writes it. */
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
+export type OwnerReference = NonNullable<CustomResourceObject['metadata']['ownerReferences']>[number];
 
 /** The metadata fields this server reads and writes. */
 export interface InstrumentationInstanceMetadata {
