@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PERSISTENCE_STATS } from '../../common/persistence-stats.js';
 import { KubernetesModule } from '../kubernetes/index.js';
+import { PluginsModule } from '../plugins/index.js';
 import { SessionModule } from '../session/index.js';
 import { AgentPersistence } from './agent-persistence.service.js';
 import { PersistenceConfigurableModule } from './persistence.module-definition.js';
@@ -14,7 +15,7 @@ import { PersistenceConfigurableModule } from './persistence.module-definition.j
  * `OpampModule` provides its options; on its own, import it as `PersistenceModule.forRoot(options)`.
  */
 @Module({
-  imports: [SessionModule, KubernetesModule],
+  imports: [SessionModule, PluginsModule, KubernetesModule],
   providers: [AgentPersistence, { provide: PERSISTENCE_STATS, useExisting: AgentPersistence }],
   exports: [AgentPersistence, PERSISTENCE_STATS],
 })

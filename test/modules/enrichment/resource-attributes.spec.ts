@@ -38,31 +38,19 @@ describe('computeResourceAttributes', () => {
     ['Job', 'k8s.job.name'],
     ['CronJob', 'k8s.cronjob.name'],
     ['Rollout', 'k8s.argoproj.rollout.name'],
-  ])('gives a %s the five common attributes and %s, as Odigos does', (kind, key) => {
+    ['DeploymentConfig', 'k8s.deployment.name'],
+  ])('gives a %s the five common attributes and %s', (kind, key) => {
     expect(attributesFor(kind)).toEqual([...COMMON, [key, 'checkout']]);
   });
 
-  it('repeats k8s.pod.name with the workload name for a bare pod, as Odigos does', () => {
+  it('repeats k8s.pod.name with the workload name for a bare pod, so every placed agent has a workload key', () => {
     expect(attributesFor('Pod', 'checkout-abc')).toEqual([...COMMON, ['k8s.pod.name', 'checkout-abc']]);
   });
 
-  it('names a DeploymentConfig with k8s.deployment.name and the Odigos workload kind, as the Odigos webhook does', () => {
-    expect(attributesFor('DeploymentConfig')).toEqual([
-      ...COMMON,
-      ['k8s.deployment.name', 'checkout'],
-      ['odigos.workload.kind', 'DeploymentConfig'],
-      ['odigos.workload.name', 'checkout'],
-    ]);
-  });
-
   it.each(['StaticPod', 'ReplicaSet', 'SparkApplication', 'constructor'])(
-    'still gives attributes to a %s, with the Odigos workload keys',
+    'gives a %s the five common attributes and no workload key of a convention of its own',
     (kind) => {
-      expect(attributesFor(kind, 'etl')).toEqual([
-        ...COMMON,
-        ['odigos.workload.kind', kind],
-        ['odigos.workload.name', 'etl'],
-      ]);
+      expect(attributesFor(kind, 'etl')).toEqual(COMMON);
     },
   );
 });

@@ -18,7 +18,7 @@ import {
 } from '../../../src/modules/fleet/index.js';
 import { KubernetesModule } from '../../../src/modules/kubernetes/index.js';
 import { bitmask, hashConfigMap } from '../../../src/modules/protocol/index.js';
-import { AgentRegistry, OpampServer } from '../../../src/modules/session/index.js';
+import { AgentRegistry, MessagePipeline } from '../../../src/modules/session/index.js';
 import { FakeConnection } from '../../support/fake-connection.js';
 import { agentToServer, attr, description, randomUid } from '../../support/opamp-messages.js';
 
@@ -79,7 +79,7 @@ describe('MemoryConfigStore', () => {
 });
 
 describe('FleetModule', () => {
-  let server: OpampServer;
+  let server: MessagePipeline;
   let store: ConfigStore;
   let rollout: ConfigRollout;
   let registry: AgentRegistry;
@@ -93,7 +93,7 @@ describe('FleetModule', () => {
       ],
     }).compile();
     await moduleRef.init();
-    server = moduleRef.get(OpampServer);
+    server = moduleRef.get(MessagePipeline);
     store = moduleRef.get(CONFIG_STORE);
     rollout = moduleRef.get(ConfigRollout);
     registry = moduleRef.get(AgentRegistry);

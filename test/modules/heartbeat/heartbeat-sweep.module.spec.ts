@@ -29,7 +29,12 @@ describe('HeartbeatModule: the stale sweep', () => {
   const start = async (extra: Array<typeof ConnectionSettingsModule> = []): Promise<TestingModule> => {
     clock = new FakeClock();
     moduleRef = await Test.createTestingModule({
-      imports: [ServerConfigModule.forRoot({ env: ENV }), ScheduleModule.forRoot(), HeartbeatModule, ...extra],
+      imports: [
+        ServerConfigModule.forRoot({ env: ENV }),
+        ScheduleModule.forRoot(),
+        HeartbeatModule,
+        ...extra,
+      ],
     })
       .overrideProvider(CLOCK)
       .useValue(clock)

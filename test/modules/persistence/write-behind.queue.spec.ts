@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
+import { AgentStoreError } from '../../../src/modules/persistence/index.js';
+import { WriteBehindQueue } from '../../../src/modules/persistence/write-behind.queue.js';
 import {
-  type AgentRecord,
+  type AgentRecordMapping,
   type AgentStore,
-  AgentStoreError,
   type RemoveOutcome,
   type UpsertOutcome,
-} from '../../../src/modules/persistence/index.js';
-import { WriteBehindQueue } from '../../../src/modules/persistence/write-behind.queue.js';
+} from '../../../src/plugin-api/index.js';
 import { FakeTimers } from './support/fake-timers.js';
 import { captureLogs } from './support/logs.js';
 
@@ -14,18 +14,35 @@ captureLogs();
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function record(pid: number, reason = 'Healthy', pod = 'pod-a'): AgentRecord {
-  return {
-    agentId: `agent-${pid}`,
-    location: { namespace: 'ns', podName: pod, containerName: 'app', processId: pid },
-    health: { healthy: true, reason, message: '' },
-    observedAt: 0,
-  };
+/** A record of the test mapping: one per process of a pod, with the state last reported. */
+interface TestRecord {
+  readonly pod: string;
+  readonly pid: number;
+  readonly state: string;
+  readonly agentId: string;
+  readonly observedAt: number;
 }
 
+function record(pid: number, state = 'Healthy', pod = 'pod-a'): TestRecord {
+  return { pod, pid, state, agentId: `agent-${pid}`, observedAt: 0 };
+}
+
+/**
+ * Keyed by pod and process, grouped by pod (one call at a time per pod); the queue asks nothing else of it.
+ * The session hooks are never called by the queue.
+ */
+const mapping: AgentRecordMapping<TestRecord> = {
+  name: 'test-records',
+  recordOf: () => undefined,
+  keyOf: (r) => `${r.pod}/${r.pid}`,
+  groupOf: (r) => r.pod,
+  agentOf: (r) => r.agentId,
+  atSessionEnd: () => 'keep',
+};
+
 /** A store whose calls are recorded and held until the test releases or fails them. */
-class ScriptedStore implements AgentStore {
-  readonly calls: { op: 'upsert' | 'remove'; record: AgentRecord }[] = [];
+class ScriptedStore implements AgentStore<TestRecord> {
+  readonly calls: { op: 'upsert' | 'remove'; record: TestRecord }[] = [];
   private waiting: {
     resolve: (outcome: UpsertOutcome | RemoveOutcome) => void;
     reject: (error: unknown) => void;
@@ -34,15 +51,15 @@ class ScriptedStore implements AgentStore {
   autoResolve = false;
   failWith?: unknown;
 
-  upsert(record: AgentRecord): Promise<UpsertOutcome> {
+  upsert(record: TestRecord): Promise<UpsertOutcome> {
     return this.call('upsert', record) as Promise<UpsertOutcome>;
   }
 
-  remove(record: AgentRecord): Promise<RemoveOutcome> {
+  remove(record: TestRecord): Promise<RemoveOutcome> {
     return this.call('remove', record) as Promise<RemoveOutcome>;
   }
 
-  async list(): Promise<AgentRecord[]> {
+  async list(): Promise<TestRecord[]> {
     return [];
   }
 
@@ -60,7 +77,7 @@ class ScriptedStore implements AgentStore {
     this.waiting.shift()?.reject(error);
   }
 
-  private call(op: 'upsert' | 'remove', record: AgentRecord): Promise<UpsertOutcome | RemoveOutcome> {
+  private call(op: 'upsert' | 'remove', record: TestRecord): Promise<UpsertOutcome | RemoveOutcome> {
     this.calls.push({ op, record });
     if (this.failWith !== undefined) return Promise.reject(this.failWith);
     if (this.autoResolve) return Promise.resolve(op === 'upsert' ? 'updated' : 'deleted');
@@ -68,8 +85,12 @@ class ScriptedStore implements AgentStore {
   }
 }
 
-function queueOn(store: AgentStore, timers = new FakeTimers()): WriteBehindQueue {
-  return new WriteBehindQueue(store, {
+function queueOn(
+  store: AgentStore<TestRecord>,
+  timers = new FakeTimers(),
+  recordMapping: AgentRecordMapping<TestRecord> = mapping,
+): WriteBehindQueue<TestRecord> {
+  return new WriteBehindQueue(store, recordMapping, {
     timers,
     random: () => 0.5,
     baseDelayMs: 100,
@@ -88,7 +109,7 @@ describe('WriteBehindQueue', () => {
     expect(queue.depth).toBe(1);
     store.release();
     await settle();
-    expect(store.calls.map((c) => c.record.health?.reason)).toEqual(['Starting', 'Update9']);
+    expect(store.calls.map((c) => c.record.state)).toEqual(['Starting', 'Update9']);
     store.release();
     await queue.idle();
     expect(queue.stats()).toMatchObject({ depth: 0, coalesced: 9, writes: { upsert: { ok: 2, failed: 0 } } });
@@ -103,11 +124,7 @@ describe('WriteBehindQueue', () => {
     queue.upsert(record(3, 'Starting'));
     queue.remove(record(3), 'agent-disconnect');
     await queue.idle();
-    expect(store.calls.map((c) => `${c.op}:${c.record.location.processId}`)).toEqual([
-      'upsert:1',
-      'upsert:2',
-      'remove:3',
-    ]);
+    expect(store.calls.map((c) => `${c.op}:${c.record.pid}`)).toEqual(['upsert:1', 'upsert:2', 'remove:3']);
   });
 
   it('runs one call at a time per pod and at most `concurrency` overall', async () => {
@@ -117,16 +134,16 @@ describe('WriteBehindQueue', () => {
     queue.upsert(record(2, 'x', 'pod-a'));
     queue.upsert(record(3, 'x', 'pod-b'));
     queue.upsert(record(4, 'x', 'pod-c'));
-    expect(store.calls.map((c) => c.record.location.processId)).toEqual([1, 3]);
+    expect(store.calls.map((c) => c.record.pid)).toEqual([1, 3]);
     store.release();
     await settle();
-    expect(store.calls.map((c) => c.record.location.processId)).toEqual([1, 3, 2]);
+    expect(store.calls.map((c) => c.record.pid)).toEqual([1, 3, 2]);
     store.release();
     store.release();
     await settle();
     store.release();
     await queue.idle();
-    expect(store.calls.map((c) => c.record.location.processId)).toEqual([1, 3, 2, 4]);
+    expect(store.calls.map((c) => c.record.pid)).toEqual([1, 3, 2, 4]);
   });
 
   it('retries with exponential backoff for as long as the store fails, then writes the latest state', async () => {
@@ -154,7 +171,7 @@ describe('WriteBehindQueue', () => {
     store.autoResolve = true;
     timers.advance(1000);
     await queue.idle();
-    expect(store.calls.at(-1)?.record.health?.reason).toBe('Healthy');
+    expect(store.calls.at(-1)?.record.state).toBe('Healthy');
     expect(queue.stats()).toMatchObject({ depth: 0, retries: 9, writes: { upsert: { ok: 1, failed: 9 } } });
   });
 
@@ -169,25 +186,69 @@ describe('WriteBehindQueue', () => {
     store.autoResolve = true;
     queue.upsert(record(1, 'Good'));
     await queue.idle();
-    expect(store.calls.map((c) => c.record.health?.reason)).toEqual(['Bad', 'Good']);
+    expect(store.calls.map((c) => c.record.state)).toEqual(['Bad', 'Good']);
   });
 
-  it('does not send an upsert identical to the last one written', async () => {
+  it('does not send an upsert identical to the last one written (by default, apart from observedAt)', async () => {
     const store = new ScriptedStore();
     store.autoResolve = true;
     const queue = queueOn(store);
     queue.upsert(record(1));
     await queue.idle();
-    queue.upsert({ ...record(1), observedAt: 99, agentId: 'other-uid' });
+    queue.upsert({ ...record(1), observedAt: 99 });
     await queue.idle();
     expect(store.calls).toHaveLength(1);
     expect(queue.stats().unchanged).toBe(1);
+    queue.upsert({ ...record(1), observedAt: 100, agentId: 'other-uid' });
+    await queue.idle();
+    expect(store.calls.map((c) => c.record.agentId)).toEqual(['agent-1', 'other-uid']);
+  });
+
+  it("compares records by the mapping's fingerprint when it has one", async () => {
+    const store = new ScriptedStore();
+    store.autoResolve = true;
+    const byState: AgentRecordMapping<TestRecord> = { ...mapping, fingerprintOf: (r) => r.state };
+    const queue = queueOn(store, new FakeTimers(), byState);
+    queue.upsert(record(1));
+    await queue.idle();
+    queue.upsert({ ...record(1), observedAt: 99, agentId: 'other-uid' });
+    await queue.idle();
+    expect(store.calls).toHaveLength(1);
+    queue.upsert(record(1, 'Degraded'));
+    await queue.idle();
+    expect(store.calls.map((c) => c.record.state)).toEqual(['Healthy', 'Degraded']);
+  });
+
+  it('writes again what was removed since, even when it is what was written before', async () => {
+    const store = new ScriptedStore();
+    store.autoResolve = true;
+    const queue = queueOn(store);
+    queue.upsert(record(1));
+    await queue.idle();
+    queue.remove(record(1), 'superseded');
+    await queue.idle();
+    queue.upsert(record(1));
+    await queue.idle();
+    expect(store.calls.map((c) => c.op)).toEqual(['upsert', 'remove', 'upsert']);
+  });
+
+  it('without groupOf, writes records of one pod side by side (each record is its own group)', async () => {
+    const store = new ScriptedStore();
+    const { groupOf: _groupOf, ...byKey } = mapping;
+    const queue = queueOn(store, new FakeTimers(), byKey);
+    queue.upsert(record(1, 'x', 'pod-a'));
+    queue.upsert(record(2, 'x', 'pod-a'));
+    // Without groupOf, each record is its own group: both calls start at once.
+    expect(store.calls.map((c) => c.record.pid)).toEqual([1, 2]);
+    store.release();
+    store.release();
+    await queue.idle();
   });
 
   it('flush tries states waiting for a retry at once and reports what is left at the deadline', async () => {
     const store = new ScriptedStore();
     const timers = new FakeTimers();
-    const queue = new WriteBehindQueue(store, { timers, baseDelayMs: 60_000, maxDelayMs: 60_000 });
+    const queue = new WriteBehindQueue(store, mapping, { timers, baseDelayMs: 60_000, maxDelayMs: 60_000 });
     store.failWith = new Error('socket hang up');
     queue.upsert(record(1));
     queue.remove(record(2), 'stale');
@@ -209,7 +270,10 @@ describe('WriteBehindQueue', () => {
     const store = new ScriptedStore();
     store.autoResolve = true;
     let now = 0;
-    const queue = new WriteBehindQueue(store, { timers: new FakeTimers(), monotonicNow: () => (now += 7) });
+    const queue = new WriteBehindQueue(store, mapping, {
+      timers: new FakeTimers(),
+      monotonicNow: () => (now += 7),
+    });
     queue.upsert(record(1));
     queue.remove(record(2), 'stale');
     await queue.idle();

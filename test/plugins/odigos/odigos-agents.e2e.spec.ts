@@ -36,7 +36,7 @@ interface InstrumentationInstance {
 
 const FAST = { firstMessageRetryDelayMs: 5, autoHeartbeat: false, requestTimeoutMs: 4000 };
 
-/** The Odigos compatibility contract (reference/odigos.md §6), replayed by simulators of the real agents. */
+/** The Odigos compatibility contract (docs/odigos.md), replayed by simulators of the real agents. */
 describe('odigos agents against opamp-nest', () => {
   let cluster: OdigosCluster;
   let server: TestServer;
@@ -184,7 +184,9 @@ describe('odigos agents against opamp-nest', () => {
       const reply = await agent.heartbeatNow();
       expect(reply?.flags).toBe(1n);
       await agent.idle();
-      const session = [...server.registry.list()].find((s) => s.identity?.kubernetes?.processId === 105);
+      const session = [...server.registry.list()].find(
+        (s) => s.identity?.attributes?.['process.pid'] === 105,
+      );
       expect(session?.status.description).toBeDefined();
       await settled();
       expect(record(105)?.status?.healthy).toBeDefined();

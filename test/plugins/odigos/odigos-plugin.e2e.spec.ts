@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { ServerErrorResponseType, ServerToAgentFlags } from '../../../src/generated/opamp/v1/opamp.js';
 import { type KeyValue } from '../../../src/generated/opamp/v1/anyvalue.js';
 import { KUBE_CONFIG } from '../../../src/modules/kubernetes/index.js';
+import { AgentPersistence } from '../../../src/modules/persistence/index.js';
 import { postMessage, type HttpExchange } from '../../support/http-agent.js';
+import { type StoredObject } from '../../support/fake-kube-apiserver/index.js';
 import { attr } from '../../support/opamp-messages.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { WsTestAgent } from '../../support/ws-agent.js';
@@ -19,7 +21,7 @@ import {
 const FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
 const NODE_HEADERS = { 'content-type': ' application/x-protobuf' };
 let nextUid = 0;
-/** Odigos agents send the 36-byte text of a UUIDv7 (odigos.md §2.5). */
+/** Odigos agents send the 36-byte text of a UUIDv7 (docs/odigos.md). */
 const textUid = (): Buffer => Buffer.from(`0192a0e4-7c1e-7b3a-9a55-${String(++nextUid).padStart(12, '0')}`);
 const intAttr = (key: string, value: number): KeyValue => ({
   key,
@@ -50,6 +52,13 @@ describe('odigos plugin', () => {
   let cluster: OdigosCluster;
   let server: TestServer | undefined;
 
+  const instanceObject = (name: string): StoredObject | undefined =>
+    cluster.api.get('odigos.io', 'v1alpha1', 'instrumentationinstances', NAMESPACE, name);
+  const instanceNames = (): string[] =>
+    cluster.api
+      .list('odigos.io', 'v1alpha1', 'instrumentationinstances', NAMESPACE)
+      .map((object) => object.metadata.name);
+
   const start = async (env: Record<string, string> = {}): Promise<TestServer> => {
     server = await startTestServer({
       env: {
@@ -69,6 +78,9 @@ describe('odigos plugin', () => {
   afterEach(async () => {
     await server?.close();
     server = undefined;
+    for (const name of instanceNames()) {
+      cluster.api.remove('odigos.io', 'v1alpha1', 'instrumentationinstances', NAMESPACE, name);
+    }
     cluster.api.faults.reset();
     cluster.seedWorkload();
   });
@@ -105,16 +117,20 @@ describe('odigos plugin', () => {
       expect(files.SDK).toBeUndefined();
       expect(exchange.message!.remoteConfig!.configHash.length).toBeGreaterThan(0);
       const identity = registry.get(uid)!.identity!;
-      expect(identity.kubernetes).toEqual(
-        expect.objectContaining({
-          namespace: NAMESPACE,
-          podName: POD,
-          podUid: POD_UID,
-          containerName: CONTAINER,
-          processId: 42,
-          workload: { kind: 'Deployment', name: 'frontend' },
-        }),
-      );
+      expect(identity.provider).toBe('odigos');
+      expect(identity.key).toBe(`${NAMESPACE}/${POD}/${CONTAINER}`);
+      expect(identity.labels).toEqual({
+        'k8s.namespace.name': NAMESPACE,
+        'k8s.pod.name': POD,
+        'k8s.container.name': CONTAINER,
+        'odigos.workload.kind': 'Deployment',
+        'odigos.workload.name': 'frontend',
+      });
+      expect(identity.attributes).toEqual({
+        'k8s.pod.uid': POD_UID,
+        'process.pid': 42,
+        'telemetry.sdk.language': 'nodejs',
+      });
     });
 
     it('computes the resource attributes of the agent', async () => {
@@ -277,9 +293,10 @@ describe('odigos plugin', () => {
           { key: 'service.name', value: 'frontend-svc' },
         ]),
       );
-      expect(registry.get(uid)!.identity!.kubernetes).toEqual(
-        expect.objectContaining({ podName: POD, containerName: CONTAINER, deviceId: DEVICE_ID }),
-      );
+      const identity = registry.get(uid)!.identity!;
+      expect(identity.labels).toMatchObject({ 'k8s.pod.name': POD, 'k8s.container.name': CONTAINER });
+      expect(identity.attributes).toMatchObject({ 'odigos.device.id': DEVICE_ID, 'k8s.pod.uid': POD_UID });
+      expect(identity.attributes).not.toHaveProperty('process.pid');
     });
 
     it('completes the identity with the process id once the agent describes itself', async () => {
@@ -296,7 +313,48 @@ describe('odigos plugin', () => {
         },
         headers,
       );
-      expect(registry.get(uid)!.identity!.kubernetes?.processId).toBe(9);
+      expect(registry.get(uid)!.identity!.attributes?.['process.pid']).toBe(9);
+      expect(registry.get(uid)!.identity!.key).toBe(`${NAMESPACE}/${POD}/${CONTAINER}`);
+    });
+
+    it('persists a device-id agent that never reports a process id, and moves its record once it does', async () => {
+      const { opampUrl, app } = await start({ ODIGOS_IDENTITY: 'device-id', PERSISTENCE: 'kubernetes' });
+      const persistence = app.get(AgentPersistence);
+      const headers = { ...NODE_HEADERS, 'x-odigos-deviceid': DEVICE_ID };
+      const uid = textUid();
+      await postMessage(
+        opampUrl,
+        { instanceUid: uid, health: { healthy: false, status: 'Starting', lastError: 'starting' } },
+        headers,
+      );
+      await persistence.flush(5000);
+      expect(instanceNames()).toEqual([`${POD}-${CONTAINER}`]);
+      expect(instanceObject(`${POD}-${CONTAINER}`)).toMatchObject({
+        metadata: { labels: { ownerPodName: POD, 'instrumented-app': 'deployment-frontend' } },
+        spec: { containerName: CONTAINER },
+        status: { healthy: false, reason: 'Starting', message: 'starting' },
+      });
+
+      await postMessage(
+        opampUrl,
+        {
+          instanceUid: uid,
+          sequenceNum: 1n,
+          agentDescription: { identifyingAttributes: [intAttr('process.pid', 9)] },
+        },
+        headers,
+      );
+      await persistence.flush(5000);
+      expect(instanceNames()).toEqual([`${POD}-9`]);
+      expect(instanceObject(`${POD}-9`)).toMatchObject({
+        spec: { containerName: CONTAINER },
+        status: {
+          healthy: false,
+          reason: 'Starting',
+          identifyingAttributes: [{ key: 'process.pid', value: '9' }],
+        },
+      });
+      expect(persistence.stats().outcomes).toMatchObject({ created: 2, deleted: 1 });
     });
 
     it('refuses a request without the device id header with 401 and a reason', async () => {

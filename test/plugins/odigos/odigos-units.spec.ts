@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import {
-  buildOdigosRemoteConfig,
   missingOdigosAttributes,
-  odigosConfigHash,
-  odigosHealthStatus,
   readOdigosAttributes,
-} from '../../../src/plugins/odigos/index.js';
+} from '../../../src/plugins/odigos/odigos-agent-attributes.js';
+import { odigosHealthStatus } from '../../../src/plugins/odigos/odigos-health.js';
+import {
+  buildOdigosRemoteConfig,
+  odigosConfigHash,
+} from '../../../src/plugins/odigos/odigos-remote-config.js';
 import { attr } from '../../support/opamp-messages.js';
 
 const int = (key: string, value: bigint) => ({

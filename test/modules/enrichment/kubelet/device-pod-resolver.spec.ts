@@ -64,10 +64,10 @@ describe('DevicePodResolver', () => {
     expect(kubelet.listCalls).toBe(1);
   });
 
-  it('ignores devices of resources outside the filter', async () => {
+  it('indexes the devices of every resource when no filter is configured (a plugin brings its own)', async () => {
     const resolver = resolverWith({ minRebuildIntervalMs: 0 });
 
-    await expect(resolver.resolve('GPU-0')).resolves.toBeUndefined();
+    await expect(resolver.resolve('GPU-0')).resolves.toMatchObject({ containerName: 'worker' });
   });
 
   it('indexes only resources containing a configured filter', async () => {

@@ -1,3 +1,4 @@
+import { type Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { CLOCK } from '../../../../src/common/clock.js';
 import { ServerConfigModule } from '../../../../src/modules/config/index.js';
@@ -28,20 +29,24 @@ export interface PersistenceApp {
 }
 
 /**
- * Starts `PersistenceModule` with `PERSISTENCE=kubernetes` on node `node-a` against `server`: real client,
- * real events; the grace period runs on fake timers, retries on real ones with millisecond delays.
+ * Starts `PersistenceModule` in `kubernetes` mode on node `node-a` against `server` (unless `options` say
+ * otherwise): real client, real events; the grace period runs on fake timers, retries on real ones with
+ * millisecond delays. `providers` join the root module: an `@OpampPlugin` among them is discovered, so its
+ * `recordMapping()` decides what is written.
  */
 export async function startPersistence(
   server: FakeKubeApiServer | undefined,
   options: PersistenceModuleOptions = {},
-  env: Record<string, string> = {},
+  providers: Provider[] = [],
 ): Promise<PersistenceApp> {
   const timers = new FakeTimers();
   const clock = new FakeClock(Date.parse('2026-03-01T12:00:00Z'));
   const moduleRef = await Test.createTestingModule({
     imports: [
-      ServerConfigModule.forRoot({ env: { PERSISTENCE: 'kubernetes', NODE_NAME: 'node-a', ...env } }),
+      ServerConfigModule.forRoot({ env: {} }),
       PersistenceModule.forRoot({
+        mode: 'kubernetes',
+        nodeName: 'node-a',
         timers,
         shutdownFlushMs: 3000,
         requestTimeoutMs: 2000,
@@ -49,6 +54,7 @@ export async function startPersistence(
         queue: { timers: systemTimers, baseDelayMs: 2, maxDelayMs: 20, ...options.queue },
       }),
     ],
+    providers,
   })
     .overrideProvider(KUBE_CONFIG)
     .useValue(server?.kubeConfig())

@@ -3,12 +3,12 @@ import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } fr
 import {
   InstrumentationConfigCache,
   type InstrumentationConfigCacheOptions,
-} from '../../../src/modules/enrichment/instrumentation-config.cache.js';
-import { type InstrumentationConfig } from '../../../src/modules/enrichment/instrumentation-config.js';
-import { eventually } from '../../support/eventually.js';
-import { FakeKubeApiServer } from '../../support/fake-kube-apiserver/index.js';
-import { instrumentationConfigObject } from './kube-objects.js';
-import { type LoggedLine, recordNestLogs } from './recording-logger.js';
+} from '../../../../src/plugins/odigos/instrumentation-config/instrumentation-config.cache.js';
+import { type InstrumentationConfig } from '../../../../src/plugins/odigos/instrumentation-config/instrumentation-config.js';
+import { eventually } from '../../../support/eventually.js';
+import { FakeKubeApiServer } from '../../../support/fake-kube-apiserver/index.js';
+import { instrumentationConfigObject } from '../../../modules/enrichment/kube-objects.js';
+import { type LoggedLine, recordNestLogs } from '../../../modules/enrichment/recording-logger.js';
 
 const IC = { group: 'odigos.io', version: 'v1alpha1', plural: 'instrumentationconfigs' } as const;
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);

@@ -1,19 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { type AgentSession } from '../../../src/modules/session/index.js';
-import { FakeKubeApiServer, type StoredObject } from '../../support/fake-kube-apiserver/index.js';
-import { eventually } from '../../support/eventually.js';
+import { type AgentSession } from '../../../../src/modules/session/index.js';
+import { instanceName } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.mapping.js';
+import { FakeKubeApiServer, type StoredObject } from '../../../support/fake-kube-apiserver/index.js';
+import { eventually } from '../../../support/eventually.js';
+import { captureLogs, type LogLine } from '../../../modules/persistence/support/logs.js';
+import { type PersistenceApp } from '../../../modules/persistence/support/persistence-app.js';
 import {
   connectNodeAgent,
   deliver,
   endSession,
   health,
   heartbeat,
+  locationOf,
   makeSession,
+  nodeAgentAttributes,
+  place,
   type TestLocation,
 } from './support/agents.js';
 import { instance, instances, instanceWrites, seedOdigletInstance, seedPod } from './support/kube.js';
-import { captureLogs, type LogLine } from './support/logs.js';
-import { type PersistenceApp, startPersistence } from './support/persistence-app.js';
+import { startOdigosPersistence as startPersistence } from './support/odigos-persistence.js';
 
 const NS = 'shop';
 const POD = 'frontend-7d4b9c-x2x9z';
@@ -38,8 +43,11 @@ describe('AgentPersistence with InstrumentationInstances', () => {
 
   const agent = (location: TestLocation = {}): AgentSession =>
     makeSession({ namespace: NS, podName: POD, ...location });
-  const nameOf = (session: AgentSession): string =>
-    `${session.identity?.kubernetes?.podName}-${session.identity?.kubernetes?.processId}`;
+  const nameOf = (session: AgentSession): string => {
+    const location = locationOf(session);
+    if (!location) throw new Error(`${session.displayId} was never placed`);
+    return instanceName(location);
+  };
   const objectOf = (session: AgentSession): StoredObject | undefined => instance(server, NS, nameOf(session));
 
   describe('when to write', () => {
@@ -92,6 +100,30 @@ describe('AgentPersistence with InstrumentationInstances', () => {
       server.requests.clear();
       await app.idle();
       expect(instanceWrites(server)).toEqual([]);
+    });
+
+    it('names the record of an agent without a process id after its container, and moves it once the pid is known', async () => {
+      const session = agent({ processId: undefined });
+      deliver(app.events, session, { health: health({ healthy: false, status: 'Starting' }) });
+      await app.idle();
+      expect(instances(server, NS).map((object) => object.metadata.name)).toEqual([`${POD}-app`]);
+      expect(instance(server, NS, `${POD}-app`)).toMatchObject({
+        spec: { containerName: 'app' },
+        status: { healthy: false, reason: 'Starting' },
+      });
+
+      const location = locationOf(session);
+      if (!location) throw new Error('the session was never placed');
+      place(session, { ...location, processId: 42 });
+      deliver(app.events, session, {
+        agentDescription: {
+          identifyingAttributes: nodeAgentAttributes(session),
+          nonIdentifyingAttributes: [],
+        },
+      });
+      await app.idle();
+      expect(instances(server, NS).map((object) => object.metadata.name)).toEqual([`${POD}-42`]);
+      expect(instance(server, NS, `${POD}-42`)?.status).toMatchObject({ healthy: false, reason: 'Starting' });
     });
 
     it('counts the API writes of one agent life cycle', async () => {
@@ -148,7 +180,7 @@ describe('AgentPersistence with InstrumentationInstances', () => {
     });
   });
 
-  describe('disconnect rules (reference/odigos.md §1.7)', () => {
+  describe('disconnect rules (docs/odigos.md, point 16)', () => {
     const connected = async (location: TestLocation = {}): Promise<AgentSession> => {
       const session = agent(location);
       connectNodeAgent(app.events, session);

@@ -10,8 +10,8 @@ import {
   type InstrumentationInstanceSpec,
   type InstrumentationInstanceStatus,
   type InstrumentationLibraryStatus,
-  MESSAGE_MAX_LENGTH,
-} from '../../../src/modules/persistence/index.js';
+} from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.types.js';
+import { MESSAGE_MAX_LENGTH } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.constants.js';
 import { type JsonSchema, loadCrd, validateAgainst } from './support/crd-schema.js';
 
 /** Every field of T, recursively, required: an example of this type must set every field the TS types declare. */

@@ -1,10 +1,30 @@
 import { describe, expect, it } from '@jest/globals';
-import { recordFromSession } from '../../../src/modules/persistence/agent-record.js';
-import { stringifyAnyValue as fromModule } from '../../../src/modules/persistence/attribute-value.js';
-import { componentFromHealth, formatGoValue } from '../../../src/modules/persistence/component-status.js';
-import { formatGoFloatFixed, formatGoFloatV } from '../../../src/modules/persistence/go-number-format.js';
-import { truncateMessage } from '../../../src/modules/persistence/truncate-message.js';
-import { bool, double, health, int, kv, makeSession, str } from './support/agents.js';
+import { stringifyAnyValue as fromModule } from '../../../../src/plugins/odigos/instrumentation-instance/attribute-value.js';
+import {
+  componentFromHealth,
+  formatGoValue,
+} from '../../../../src/plugins/odigos/instrumentation-instance/component-status.js';
+import {
+  formatGoFloatFixed,
+  formatGoFloatV,
+} from '../../../../src/plugins/odigos/instrumentation-instance/go-number-format.js';
+import { instanceName } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.mapping.js';
+import { InstrumentationInstanceMapping } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.record-mapping.js';
+import {
+  instanceRecordKey,
+  instanceRecordOf,
+  type InstrumentationInstanceRecord,
+} from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.record.js';
+import { truncateMessage } from '../../../../src/plugins/odigos/instrumentation-instance/truncate-message.js';
+import { AgentSession } from '../../../../src/modules/session/index.js';
+import { FakeConnection } from '../../../support/fake-connection.js';
+import { bool, double, health, int, kv, locationOf, makeSession, str } from './support/agents.js';
+
+/** The record of `session` where {@link makeSession} placed it. */
+function recordFromSession(session: AgentSession, now: number): InstrumentationInstanceRecord | undefined {
+  const location = locationOf(session);
+  return location ? instanceRecordOf(session, location, now) : undefined;
+}
 
 describe('attribute stringification (odiglet ConvertAnyValueToString)', () => {
   it('writes strings as-is, ints in decimal and bools as true/false', () => {
@@ -120,7 +140,7 @@ describe('truncateMessage', () => {
   });
 });
 
-describe('recordFromSession', () => {
+describe('instanceRecordOf', () => {
   it('maps location, stringified identifying attributes, health and components', () => {
     const session = makeSession({ podName: 'web-1', processId: 42, podUid: 'pod-uid' });
     session.status.description = {
@@ -181,11 +201,40 @@ describe('recordFromSession', () => {
     expect(recordFromSession(session, 1)?.components).toBeUndefined();
   });
 
-  it('is undefined without a Kubernetes location or a process id', () => {
-    const session = makeSession();
-    session.identity = { provider: 'test' };
-    expect(recordFromSession(session, 1)).toBeUndefined();
-    session.identity = { provider: 'test', kubernetes: { namespace: 'a', podName: 'b', containerName: 'c' } };
-    expect(recordFromSession(session, 1)).toBeUndefined();
+  it('keeps the location of an agent without a process id, without a processId', () => {
+    const session = makeSession({ podName: 'web-1', containerName: 'worker', processId: undefined });
+    expect(recordFromSession(session, 1)?.location).toEqual({
+      namespace: 'shop',
+      podName: 'web-1',
+      containerName: 'worker',
+      workload: { kind: 'Deployment', name: 'frontend' },
+    });
+  });
+});
+
+describe('record keys and names', () => {
+  it('keys a record by pod and process, or by pod and container while the process id is unknown', () => {
+    const where = { namespace: 'shop', podName: 'web-1', containerName: 'app' };
+    expect(instanceRecordKey({ ...where, processId: 42 })).toBe('shop/web-1/42');
+    expect(instanceRecordKey(where)).toBe('shop/web-1/container:app');
+    // A container named like a pid never shares a key with that pid.
+    expect(instanceRecordKey({ ...where, containerName: '42' })).not.toBe(
+      instanceRecordKey({ ...where, processId: 42 }),
+    );
+  });
+
+  it('names the object <pod>-<pid> as Odigos does, <pod>-<container> when the pid is unknown', () => {
+    expect(instanceName({ podName: 'web-1', containerName: 'app', processId: 42 })).toBe('web-1-42');
+    expect(instanceName({ podName: 'web-1', containerName: 'app' })).toBe('web-1-app');
+  });
+});
+
+describe('InstrumentationInstanceMapping.recordOf', () => {
+  it('is undefined for an agent the plugin did not place', () => {
+    const mapping = new InstrumentationInstanceMapping(locationOf);
+    const placed = makeSession({ processId: 5 });
+    const unplaced = new AgentSession(Buffer.from('unplaced'), new FakeConnection('http'), 0);
+    expect(mapping.recordOf(unplaced, 1)).toBeUndefined();
+    expect(mapping.recordOf(placed, 1)?.location.processId).toBe(5);
   });
 });

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { type KubeConfig } from '@kubernetes/client-node';
 import {
-  type AgentRecord,
   AgentStoreError,
-  InstrumentationInstanceStore,
-} from '../../../src/modules/persistence/index.js';
-import { FakeKubeApiServer } from '../../support/fake-kube-apiserver/index.js';
+  CustomResourceStore,
+  type CustomResourceStoreOptions,
+} from '../../../../src/modules/persistence/index.js';
+import { instrumentationInstanceResource } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.mapping.js';
+import { InstrumentationInstanceMapping } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.record-mapping.js';
+import { type InstrumentationInstanceRecord as AgentRecord } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.record.js';
+import { FakeKubeApiServer } from '../../../support/fake-kube-apiserver/index.js';
 import { loadCrd, validateAgainst } from './support/crd-schema.js';
 import {
   apiCalls,
@@ -19,6 +23,19 @@ const NS = 'shop';
 const POD = 'frontend-7d4b9c-x2x9z';
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 const schema = loadCrd().spec.versions[0]?.schema.openAPIV3Schema ?? {};
+
+/** The server's Kubernetes writer with Odigos's mapping: what `PERSISTENCE=kubernetes` runs for Odigos agents. */
+function instanceStore(
+  kubeConfig: KubeConfig,
+  options: CustomResourceStoreOptions,
+): CustomResourceStore<AgentRecord> {
+  return new CustomResourceStore(
+    kubeConfig,
+    new InstrumentationInstanceMapping(() => undefined),
+    instrumentationInstanceResource,
+    options,
+  );
+}
 
 function record(
   overrides: Partial<AgentRecord> = {},
@@ -44,9 +61,9 @@ function record(
   };
 }
 
-describe('InstrumentationInstanceStore', () => {
+describe('CustomResourceStore with the InstrumentationInstance mapping', () => {
   let server: FakeKubeApiServer;
-  let store: InstrumentationInstanceStore;
+  let store: CustomResourceStore<AgentRecord>;
 
   beforeAll(async () => {
     server = await FakeKubeApiServer.start();
@@ -67,7 +84,7 @@ describe('InstrumentationInstanceStore', () => {
     }
     seedPod(server, NS, POD);
     server.requests.clear();
-    store = new InstrumentationInstanceStore(server.kubeConfig(), {
+    store = instanceStore(server.kubeConfig(), {
       nodeName: 'node-a',
       requestTimeoutMs: 2000,
     });
@@ -255,6 +272,23 @@ describe('InstrumentationInstanceStore', () => {
     await expect(store.upsert(record({ observedAt: T0 + 1 }, { processId: 300 }))).resolves.toBe('unchanged');
   });
 
+  it('names the object of an agent without a process id after its container, and lists it back so', async () => {
+    const { processId: _processId, ...location } = record().location;
+    const withoutPid: AgentRecord = { ...record(), location };
+    await expect(store.upsert(withoutPid)).resolves.toBe('created');
+    const created = instance(server, NS, `${POD}-app`);
+    expect(created?.spec).toEqual({ containerName: 'app' });
+    expect(created?.metadata.labels).toMatchObject({ ownerPodName: POD, 'opamp-nest.io/node': 'node-a' });
+    expect(validateAgainst(created, schema)).toEqual([]);
+    await expect(store.list()).resolves.toEqual([
+      expect.objectContaining({
+        location: { namespace: NS, podName: POD, podUid: `uid-${POD}`, containerName: 'app' },
+      }),
+    ]);
+    await expect(store.remove(withoutPid, 'superseded')).resolves.toBe('deleted');
+    expect(instance(server, NS, `${POD}-app`)).toBeUndefined();
+  });
+
   it('deletes with a uid precondition, and reports absent records', async () => {
     await store.upsert(record());
     server.requests.clear();
@@ -277,7 +311,7 @@ describe('InstrumentationInstanceStore', () => {
   it("lists only this node's own records", async () => {
     await store.upsert(record());
     seedOdigletInstance(server, NS, POD, 9);
-    const other = new InstrumentationInstanceStore(server.kubeConfig(), { nodeName: 'node-b' });
+    const other = instanceStore(server.kubeConfig(), { nodeName: 'node-b' });
     await other.upsert(record({}, { processId: 8 }));
     const listed = await store.list();
     expect(listed).toEqual([
@@ -308,13 +342,15 @@ describe('InstrumentationInstanceStore', () => {
     server.faults.failNext(1, { status: 403 });
     expect((await failure()).message).toMatch(/grant the service account instrumentationinstances/);
     server.faults.failNext(1, { status: 404, match: (r) => r.verb === 'list' });
-    expect((await failure()).message).toMatch(/kubectl apply -f deploy\/crds\/instrumentationinstances/);
+    expect((await failure()).message).toMatch(
+      /is the InstrumentationInstance CRD \(instrumentationinstances\.odigos\.io\) installed\?/,
+    );
     server.faults.failNext(1, { status: 422 });
     expect((await failure()).context).toMatchObject({ retryable: false, status: 422 });
     server.faults.outage(true);
     expect((await failure()).retryable).toBe(true);
     server.faults.outage(false);
-    const slow = new InstrumentationInstanceStore(server.kubeConfig(), {
+    const slow = instanceStore(server.kubeConfig(), {
       nodeName: 'node-a',
       requestTimeoutMs: 30,
     });
@@ -326,7 +362,7 @@ describe('InstrumentationInstanceStore', () => {
   });
 
   it('times each request on its own: calls made after the timeout has elapsed once still go through', async () => {
-    const quick = new InstrumentationInstanceStore(server.kubeConfig(), {
+    const quick = instanceStore(server.kubeConfig(), {
       nodeName: 'node-a',
       requestTimeoutMs: 100,
     });

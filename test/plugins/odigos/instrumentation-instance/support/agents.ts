@@ -1,14 +1,23 @@
-import { type AnyValue, type KeyValue } from '../../../../src/generated/opamp/v1/anyvalue.js';
-import { AgentToServer, type ComponentHealth } from '../../../../src/generated/opamp/v1/opamp.js';
+import { Injectable } from '@nestjs/common';
+import { type AnyValue, type KeyValue } from '../../../../../src/generated/opamp/v1/anyvalue.js';
+import { AgentToServer, type ComponentHealth } from '../../../../../src/generated/opamp/v1/opamp.js';
+import { OpampPlugin } from '../../../../../src/modules/plugins/index.js';
 import {
   type AgentEvents,
   AgentSession,
-  type DisconnectReason,
-  type KubernetesLocation,
   mergeAgentStatus,
-} from '../../../../src/modules/session/index.js';
-import { FakeConnection } from '../../../support/fake-connection.js';
-import { health as odigosHealth } from '../../../support/odigos-agents/agent-messages.js';
+} from '../../../../../src/modules/session/index.js';
+import {
+  type AgentRecordMapping,
+  type AgentView,
+  type DisconnectReason,
+  type OpampPluginHooks,
+} from '../../../../../src/plugin-api/index.js';
+import { InstrumentationInstanceMapping } from '../../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.record-mapping.js';
+import { type InstrumentationInstanceLocation } from '../../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.record.js';
+import { odigosIdentity } from '../../../../../src/plugins/odigos/odigos-identity.js';
+import { FakeConnection } from '../../../../support/fake-connection.js';
+import { health as odigosHealth } from '../../../../support/odigos-agents/agent-messages.js';
 
 type AgentToServerInit = Parameters<typeof AgentToServer.fromPartial>[0];
 
@@ -35,44 +44,71 @@ export interface TestLocation {
   workload?: { kind: string; name: string };
 }
 
+/** Where each hand-built session runs, as the Odigos plugin would have placed it. */
+const placed = new WeakMap<AgentView, InstrumentationInstanceLocation>();
+
+/** The location {@link makeSession} placed `agent` at, if any. */
+export function locationOf(agent: AgentView): InstrumentationInstanceLocation | undefined {
+  return placed.get(agent);
+}
+
+/** Places `session` at another location (e.g. once it reported its process id). */
+export function place(session: AgentSession, location: InstrumentationInstanceLocation): void {
+  placed.set(session, location);
+  session.identity = odigosIdentity({ ...location, workload: location.workload ?? { kind: '', name: '' } });
+}
+
+/**
+ * A plugin answering `recordMapping()` with Odigos's {@link InstrumentationInstanceMapping} over the
+ * locations of the sessions {@link makeSession} built: the Odigos rules without the Odigos plugin's placement.
+ */
+@OpampPlugin({ name: 'test-instrumentation-instances' })
+@Injectable()
+export class InstrumentationInstanceTestPlugin implements OpampPluginHooks {
+  readonly mapping = new InstrumentationInstanceMapping(locationOf);
+
+  recordMapping(): AgentRecordMapping {
+    return this.mapping as AgentRecordMapping<object> as AgentRecordMapping;
+  }
+}
+
 let uidCounter = 0;
 
 /**
  * A hand-built session identified the way the Odigos plugin identifies agents (a Kubernetes location with a
- * process id), on a fake HTTP connection.
+ * process id unless `processId: undefined` is given explicitly), on a fake HTTP connection.
  */
 export function makeSession(location: TestLocation = {}, now = Date.now()): AgentSession {
   const uid = Buffer.from(`0190a0b0-0000-7000-8000-${String(++uidCounter).padStart(12, '0')}`);
   const session = new AgentSession(uid, new FakeConnection('http'), now);
-  const kubernetes: KubernetesLocation = {
+  const processId = 'processId' in location ? location.processId : 1;
+  place(session, {
     namespace: location.namespace ?? 'shop',
     podName: location.podName ?? 'frontend-7d4b9c-x2x9z',
     containerName: location.containerName ?? 'app',
-    processId: location.processId ?? 1,
     workload: location.workload ?? { kind: 'Deployment', name: 'frontend' },
+    ...(processId !== undefined ? { processId } : {}),
     ...(location.podUid !== undefined ? { podUid: location.podUid } : {}),
-    language: 'nodejs',
-  };
-  session.identity = { provider: 'test', kubernetes };
+  });
   return session;
 }
 
-/** The identifying attributes a Node.js Odigos agent sends (reference/odigos.md §2.5), for `location`. */
+/** The identifying attributes a Node.js Odigos agent sends (`docs/odigos.md`, "How an agent is identified"), for `session`. */
 export function nodeAgentAttributes(session: AgentSession): KeyValue[] {
-  const k = session.identity?.kubernetes;
+  const location = placed.get(session);
   return [
     kv('service.name', str('frontend')),
     kv('service.instance.id', str(session.displayId)),
     kv('telemetry.sdk.language', str('nodejs')),
-    kv('k8s.namespace.name', str(k?.namespace ?? '')),
-    kv('k8s.pod.name', str(k?.podName ?? '')),
-    kv('k8s.container.name', str(k?.containerName ?? '')),
-    kv('process.vpid', int(k?.processId ?? 0)),
+    kv('k8s.namespace.name', str(location?.namespace ?? '')),
+    kv('k8s.pod.name', str(location?.podName ?? '')),
+    kv('k8s.container.name', str(location?.containerName ?? '')),
+    kv('process.vpid', int(location?.processId ?? 0)),
   ];
 }
 
 /**
- * Drives `events` the way OpampServer does for one message: merges it into the session's status and emits
+ * Drives `events` the way MessagePipeline does for one message: merges it into the session's status and emits
  * `message` with the fields that changed (and `disconnected` after an agent_disconnect).
  */
 export function deliver(

@@ -36,7 +36,7 @@ export interface CrdManifest {
 }
 
 export const CRD_PATH = fileURLToPath(
-  new URL('../../../../deploy/crds/instrumentationinstances.odigos.io.yaml', import.meta.url),
+  new URL('../../../../../deploy/crds/instrumentationinstances.odigos.io.yaml', import.meta.url),
 );
 
 /** Reads the one document of the CRD manifest. */

@@ -2,7 +2,7 @@ import {
   type FakeKubeApiServer,
   type RecordedRequest,
   type StoredObject,
-} from '../../../support/fake-kube-apiserver/index.js';
+} from '../../../../support/fake-kube-apiserver/index.js';
 
 const GROUP = 'odigos.io';
 const VERSION = 'v1alpha1';
