@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { ESLint } from 'eslint';
@@ -61,5 +63,18 @@ describe('the import rule that keeps the plugin boundary (eslint, run by CI)', (
         "import { OpampPlugin } from '../plugins/index.js';\nexport const fine = OpampPlugin;\n",
       ),
     ).toEqual([]);
+  });
+
+  it('leaves no convention in the core: no file under src/modules or src/plugin-api names Odigos or its resources', async () => {
+    const offenders: string[] = [];
+    for (const folder of ['src/modules', 'src/plugin-api', 'src/common']) {
+      for (const entry of await readdir(join(ROOT, folder), { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const path = join(entry.parentPath, entry.name);
+        const text = await readFile(path, 'utf8');
+        if (/odigos|odiglet|instrumentationinstance|instrumentationconfig/i.test(text)) offenders.push(path);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });

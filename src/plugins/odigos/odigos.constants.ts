@@ -24,6 +24,12 @@ export const OdigosConfigKey = {
 export const ODIGOS_CONFIG_CONTENT_TYPE = 'application/json';
 
 /**
+ * Health status of an agent that could not reach the server. Odigos keeps its record on a heartbeat
+ * timeout, and the status is sticky for the session.
+ */
+export const NO_CONNECTION_TO_OPAMP_SERVER = 'NoConnectionToOpAMPServer';
+
+/**
  * Health status strings agreed between Odigos and its SDKs (docs/odigos.md). Any other
  * reported string is shown as Unknown; `healthy` and `status` are independent.
  */
@@ -34,7 +40,7 @@ export const ODIGOS_HEALTH_STATUSES = [
   'UnsupportedRuntimeVersion',
   'ProcessTerminated',
   'AgentFailure',
-  'NoConnectionToOpAMPServer',
+  NO_CONNECTION_TO_OPAMP_SERVER,
 ] as const;
 
 /** One of {@link ODIGOS_HEALTH_STATUSES}. */

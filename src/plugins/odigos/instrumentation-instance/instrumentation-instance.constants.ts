@@ -10,8 +10,3 @@ export const MESSAGE_MAX_LENGTH = 32_768;
 
 /** Component reason Odigos writes when a component's status is not a JSON object. */
 export const COMPONENT_DETAILS_REASON = 'instrumentation.details';
-/**
- * Health status of an agent that could not reach the server. Odigos keeps its record on a heartbeat
- * timeout, and the status is sticky for the session.
- */
-export const NO_CONNECTION_TO_OPAMP_SERVER = 'NoConnectionToOpAMPServer';

@@ -1,4 +1,5 @@
 import { type CustomResourceMapping, type CustomResourceObject, isValidLabelValue } from '../../../index.js';
+import { instrumentationConfigName } from '../instrumentation-config/instrumentation-config.js';
 import {
   type ComponentRecord,
   type InstrumentationInstanceLocation,
@@ -31,10 +32,8 @@ export function instanceName(
   return `${location.podName}-${location.processId ?? location.containerName}`;
 }
 
-/** `<kind-lowercase>-<workloadName>`, Odigos's `CalculateWorkloadRuntimeObjectName`. */
-export function instrumentedAppName(workload: { kind: string; name: string }): string {
-  return `${workload.kind}-${workload.name}`.toLowerCase();
-}
+/** The `instrumented-app` label: the workload's object name, as its InstrumentationConfig is named. */
+export const instrumentedAppName = instrumentationConfigName;
 
 /** Odigos's labels of a new object: the UI finds records by `instrumented-app` and `ownerPodName`. */
 export function labelsFor(location: InstrumentationInstanceLocation): Record<string, string> {

@@ -4,7 +4,7 @@ import {
   type DisconnectReason,
   type SessionEndAction,
 } from '../../../index.js';
-import { NO_CONNECTION_TO_OPAMP_SERVER } from './instrumentation-instance.constants.js';
+import { NO_CONNECTION_TO_OPAMP_SERVER } from '../odigos.constants.js';
 import { instrumentationInstanceResource } from './instrumentation-instance.mapping.js';
 import {
   instanceRecordKey,
