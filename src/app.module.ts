@@ -3,6 +3,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { builtInPluginModules } from './built-in-plugins.js';
 import { pinoOptions } from './logging.js';
 import { AdminModule } from './modules/admin/index.js';
+import { HealthModule } from './modules/health/index.js';
 import { parseServerConfig, SERVER_CONFIG, type ServerConfig } from './modules/config/index.js';
 import { OpampModule } from './opamp.module.js';
 import { type OpampModuleExtras, type OpampModuleOptions } from './opamp.module-definition.js';
@@ -12,7 +13,7 @@ export type AppModuleOptions = OpampModuleOptions & OpampModuleExtras;
 
 /**
  * The opamp-nest server as `npm start` runs it: the OpAMP module with the built-in plugins `PLUGINS` names,
- * logging and the admin plane. The variables are parsed here, once.
+ * logging, the admin API and the probes and metrics listener. The variables are parsed here, once.
  */
 @Module({})
 export class AppModule {
@@ -32,6 +33,7 @@ export class AppModule {
           useFactory: (settings: ServerConfig) => pinoOptions(settings),
         }),
         AdminModule,
+        HealthModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { bitmask, formatInstanceUid } from '../../src/modules/protocol/index.js'
 import { adminCall, oneFileConfig, type JsonObject } from '../support/admin-client.js';
 import { postMessage } from '../support/http-agent.js';
 import { attr, description, randomUid } from '../support/opamp-messages.js';
+import { captureLogs } from '../support/logs.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { WsAgentPool } from '../support/ws-agent.js';
 
@@ -35,7 +36,7 @@ describe('admin REST API', () => {
     adminCall<T>(server.adminUrl, method, path, body, token ?? undefined);
 
   describe('authorization', () => {
-    it('refuses mutating calls without the ADMIN_TOKEN bearer token, and still answers reads', async () => {
+    it('refuses every call without the ADMIN_TOKEN bearer token, reads included', async () => {
       const missing = await call('PUT', '/api/v1/configs/x', oneFileConfig('a'), null);
       expect(missing.status).toBe(401);
       expect(missing.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -45,9 +46,34 @@ describe('admin REST API', () => {
       ).toBe(401);
       expect((await call('POST', '/api/v1/agents/any/restart', undefined, null)).status).toBe(401);
       expect((await call('DELETE', '/api/v1/configs/x', undefined, null)).status).toBe(401);
-      expect((await call('GET', '/api/v1/configs', undefined, null)).status).toBe(200);
-      expect((await call('GET', '/api/v1/agents', undefined, null)).status).toBe(200);
+      expect((await call('GET', '/api/v1/configs', undefined, null)).status).toBe(401);
+      expect((await call('GET', '/api/v1/agents', undefined, null)).status).toBe(401);
+      expect((await call('GET', '/api/v1/agents', undefined, 'not-the-token-at-all')).status).toBe(401);
+      expect((await call('GET', '/api/v1/agents')).status).toBe(200);
       expect((await call('PUT', '/api/v1/configs/x', oneFileConfig('a'))).status).toBe(201);
+    });
+
+    it('leaves one audit line per change, refused ones included: who, what, outcome; none for reads', async () => {
+      const lines = captureLogs();
+      await call('PUT', '/api/v1/configs/audited', oneFileConfig('a'));
+      await call('DELETE', '/api/v1/configs/audited', undefined, 'not-the-token-at-all');
+      await call('GET', '/api/v1/configs');
+      const audit = lines.filter((line) => line.fields?.audit === true).map((line) => line.fields);
+      expect(audit).toEqual([
+        {
+          audit: true,
+          who: { caller: expect.stringMatching(/^sha256:[0-9a-f]{12}$/), remote: '127.0.0.1' },
+          what: { method: 'PUT', path: '/api/v1/configs/audited' },
+          outcome: 201,
+        },
+        {
+          audit: true,
+          who: { caller: 'wrong-token', remote: '127.0.0.1' },
+          what: { method: 'DELETE', path: '/api/v1/configs/audited' },
+          outcome: 401,
+        },
+      ]);
+      expect(JSON.stringify(lines)).not.toContain(TOKEN);
     });
   });
 
@@ -189,11 +215,10 @@ describe('admin REST API', () => {
           'GET /api/v1/configs/{name}/assignments/{assignment}',
           'PUT /api/v1/configs/{name}/assignments/{assignment}',
           'DELETE /api/v1/configs/{name}/assignments/{assignment}',
-          'GET /metrics',
-          'GET /healthz',
-          'GET /readyz',
         ]),
       );
+      // Probes and metrics live on their own listener, not in the admin API.
+      expect(routes.some((route) => /\/(metrics|healthz|readyz)$/.test(route))).toBe(false);
       const putConfig = document.body.paths['/api/v1/configs/{name}']!.put as JsonObject;
       expect(JSON.stringify(putConfig.requestBody)).toContain('"files"');
     });

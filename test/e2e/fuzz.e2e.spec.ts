@@ -23,7 +23,7 @@ describe('fuzzing (a seeded slice; `npm run fuzz` runs 100,000+ inputs against n
       expect(report.httpStatuses['400']).toBeGreaterThan(0);
       expect(report.wsReplies).toBeGreaterThan(0);
       // Still the same server, still answering.
-      expect((await fetch(`${server.adminUrl}/healthz`)).status).toBe(200);
+      expect((await fetch(`${server.healthUrl}/healthz`)).status).toBe(200);
     } finally {
       await server.close();
     }

@@ -98,10 +98,10 @@ describe('connection lifecycle', () => {
 
   it('serves readiness once the OpAMP listener is up', async () => {
     server = await startTestServer();
-    const ready = await fetch(`${server.adminUrl}/readyz`);
+    const ready = await fetch(`${server.healthUrl}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual(expect.objectContaining({ status: 'ok' }));
-    expect((await fetch(`${server.adminUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server.healthUrl}/healthz`)).status).toBe(200);
     expect((await postRaw(server.opampUrl.replace('/v1/opamp', '/nope'), Buffer.alloc(0))).status).toBe(404);
   });
 });

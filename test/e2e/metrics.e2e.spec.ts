@@ -40,7 +40,7 @@ describe('GET /metrics', () => {
     types: Map<string, string>;
     contentType: string | null;
   }> => {
-    const response = await fetch(`${server.adminUrl}/metrics`);
+    const response = await fetch(`${server.healthUrl}/metrics`);
     expect(response.status).toBe(200);
     return {
       ...parsePrometheusText(await response.text()),
@@ -136,7 +136,7 @@ describe('persistence metrics without overrides', () => {
   it('come from the running PersistenceModule', async () => {
     const server = await startTestServer();
     try {
-      const text = await (await fetch(`${server.adminUrl}/metrics`)).text();
+      const text = await (await fetch(`${server.healthUrl}/metrics`)).text();
       expect(text).toMatch(/^opamp_persistence_queue_depth 0$/m);
     } finally {
       await server.close();

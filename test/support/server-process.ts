@@ -57,6 +57,7 @@ export class ServerChild {
     private readonly child: ChildProcess,
     readonly opampPort: number,
     readonly adminPort: number,
+    readonly healthPort: number,
   ) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
@@ -68,6 +69,7 @@ export class ServerChild {
     ensureServerBuilt();
     const opampPort = env.OPAMP_PORT ? Number(env.OPAMP_PORT) : await freePort();
     const adminPort = await freePort();
+    const healthPort = await freePort();
     const child = spawn(process.execPath, [MAIN], {
       cwd: ROOT,
       env: {
@@ -80,17 +82,19 @@ export class ServerChild {
         ...env,
         OPAMP_PORT: String(opampPort),
         ADMIN_PORT: String(adminPort),
+        HEALTH_HOST: '127.0.0.1',
+        HEALTH_PORT: String(healthPort),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const server = new ServerChild(child, opampPort, adminPort);
+    const server = new ServerChild(child, opampPort, adminPort, healthPort);
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void server.exited.then(() => (exited = true));
     for (;;) {
       if (exited) throw new Error(`the server exited during start-up:\n${server.output}`);
       try {
-        const response = await fetch(`${server.adminUrl}/readyz`);
+        const response = await fetch(`${server.healthUrl}/readyz`);
         await response.arrayBuffer();
         if (response.status === 200) return server;
       } catch {
@@ -116,6 +120,11 @@ export class ServerChild {
 
   get adminUrl(): string {
     return `http://127.0.0.1:${this.adminPort}`;
+  }
+
+  /** The probes and metrics listener: `/healthz`, `/readyz`, `/metrics`. */
+  get healthUrl(): string {
+    return `http://127.0.0.1:${this.healthPort}`;
   }
 
   /** Sends a signal. */

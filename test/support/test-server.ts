@@ -4,6 +4,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from '../../src/app.module.js';
 import { type OpampModuleExtras } from '../../src/opamp.module-definition.js';
 import { setupAdminOpenApi } from '../../src/modules/admin/index.js';
+import { HealthListener } from '../../src/modules/health/index.js';
 import { OpampListener } from '../../src/modules/transport/index.js';
 import { AgentRegistry, AgentEvents, MessagePipeline } from '../../src/modules/session/index.js';
 
@@ -16,6 +17,8 @@ export interface TestServer {
   wsUrl: string;
   /** http://127.0.0.1:<admin port> */
   adminUrl: string;
+  /** http://127.0.0.1:<probes and metrics port>: /healthz, /readyz, /metrics */
+  healthUrl: string;
   registry: AgentRegistry;
   events: AgentEvents;
   server: MessagePipeline;
@@ -39,6 +42,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     OPAMP_PORT: '0',
     ADMIN_HOST: '127.0.0.1',
     ADMIN_PORT: '0',
+    HEALTH_HOST: '127.0.0.1',
+    HEALTH_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'fatal',
     ...options.env,
   };
@@ -61,6 +66,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     opampUrl: `http://127.0.0.1:${opampPort}${path}`,
     wsUrl: `ws://127.0.0.1:${opampPort}${path}`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
+    healthUrl: `http://127.0.0.1:${app.get(HealthListener).address().port}`,
     registry: app.get(AgentRegistry),
     events: app.get(AgentEvents),
     server: app.get(MessagePipeline),

@@ -22,8 +22,8 @@ export function setupAdminOpenApi(app: INestApplication, options: AdminOpenApiOp
     .setTitle('opamp-nest admin API')
     .setDescription(
       'Fleet management for the agents connected to this OpAMP server: agents, remote configs and their ' +
-        'assignments, commands, health probes and metrics. When ADMIN_TOKEN is set, every call other than ' +
-        'GET needs `Authorization: Bearer <ADMIN_TOKEN>`.',
+        'assignments, commands. When ADMIN_TOKEN is set, every call needs `Authorization: Bearer ' +
+        '<ADMIN_TOKEN>`, reads included. Probes and metrics are served on a port of their own (HEALTH_PORT).',
     )
     .setVersion('v1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' })

@@ -1,42 +1,31 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { CommandsModule } from '../commands/index.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/index.js';
 import { FleetModule } from '../fleet/index.js';
-import { MetricsModule } from '../metrics/index.js';
 import { SessionModule } from '../session/index.js';
 import { TransportModule } from '../transport/index.js';
+import { AdminAudit } from './api/admin-audit.js';
 import { AgentsController } from './api/agents.controller.js';
 import { AdminTokenGuard } from './api/admin-token.guard.js';
 import { ConfigsController } from './api/configs.controller.js';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
-import { HealthController } from './health/health.controller.js';
 
 /**
- * The admin listener's routes: health probes (`/healthz`, `/readyz`), Prometheus metrics (`/metrics`) and
- * the REST API (`/api/v1/agents`, `/api/v1/configs`; OpenAPI at `/api/docs-json` once
- * `setupAdminOpenApi(app)` ran).
+ * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs` (OpenAPI at
+ * `/api/docs-json` once `setupAdminOpenApi(app)` ran), behind `ADMIN_TOKEN` when set, every change audited.
+ * Probes and metrics are the HealthModule's, on a listener of their own.
  */
 @Module({
-  imports: [
-    TerminusModule.forRoot({ logger: false }),
-    TransportModule,
-    SessionModule,
-    FleetModule,
-    CommandsModule,
-    MetricsModule,
-  ],
-  controllers: [HealthController, AgentsController, ConfigsController],
+  imports: [TransportModule, SessionModule, FleetModule, CommandsModule],
+  controllers: [AgentsController, ConfigsController],
   providers: [
     {
       provide: ADMIN_OPTIONS,
-      useFactory: (config: ServerConfig): AdminOptions => ({
-        token: config.admin.token,
-        readinessChecksKubernetesApi: config.kubernetes.persistence === 'kubernetes',
-      }),
+      useFactory: (config: ServerConfig): AdminOptions => ({ token: config.admin.token }),
       inject: [SERVER_CONFIG],
     },
     AdminTokenGuard,
+    AdminAudit,
   ],
 })
 export class AdminModule {}

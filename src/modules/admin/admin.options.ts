@@ -2,10 +2,11 @@ import { Inject } from '@nestjs/common';
 
 /** Options of the {@link AdminModule}. */
 export interface AdminOptions {
-  /** Bearer token mutating calls need (`ADMIN_TOKEN`). Default none: no token asked. */
+  /**
+   * Bearer token every `/api` call needs, reads included (`ADMIN_TOKEN`). Default none: no token asked
+   * (allowed only while the admin listener is bound to a loopback address).
+   */
   readonly token?: string;
-  /** Whether readiness also needs the Kubernetes API to answer (with `PERSISTENCE=kubernetes`). */
-  readonly readinessChecksKubernetesApi: boolean;
 }
 
 /** DI token of the {@link AdminOptions}, mapped from the settings by the module. */

@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { ConfigValidationError } from './config-validation.error.js';
+import { isLoopback } from './loopback.js';
 import { parseVariables } from './parse-variables.js';
 import { type ServerConfig } from './server-config.js';
 
@@ -78,11 +80,27 @@ export const serverEnvSchema = z.object({
   SHUTDOWN_TIMEOUT_S: positiveSeconds(25).describe(
     'seconds (fractions allowed) the server may take to drain after SIGTERM (answer in-flight messages, close WebSockets, flush persistence) before it exits anyway with code 1; default 25',
   ),
-  ADMIN_HOST: z.string().min(1).default('127.0.0.1').describe('an interface address; default 127.0.0.1'),
+  ADMIN_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe(
+      'an interface address for the admin API; beyond loopback only together with ADMIN_TOKEN; default 127.0.0.1',
+    ),
   ADMIN_PORT: port(4321).describe('a TCP port 0-65535; default 4321'),
   ADMIN_TOKEN: z
     .preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional())
-    .describe('a bearer token of 16+ characters for mutating admin calls; default none'),
+    .describe(
+      'a bearer token of 16+ characters every admin API call then needs (reads included); required when ADMIN_HOST is not a loopback address; default none',
+    ),
+  HEALTH_HOST: z
+    .string()
+    .min(1)
+    .default('0.0.0.0')
+    .describe(
+      'an interface address for the probes and metrics listener (/healthz, /readyz, /metrics; no token); default 0.0.0.0',
+    ),
+  HEALTH_PORT: port(4322).describe('a TCP port 0-65535 for probes and metrics; default 4322'),
   HEARTBEAT_INTERVAL_S: positiveInt(30).describe(
     'seconds, the heartbeat interval offered to agents; default 30',
   ),
@@ -167,6 +185,16 @@ export type ServerEnv = z.infer<typeof serverEnvSchema>;
  */
 export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
   const e = parseVariables(serverEnvSchema, env);
+  if (!isLoopback(e.ADMIN_HOST) && e.ADMIN_TOKEN === undefined) {
+    throw new ConfigValidationError([
+      {
+        name: 'ADMIN_TOKEN',
+        problem: `is required: ADMIN_HOST=${e.ADMIN_HOST} exposes the admin API beyond this machine, and anyone who reaches it could change the configs pushed to every agent`,
+        accepts:
+          'a bearer token of 16+ characters (or keep ADMIN_HOST on a loopback address such as 127.0.0.1)',
+      },
+    ]);
+  }
   return {
     opamp: {
       host: e.OPAMP_HOST,
@@ -188,6 +216,7 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
     },
     shutdownTimeoutMs: ms(e.SHUTDOWN_TIMEOUT_S),
     admin: { host: e.ADMIN_HOST, port: e.ADMIN_PORT, token: e.ADMIN_TOKEN },
+    health: { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     heartbeat: {
       intervalS: e.HEARTBEAT_INTERVAL_S,
       staleAfterMs: e.STALE_AFTER_S * 1000,

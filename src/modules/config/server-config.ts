@@ -52,8 +52,17 @@ export interface ServerConfig {
     host: string;
     /** Port of the admin listener (`ADMIN_PORT`, default 4321). */
     port: number;
-    /** Bearer token required for mutating admin calls (`ADMIN_TOKEN`, default none). */
+    /**
+     * Bearer token every admin API call needs, reads included (`ADMIN_TOKEN`, default none; required when
+     * `ADMIN_HOST` is not a loopback address).
+     */
     token?: string;
+  };
+  health: {
+    /** Interface of the probes and metrics listener (`HEALTH_HOST`, default `0.0.0.0`). */
+    host: string;
+    /** Port of the probes and metrics listener; 0 picks a free one (`HEALTH_PORT`, default 4322). */
+    port: number;
   };
   heartbeat: {
     /** Heartbeat interval offered to agents, seconds (`HEARTBEAT_INTERVAL_S`, default 30). */

@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { SessionModule } from '../session/index.js';
 import { TransportModule } from '../transport/index.js';
-import { MetricsController } from './metrics.controller.js';
 import { METRICS_REGISTRY } from './metrics.constants.js';
 import { OpampMetrics } from './opamp-metrics.js';
 
 /**
- * Prometheus metrics on the admin listener (`GET /metrics`): a prom-client `Registry` per application
+ * Prometheus metrics (served by the HealthModule's listener at `GET /metrics`): a prom-client `Registry` per application
  * under {@link METRICS_REGISTRY}, with the process and Node.js defaults and the server's own series.
  */
 @Module({
@@ -23,7 +22,6 @@ import { OpampMetrics } from './opamp-metrics.js';
     },
     OpampMetrics,
   ],
-  controllers: [MetricsController],
   exports: [METRICS_REGISTRY],
 })
 export class MetricsModule {}

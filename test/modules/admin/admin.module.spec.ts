@@ -92,16 +92,18 @@ describe('AdminModule', () => {
     expect(withoutToken.headers.get('www-authenticate')).toMatch(/^Bearer/);
     expect(wrongToken.status).toBe(401);
     expect(app!.get(AgentRegistry).findByDisplayId(agent)?.pending).toBeUndefined();
-    expect((await adminCall(adminUrl, 'GET', '/api/v1/configs/base')).status).toBe(404);
+    expect((await adminCall(adminUrl, 'GET', '/api/v1/configs/base', undefined, TOKEN)).status).toBe(404);
   });
 
-  it('with ADMIN_TOKEN set, serves reads without it and mutating calls with it', async () => {
+  it('with ADMIN_TOKEN set, refuses reads without it and serves reads and changes with it', async () => {
     await start({ ADMIN_TOKEN: TOKEN });
     const agent = await connectAgent(RESTARTABLE);
 
-    const list = await adminCall(adminUrl, 'GET', '/api/v1/agents');
+    const anonymous = await adminCall(adminUrl, 'GET', '/api/v1/agents');
+    const list = await adminCall(adminUrl, 'GET', '/api/v1/agents', undefined, TOKEN);
     const restart = await adminCall(adminUrl, 'POST', `/api/v1/agents/${agent}/restart`, undefined, TOKEN);
 
+    expect(anonymous.status).toBe(401);
     expect(list.status).toBe(200);
     expect(restart.status).toBe(202);
     expect(restart.body).toEqual({ agent, command: 'restart', delivery: 'queued' });
@@ -116,15 +118,10 @@ describe('AdminModule', () => {
     expect(restart.status).toBe(409);
   });
 
-  it('reports ready once the OpAMP listener is up, and serves the metrics', async () => {
+  it('serves no probes or metrics: the HealthModule listener serves them, outside the token', async () => {
     await start();
 
-    const ready = await adminCall(adminUrl, 'GET', '/readyz');
-    const metrics = await adminCall<string>(adminUrl, 'GET', '/metrics');
-
-    expect(ready.status).toBe(200);
-    expect(ready.body).toMatchObject({ status: 'ok', info: { opampListener: { status: 'up' } } });
-    expect(metrics.status).toBe(200);
-    expect(metrics.body).toContain('opamp_connected_agents{transport="http"} 0');
+    expect((await adminCall(adminUrl, 'GET', '/readyz')).status).toBe(404);
+    expect((await adminCall(adminUrl, 'GET', '/metrics')).status).toBe(404);
   });
 });

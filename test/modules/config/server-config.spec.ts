@@ -62,4 +62,21 @@ describe('server configuration', () => {
       }).compile(),
     ).rejects.toThrow(/MAX_MESSAGE_BYTES/);
   });
+
+  it('refuses an admin API beyond loopback without ADMIN_TOKEN, naming the variable and why', () => {
+    for (const host of ['0.0.0.0', '10.0.0.7', '::', 'node-a.example']) {
+      expect(() => parseServerConfig({ ADMIN_HOST: host })).toThrow(ConfigValidationError);
+      expect(() => parseServerConfig({ ADMIN_HOST: host })).toThrow(/ADMIN_TOKEN: is required: ADMIN_HOST=/);
+    }
+    expect(parseServerConfig({ ADMIN_HOST: '0.0.0.0', ADMIN_TOKEN: 'a-token-of-16-chars' }).admin.host).toBe(
+      '0.0.0.0',
+    );
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) {
+      expect(parseServerConfig({ ADMIN_HOST: host }).admin.host).toBe(host);
+    }
+  });
+
+  it('puts probes and metrics on a port of their own, on every interface by default', () => {
+    expect(parseServerConfig({}).health).toEqual({ host: '0.0.0.0', port: 4322 });
+  });
 });

@@ -25,7 +25,7 @@ import {
 } from '../../../src/plugin-api/index.js';
 import { FakeConnection } from '../../support/fake-connection.js';
 import { FakeKubeApiServer } from '../../support/fake-kube-apiserver/index.js';
-import { captureLogs } from './support/logs.js';
+import { captureLogs } from '../../support/logs.js';
 import { startPersistence } from './support/persistence-app.js';
 
 type AgentToServerInit = Parameters<typeof AgentToServer.fromPartial>[0];

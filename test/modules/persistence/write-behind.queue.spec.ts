@@ -8,7 +8,7 @@ import {
   type UpsertOutcome,
 } from '../../../src/plugin-api/index.js';
 import { FakeTimers } from './support/fake-timers.js';
-import { captureLogs } from './support/logs.js';
+import { captureLogs } from '../../support/logs.js';
 
 captureLogs();
 

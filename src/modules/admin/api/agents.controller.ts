@@ -22,6 +22,7 @@ import {
   ApiOperation,
   ApiParam,
   ApiQuery,
+  ApiBearerAuth,
   ApiTags,
 } from '@nestjs/swagger';
 import { AgentCommands } from '../../commands/index.js';
@@ -41,6 +42,7 @@ const queryPipe = new ZodPipe(listAgentsQuerySchema, 'query');
 
 /** `/api/v1/agents`: the agents connected to this server, their config, and commands. */
 @ApiTags('agents')
+@ApiBearerAuth()
 @Controller('api/v1/agents')
 @UseGuards(AdminTokenGuard)
 @UseFilters(AdminApiErrorsFilter)

@@ -19,6 +19,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiBearerAuth,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -48,6 +49,7 @@ const assignmentPipe = new ZodPipe(assignmentNameSchema, 'assignment name');
 
 /** `/api/v1/configs`: named remote configs, their assignments, and how their rollout goes. */
 @ApiTags('configs')
+@ApiBearerAuth()
 @Controller('api/v1/configs')
 @UseGuards(AdminTokenGuard)
 @UseFilters(AdminApiErrorsFilter)

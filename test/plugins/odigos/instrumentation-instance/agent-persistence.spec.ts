@@ -3,7 +3,7 @@ import { type AgentSession } from '../../../../src/modules/session/index.js';
 import { instanceName } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.mapping.js';
 import { FakeKubeApiServer, type StoredObject } from '../../../support/fake-kube-apiserver/index.js';
 import { eventually } from '../../../support/eventually.js';
-import { captureLogs, type LogLine } from '../../../modules/persistence/support/logs.js';
+import { captureLogs, type LogLine } from '../../../support/logs.js';
 import { type PersistenceApp } from '../../../modules/persistence/support/persistence-app.js';
 import {
   connectNodeAgent,

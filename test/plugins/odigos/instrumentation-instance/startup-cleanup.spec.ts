@@ -5,7 +5,7 @@ import { InstrumentationInstanceMapping } from '../../../../src/plugins/odigos/i
 import { type InstrumentationInstanceRecord } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.record.js';
 import { FakeKubeApiServer } from '../../../support/fake-kube-apiserver/index.js';
 import { eventually } from '../../../support/eventually.js';
-import { captureLogs } from '../../../modules/persistence/support/logs.js';
+import { captureLogs } from '../../../support/logs.js';
 import { type PersistenceApp } from '../../../modules/persistence/support/persistence-app.js';
 import { connectNodeAgent, makeSession } from './support/agents.js';
 import { instance, seedOdigletInstance, seedPod } from './support/kube.js';
