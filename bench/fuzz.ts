@@ -77,7 +77,7 @@ try {
     });
   }
   const after = await settle();
-  const alive = server.running && (await fetch(`${server.adminUrl}/healthz`)).status === 200;
+  const alive = server.running && (await fetch(`${server.healthUrl}/healthz`)).status === 200;
   const heapGrowth = after.heapUsed - before.heapUsed;
   // Back to baseline: within 2 MiB (code caches, pools and maps grown once are not a leak).
   const memoryBack = heapGrowth < 2 * MIB;

@@ -37,6 +37,7 @@ export class ServerProcess {
     private readonly child: ChildProcess,
     readonly opampPort: number,
     readonly adminPort: number,
+    readonly healthPort: number,
     readonly path: string,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -45,6 +46,7 @@ export class ServerProcess {
   static async start(options: ServerProcessOptions): Promise<ServerProcess> {
     const opampPort = options.opampPort ?? (await freePort());
     const adminPort = options.adminPort ?? (await freePort());
+    const healthPort = await freePort();
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
@@ -53,6 +55,8 @@ export class ServerProcess {
       OPAMP_PORT: String(opampPort),
       ADMIN_HOST: '127.0.0.1',
       ADMIN_PORT: String(adminPort),
+      HEALTH_HOST: '127.0.0.1',
+      HEALTH_PORT: String(healthPort),
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
       PERSISTENCE: 'memory',
@@ -69,7 +73,7 @@ export class ServerProcess {
       stdio: ['ignore', log, options.inspect ? 'pipe' : log],
     });
     closeSync(log);
-    const server = new ServerProcess(child, opampPort, adminPort, env.OPAMP_PATH ?? '/v1/opamp');
+    const server = new ServerProcess(child, opampPort, adminPort, healthPort, env.OPAMP_PATH ?? '/v1/opamp');
     let inspectorUrl: Promise<string> | undefined;
     if (options.inspect && child.stderr) {
       const stderrLog = createWriteStream(options.logFile, { flags: 'a' });
@@ -91,7 +95,7 @@ export class ServerProcess {
       async () => {
         if (exitedEarly) throw new Error(`the server exited during start-up; see ${options.logFile}`);
         try {
-          const response = await fetch(`${server.adminUrl}/readyz`);
+          const response = await fetch(`${server.healthUrl}/readyz`);
           await response.arrayBuffer();
           return response.status === 200 ? true : undefined;
         } catch {
@@ -122,6 +126,11 @@ export class ServerProcess {
     return `http://127.0.0.1:${this.adminPort}`;
   }
 
+  /** The probes and metrics listener: `/healthz`, `/readyz`, `/metrics`. */
+  get healthUrl(): string {
+    return `http://127.0.0.1:${this.healthPort}`;
+  }
+
   /** Whether the process is still running. */
   get running(): boolean {
     return this.child.exitCode === null && this.child.signalCode === null;
@@ -129,7 +138,7 @@ export class ServerProcess {
 
   /** The Prometheus text of `/metrics`. */
   async metrics(): Promise<string> {
-    const response = await fetch(`${this.adminUrl}/metrics`);
+    const response = await fetch(`${this.healthUrl}/metrics`);
     return response.text();
   }
 
