@@ -112,6 +112,7 @@ export { bitmask, hashConfigMap, hasCapability, withConfigHash } from './modules
 // Errors: those a plugin throws to refuse a message, and those the framework throws.
 export {
   AgentNotIdentifiedError,
+  AgentNotLocalError,
   ConnectionRejectedError,
   ProtocolError,
   ServerUnavailableError,
@@ -127,6 +128,7 @@ export {
   DeviceNotFoundError,
   KubeletPodResourcesError,
   PodNotFoundError,
+  PodOnAnotherNodeError,
 } from './modules/enrichment/index.js';
 export { AgentStoreError } from './modules/persistence/index.js';
 export { DuplicatePluginError, PluginTimeoutError } from './modules/plugins/index.js';

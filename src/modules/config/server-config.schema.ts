@@ -120,7 +120,9 @@ export const serverEnvSchema = z.object({
     .describe('set by Kubernetes inside a pod; its presence means "in a cluster"'),
   NODE_NAME: z
     .preprocess(blankToUndefined, z.string().optional())
-    .describe('the node this server runs on (downward API spec.nodeName); default the host name'),
+    .describe(
+      'the node this server runs on (downward API spec.nodeName); when set, agents may only be placed in pods scheduled on it; default the host name',
+    ),
   WATCH_NODE_PODS: z
     .enum(['true', 'false'])
     .default('true')
@@ -227,6 +229,7 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       persistence:
         e.PERSISTENCE === 'auto' ? (e.KUBERNETES_SERVICE_HOST ? 'kubernetes' : 'memory') : e.PERSISTENCE,
       nodeName: e.NODE_NAME ?? hostname(),
+      nodeLocal: e.NODE_NAME !== undefined,
       watchNodePods: e.WATCH_NODE_PODS === 'true' && e.NODE_NAME !== undefined,
       podNamespace: e.POD_NAMESPACE,
       kubeletPodResourcesSocket: e.KUBELET_POD_RESOURCES_SOCKET,

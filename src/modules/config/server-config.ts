@@ -81,6 +81,11 @@ export interface ServerConfig {
     persistence: 'memory' | 'kubernetes';
     /** This node (`NODE_NAME`, default the host name). */
     nodeName: string;
+    /**
+     * Whether agents must run in pods of this node (`NODE_NAME` set: a DaemonSet serves its own node only).
+     * Outside a cluster (no `NODE_NAME`) no pod is refused for where it runs.
+     */
+    nodeLocal: boolean;
     /** Whether the pods of this node are listed and watched (`WATCH_NODE_PODS`, and `NODE_NAME` set). */
     watchNodePods: boolean;
     /** This server's namespace (`POD_NAMESPACE`, default none). */

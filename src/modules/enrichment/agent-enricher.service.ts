@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type KeyValue } from '../../generated/opamp/v1/anyvalue.js';
 import { type EnrichmentOptions, InjectEnrichmentOptions } from './enrichment.constants.js';
+import { PodOnAnotherNodeError } from './enrichment.errors.js';
 import { type PodMetadata } from './pod-metadata.js';
 import { PodMetadataCache } from './pod-metadata.cache.js';
 import { computeResourceAttributes } from './resource-attributes.js';
@@ -35,13 +36,18 @@ export class AgentEnricher {
   ) {}
 
   /**
-   * The pod, workload and node of a container.
+   * The pod, workload and node of a container. With `NODE_NAME` set, only a pod scheduled on this node.
    * @throws {PodNotFoundError} the pod does not exist.
+   * @throws {PodOnAnotherNodeError} the pod is scheduled on another node (or on none).
    * @throws {KubernetesUnavailableError} the API server did not answer in time or is not configured.
    * @throws {KubernetesRequestError} the API server refused the read (e.g. RBAC).
    */
   async locate(location: ContainerLocation): Promise<PodPlacement> {
     const pod = await this.pods.get(location.namespace, location.podName);
+    const localNode = this.options.nodeName ?? '';
+    if (this.options.nodeLocal && pod.nodeName !== localNode) {
+      throw new PodOnAnotherNodeError(pod.namespace, pod.name, pod.nodeName, localNode);
+    }
     return {
       pod,
       containerName: location.containerName,

@@ -7,6 +7,8 @@ import { type PodMetadataCacheOptions } from './pod-metadata.cache.js';
 export interface EnrichmentOptions {
   /** This server's node (`NODE_NAME`): `k8s.node.name` of agents whose pod is not scheduled yet. */
   readonly nodeName?: string;
+  /** Refuse to place agents in pods scheduled on other nodes than {@link nodeName} (`NODE_NAME` set). */
+  readonly nodeLocal?: boolean;
   /** Keep the node's pods in memory with one list + watch (`WATCH_NODE_PODS`, only with `NODE_NAME`). */
   readonly watchNodePods?: boolean;
   /** Pod reads: TTLs, deadline and size (the clock comes from the `CLOCK` provider). */

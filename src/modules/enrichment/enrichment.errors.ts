@@ -34,6 +34,27 @@ export class PodNotFoundError extends KubernetesNotFoundError {
   }
 }
 
+/**
+ * The agent claims a pod scheduled on another node. A server serves the processes of its own node only (the
+ * agents talk to it locally), so it never acts for a pod elsewhere.
+ */
+export class PodOnAnotherNodeError extends EnrichmentError {
+  constructor(
+    readonly namespace: string,
+    readonly podName: string,
+    /** The pod's `spec.nodeName`; undefined while it is not scheduled. */
+    readonly podNode: string | undefined,
+    /** The node this server serves. */
+    readonly localNode: string,
+  ) {
+    super(
+      `pod ${namespace}/${podName} ${podNode ? `runs on node ${podNode}` : 'is not scheduled on any node'}, not on ` +
+        `${localNode}: an agent must talk to the OpAMP server of its own node (check the agent's server address ` +
+        'and the k8s.pod.name / k8s.namespace.name it reports)',
+    );
+  }
+}
+
 /** The kubelet lists no pod on this node holding this instrumentation device. */
 export class DeviceNotFoundError extends EnrichmentError {
   constructor(

@@ -25,6 +25,7 @@ import { PodMetadataCache } from './pod-metadata.cache.js';
       inject: [SERVER_CONFIG],
       useFactory: (config: ServerConfig): EnrichmentOptions => ({
         nodeName: config.kubernetes.nodeName,
+        nodeLocal: config.kubernetes.nodeLocal,
         watchNodePods: config.kubernetes.watchNodePods,
         kubelet: { socketPath: config.kubernetes.kubeletPodResourcesSocket },
       }),

@@ -15,7 +15,8 @@ export type ProtocolErrorReason =
   | 'rate-limited'
   | 'too-many-connections'
   | 'rejected'
-  | 'unidentified';
+  | 'unidentified'
+  | 'not-local';
 
 /**
  * A message the server cannot serve. Knows how to answer it on either transport: the HTTP status, the
@@ -136,5 +137,17 @@ export class AgentNotIdentifiedError extends ProtocolError {
 
   constructor(message: string) {
     super(message, 'unidentified', 400, ServerErrorResponseType.ServerErrorResponseType_BadRequest);
+  }
+}
+
+/**
+ * The agent claims to run somewhere this server does not serve (a pod on another node): refused with 403
+ * and a ServerErrorResponse saying why; nothing is recorded for it.
+ */
+export class AgentNotLocalError extends ProtocolError {
+  override readonly name = 'AgentNotLocalError';
+
+  constructor(message: string) {
+    super(message, 'not-local', 403, ServerErrorResponseType.ServerErrorResponseType_BadRequest);
   }
 }

@@ -1,10 +1,12 @@
 import {
   AgentNotIdentifiedError,
+  AgentNotLocalError,
   DeviceNotFoundError,
   KubeletPodResourcesError,
   KubernetesRequestError,
   KubernetesUnavailableError,
   PodNotFoundError,
+  PodOnAnotherNodeError,
   ServerUnavailableError,
 } from '../../index.js';
 
@@ -12,11 +14,13 @@ import {
 const RETRY_AFTER_MS = 5000;
 
 /**
- * Turns a failure to place an agent into the error the agent receives: an unknown pod or device is a
- * 400 (the agent's claim is wrong), an unreachable API or kubelet a 503 with a retry time — never a hang
+ * Turns a failure to place an agent into the error the agent receives: a pod on another node is a 403, an
+ * unknown pod or device a 400 (the agent's claim is wrong), an unreachable API or kubelet a 503 with a retry time — never a hang
  * and never the bare 500 odiglet answers.
  */
 export function toAgentError(error: unknown): unknown {
+  // A pod on another node is refused outright (403): this server acts only for the processes of its node.
+  if (error instanceof PodOnAnotherNodeError) return new AgentNotLocalError(error.message);
   if (error instanceof PodNotFoundError || error instanceof DeviceNotFoundError) {
     return new AgentNotIdentifiedError(error.message);
   }

@@ -85,6 +85,7 @@ describe('EnrichmentModule', () => {
 
     expect(app.get<EnrichmentOptions>(ENRICHMENT_OPTIONS)).toEqual({
       nodeName: 'node-9',
+      nodeLocal: true,
       watchNodePods: false,
       kubelet: { socketPath: '/run/kubelet.sock' },
     });

@@ -6,6 +6,7 @@ import { AgentPersistence } from '../../../src/modules/persistence/index.js';
 import { postMessage, type HttpExchange } from '../../support/http-agent.js';
 import { type StoredObject } from '../../support/fake-kube-apiserver/index.js';
 import { attr } from '../../support/opamp-messages.js';
+import { parsePrometheusText } from '../../support/prometheus-text.js';
 import { startTestServer, type TestServer } from '../../support/test-server.js';
 import { WsTestAgent } from '../../support/ws-agent.js';
 import {
@@ -372,6 +373,74 @@ describe('odigos plugin', () => {
         { ...NODE_HEADERS, 'x-odigos-deviceid': 'nope' },
       );
       expect(exchange.status).toBe(400);
+    });
+  });
+
+  describe('node locality: a server acts only for pods of its own node', () => {
+    /** `opamp_*` samples of the health listener whose reason label is `not-local`. */
+    const notLocalRefusals = async (healthUrl: string): Promise<number> => {
+      const { samples } = parsePrometheusText(await (await fetch(`${healthUrl}/metrics`)).text());
+      return samples
+        .filter((sample) => sample.labels.reason === 'not-local')
+        .reduce((sum, sample) => sum + sample.value, 0);
+    };
+
+    it('refuses an agent that names a pod of another node, says why, counts it and writes nothing', async () => {
+      const { opampUrl, app, registry, healthUrl } = await start({
+        NODE_NAME: 'node-2',
+        PERSISTENCE: 'kubernetes',
+      });
+      const uid = textUid();
+      const exchange = await postMessage(
+        opampUrl,
+        {
+          instanceUid: uid,
+          agentDescription: odigosDescription(),
+          health: { healthy: true, status: 'Healthy' },
+        },
+        NODE_HEADERS,
+      );
+      expect(exchange.status).toBe(403);
+      expect(exchange.message?.errorResponse?.type).toBe(
+        ServerErrorResponseType.ServerErrorResponseType_BadRequest,
+      );
+      expect(exchange.message?.errorResponse?.errorMessage).toMatch(
+        new RegExp(`pod ${NAMESPACE}/${POD} runs on node node-1, not on node-2`),
+      );
+      expect(registry.get(uid)).toBeUndefined();
+      await app.get(AgentPersistence).flush(5000);
+      expect(instanceNames()).toEqual([]);
+      expect(await notLocalRefusals(healthUrl)).toBe(1);
+    });
+
+    it('refuses a device id whose pod the API places on another node, and writes nothing', async () => {
+      const { opampUrl, app, healthUrl } = await start({
+        NODE_NAME: 'node-2',
+        ODIGOS_IDENTITY: 'device-id',
+        PERSISTENCE: 'kubernetes',
+      });
+      const exchange = await postMessage(
+        opampUrl,
+        { instanceUid: textUid(), health: { healthy: true, status: 'Healthy' } },
+        { ...NODE_HEADERS, 'x-odigos-deviceid': DEVICE_ID },
+      );
+      expect(exchange.status).toBe(403);
+      expect(exchange.message?.errorResponse?.errorMessage).toMatch(/runs on node node-1, not on node-2/);
+      await app.get(AgentPersistence).flush(5000);
+      expect(instanceNames()).toEqual([]);
+      expect(await notLocalRefusals(healthUrl)).toBe(1);
+    });
+
+    it('outside a cluster (no NODE_NAME) places the pod wherever it runs, as before', async () => {
+      const { opampUrl, registry } = await start({ NODE_NAME: '' });
+      const uid = textUid();
+      const exchange = await postMessage(
+        opampUrl,
+        { instanceUid: uid, agentDescription: odigosDescription() },
+        NODE_HEADERS,
+      );
+      expect(exchange.status).toBe(200);
+      expect(registry.get(uid)?.identity?.labels?.['k8s.pod.name']).toBe(POD);
     });
   });
 
