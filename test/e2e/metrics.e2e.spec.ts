@@ -1,13 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { Injectable } from '@nestjs/common';
 import { AgentCapabilities, RemoteConfigStatuses } from '../../src/generated/opamp/v1/opamp.js';
 import { PERSISTENCE_STATS, type PersistenceStats } from '../../src/modules/metrics/index.js';
+import { AgentPersistence } from '../../src/modules/persistence/index.js';
+import { OpampPlugin } from '../../src/modules/plugins/index.js';
 import { bitmask } from '../../src/modules/protocol/index.js';
+import { type AuthorizeDecision, type ConnectionRequest } from '../../src/plugin-api/index.js';
+import { eventually } from '../support/eventually.js';
 import { adminCall, oneFileConfig } from '../support/admin-client.js';
 import { postMessage, postRaw } from '../support/http-agent.js';
 import { description, randomUid } from '../support/opamp-messages.js';
 import { parsePrometheusText, sampleValue, type Sample } from '../support/prometheus-text.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
-import { WsAgentPool } from '../support/ws-agent.js';
+import { WsAgentPool, WsTestAgent } from '../support/ws-agent.js';
 
 const ACCEPTS_CONFIG = bitmask(
   AgentCapabilities.AgentCapabilities_AcceptsRemoteConfig,
@@ -141,5 +146,80 @@ describe('persistence metrics without overrides', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+/** Refuses connections that carry `x-deny`, as an authentication plugin would. */
+@OpampPlugin({ name: 'gate' })
+@Injectable()
+class GatePlugin {
+  authorize(request: ConnectionRequest): AuthorizeDecision | undefined {
+    return request.headers['x-deny'] ? { accept: false, status: 403, reason: 'denied' } : undefined;
+  }
+}
+
+describe('operator metrics on a real server', () => {
+  let server: TestServer;
+  const pool = new WsAgentPool(() => server.wsUrl);
+
+  beforeEach(async () => {
+    server = await startTestServer({
+      env: { MAX_CONNECTIONS: '1' },
+      extras: { plugins: [GatePlugin] },
+    });
+  });
+  afterEach(async () => {
+    pool.closeAll();
+    await server.close();
+  });
+
+  const scrape = async (): Promise<Sample[]> => {
+    const response = await fetch(`${server.adminUrl}/metrics`);
+    expect(response.status).toBe(200);
+    return parsePrometheusText(await response.text()).samples;
+  };
+
+  it('counts refusals apart from decode errors, connections opened and closed, and persistence writes in seconds', async () => {
+    const before = await scrape();
+    expect(sampleValue(before, 'opamp_build_info', { node_version: process.version })).toBe(1);
+    expect(sampleValue(before, 'opamp_persistence_write_duration_seconds_count')).toBe(0);
+
+    const agent = await pool.connect();
+    const uid = randomUid();
+    await agent.request({ instanceUid: uid, agentDescription: description('w') });
+    // MAX_CONNECTIONS=1: a second WebSocket is refused at the upgrade; a plugin refuses one with x-deny.
+    await expect(WsTestAgent.connect(server.wsUrl)).rejects.toThrow(/503/);
+    const denied = await postMessage(
+      server.opampUrl,
+      { instanceUid: randomUid(), agentDescription: description('h') },
+      { 'content-type': 'application/x-protobuf', 'x-deny': '1' },
+    );
+    expect(denied.status).toBe(403);
+    agent.close();
+    await agent.waitClosed();
+    await eventually(() => server.registry.list().length === 0, 2_000, 'the session to end');
+    await expect(WsTestAgent.connect(server.wsUrl, { 'x-deny': '1' })).rejects.toThrow(/403/);
+    await eventually(() => server.app.get(AgentPersistence).stats().depth === 0, 2_000, 'writes done');
+
+    const after = await scrape();
+    const value = (name: string, labels: Record<string, string> = {}) => sampleValue(after, name, labels);
+    expect(value('opamp_refusals_total', { transport: 'websocket', reason: 'too-many-connections' })).toBe(1);
+    expect(value('opamp_refusals_total', { transport: 'websocket', reason: 'rejected' })).toBe(1);
+    expect(value('opamp_refusals_total', { transport: 'http', reason: 'rejected' })).toBe(1);
+    expect(after.filter((sample) => sample.name === 'opamp_decode_errors_total')).toEqual([]);
+    expect(value('opamp_connections_opened_total', { transport: 'websocket' })).toBe(1);
+    expect(
+      value('opamp_connections_closed_total', { transport: 'websocket', reason: 'connection-closed' }),
+    ).toBe(1);
+    // The agent's record was written when it connected (and removed, or kept, when it left): real store calls.
+    const writes = value('opamp_persistence_write_duration_seconds_count')!;
+    expect(writes).toBeGreaterThanOrEqual(1);
+    expect(value('opamp_persistence_write_duration_seconds_bucket', { le: '+Inf' })).toBe(writes);
+    expect(value('opamp_persistence_write_duration_seconds_bucket', { le: '10' })).toBe(writes);
+    expect(
+      value('opamp_persistence_writes_total', { operation: 'upsert', result: 'ok' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(value('opamp_persistence_oldest_pending_seconds')).toBe(0);
+    expect(value('opamp_persistence_retries_total')).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ export * from './kubernetes.constants.js';
 export * from './kubernetes.module.js';
 export * from './kubernetes.errors.js';
 export * from './kubernetes-error.mapping.js';
+export * from './kubernetes-stats.js';
 export * from './kube-api-deadline.js';
 export * from './kube-api-probe.js';
 export * from './kube-request-options.js';

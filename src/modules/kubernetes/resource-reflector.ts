@@ -1,5 +1,6 @@
 import { type Watch } from '@kubernetes/client-node';
 import { toKubernetesError } from './kubernetes-error.mapping.js';
+import { kubernetesStats, outcomeOfError } from './kubernetes-stats.js';
 import { ReflectorBackoff } from './reflector-backoff.js';
 import { listResource, resourceVersionOf } from './reflector-list.js';
 import {
@@ -35,6 +36,8 @@ function pause(ms: number, stopped: AbortSignal): Promise<void> {
  * watch from the list's resourceVersion; when the watch ends or fails, watch again from the last version
  * seen; relist when that version has expired (410 Gone). Failures are retried after an exponential backoff
  * ({@link ReflectorBackoff}), forever, until {@link stop}: nothing it does can throw into the process.
+ * Every new watch after the first is counted in `kubernetesStats` as a restart, by the path's last segment
+ * and why (`expired`, `closed`, `error`).
  */
 export class ResourceReflector {
   private readonly listTimeoutMs: number;
@@ -47,8 +50,11 @@ export class ResourceReflector {
   private stopping = new AbortController();
   private resourceVersion: string | undefined;
   private failures = 0;
+  /** The `resource` label of the watch restart metrics: the path's last segment (`pods`, `configmaps`). */
+  private readonly metricsResource: string;
 
   constructor(private readonly options: ResourceReflectorOptions) {
+    this.metricsResource = options.path.slice(options.path.lastIndexOf('/') + 1) || options.path;
     this.listTimeoutMs = options.listTimeoutMs ?? DEFAULT_REFLECTOR_LIST_TIMEOUT_MS;
     this.watchOpenTimeoutMs = options.watchOpenTimeoutMs ?? DEFAULT_REFLECTOR_WATCH_OPEN_TIMEOUT_MS;
     this.watchTimeoutSeconds = options.watchTimeoutSeconds ?? DEFAULT_REFLECTOR_WATCH_TIMEOUT_S;
@@ -89,6 +95,7 @@ export class ResourceReflector {
         const end = await this.watch(stopped);
         if (end === 'stopped') break;
         if (end === 'expired') this.resourceVersion = undefined;
+        kubernetesStats.watchRestart(this.metricsResource, end);
         // A server that ends every watch at once (or keeps answering 410) must not be hammered.
         if (Date.now() - openedAt < MIN_HEALTHY_WATCH_MS) await pause(this.backoff.nextDelay(), stopped);
       } catch (error) {
@@ -96,6 +103,7 @@ export class ResourceReflector {
         this.failures++;
         const retryInMs = this.backoff.nextDelay();
         const failure = toKubernetesError(this.operation('watch'), error);
+        kubernetesStats.watchRestart(this.metricsResource, 'error');
         this.options.handler.failed(failure, this.failures, retryInMs);
         await pause(retryInMs, stopped);
       }
@@ -115,7 +123,19 @@ export class ResourceReflector {
     this.succeeded();
   }
 
-  private watch(stopped: AbortSignal): Promise<WatchEnd> {
+  /** One watch; its request is counted in `kubernetesStats` (`watch`, ok once open, else the error). */
+  private async watch(stopped: AbortSignal): Promise<WatchEnd> {
+    let opened = false;
+    try {
+      return await this.watchOnce(stopped, () => (opened = true));
+    } catch (error) {
+      if (!opened && !stopped.aborted)
+        kubernetesStats.request('watch', outcomeOfError(toKubernetesError(this.operation('watch'), error)));
+      throw error;
+    }
+  }
+
+  private watchOnce(stopped: AbortSignal, onOpen: () => void): Promise<WatchEnd> {
     return watchOnce({
       client: this.watchClient,
       operation: this.operation('watch'),
@@ -130,6 +150,8 @@ export class ResourceReflector {
       timeoutSeconds: this.watchTimeoutSeconds,
       signal: stopped,
       onOpen: () => {
+        onOpen();
+        kubernetesStats.request('watch', 'ok');
         this.backoff.healthy();
         this.succeeded();
       },

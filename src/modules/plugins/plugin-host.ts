@@ -4,6 +4,7 @@ import { type Awaitable, isThenable } from '../../common/awaitable.js';
 import { type OpampPluginHooks } from '../../plugin-api/index.js';
 import { ProtocolError, ServerUnavailableError } from '../protocol/index.js';
 import { OpampPlugin } from './opamp-plugin.decorator.js';
+import { PluginHookStats } from './plugin-hook-stats.js';
 import { InjectPluginsOptions, type PluginsOptions } from './plugins.options.js';
 import { DuplicatePluginError, PluginTimeoutError } from './plugin.errors.js';
 
@@ -54,10 +55,12 @@ const HOOKS: readonly HookName[] = [
  * Finds every `@OpampPlugin` provider and calls their hooks in order: deciding hooks until one answers,
  * observing hooks on all. Each call is bounded by `PLUGIN_TIMEOUT_MS`; a plugin that throws or hangs is
  * logged with its name and skipped, never failing the message (a thrown `ProtocolError` is the exception:
- * it refuses the message on purpose).
+ * it refuses the message on purpose). Asynchronous calls are timed and failures counted in {@link stats}.
  */
 @Injectable()
 export class PluginHost implements OnModuleInit {
+  /** Durations of asynchronous hook calls and failures, by plugin and hook, for the metrics. */
+  readonly stats = new PluginHookStats();
   private readonly logger = new Logger(PluginHost.name);
   private plugins: RegisteredPlugin[] = [];
   private byHook = new Map<HookName, RegisteredPlugin[]>();
@@ -226,6 +229,7 @@ export class PluginHost implements OnModuleInit {
     pending: Promise<HookResult<K>>,
   ): Promise<HookResult<K> | undefined> {
     const timeoutMs = this.options.timeoutMs;
+    const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     try {
       return await Promise.race([
@@ -238,6 +242,7 @@ export class PluginHost implements OnModuleInit {
       return this.failed(plugin, hook, args, error);
     } finally {
       clearTimeout(timer);
+      this.stats.observe(this.stats.cell(plugin.name, hook), (performance.now() - started) / 1000);
     }
   }
 
@@ -249,8 +254,10 @@ export class PluginHost implements OnModuleInit {
     error: unknown,
   ): undefined {
     if (error instanceof ProtocolError) throw error;
+    const timedOut = error instanceof PluginTimeoutError;
+    this.stats.failed(this.stats.cell(plugin.name, hook), timedOut ? 'timeout' : 'error');
     const agent = agentOf(args);
-    if (error instanceof PluginTimeoutError && FAIL_CLOSED.has(hook)) {
+    if (timedOut && FAIL_CLOSED.has(hook)) {
       const timeoutMs = this.options.timeoutMs;
       this.logger.error(
         { ...agent, plugin: plugin.name, hook, timeoutMs },

@@ -154,6 +154,7 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
       headers: request.headers,
     });
     if (decision.accept) return;
+    this.events.emit({ type: 'refused', transport: 'websocket', reason: 'rejected' });
     this.logger.warn(
       { remote: remoteAddress, status: decision.status, reason: decision.reason },
       'refused a WebSocket',
