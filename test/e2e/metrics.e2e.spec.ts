@@ -174,7 +174,7 @@ describe('operator metrics on a real server', () => {
   });
 
   const scrape = async (): Promise<Sample[]> => {
-    const response = await fetch(`${server.adminUrl}/metrics`);
+    const response = await fetch(`${server.healthUrl}/metrics`);
     expect(response.status).toBe(200);
     return parsePrometheusText(await response.text()).samples;
   };
