@@ -308,6 +308,8 @@ export class OdigosNodeAgentSimulator {
           throw new Error('No remote config received on first OpAMP message to the server');
         return;
       } catch {
+        // stop() may have run while the request was in flight, before this pause existed to be cancelled.
+        if (this.stopping) return;
         const waited = await this.timers.delay(this.options.firstMessageRetryDelayMs);
         if (!waited || this.stopping) return;
       }

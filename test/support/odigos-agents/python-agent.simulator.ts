@@ -317,6 +317,8 @@ export class OdigosPythonAgentSimulator {
           // The agent swallows it and retries.
         }
       }
+      // stop() may have run while the request was in flight, before this pause existed to be cancelled.
+      if (!this.running) return false;
       if (attempt < attempts && !(await this.timers.delay(this.options.firstMessageRetryDelayMs)))
         return false;
       if (!this.running) return false;
