@@ -52,7 +52,7 @@ describe('OpAMP listener certificate rotation', () => {
   const servedCommonName = (): Promise<string | undefined> =>
     new Promise((resolve, reject) => {
       const socket = connect({ host: '127.0.0.1', port: listener.address().port, ca: ca.cert }, () => {
-        resolve(socket.getPeerCertificate().subject?.CN);
+        resolve(String(socket.getPeerCertificate().subject?.CN));
         socket.end();
       });
       socket.on('error', reject);
