@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseVariables } from './parse-variables.js';
-import { type ListenerTlsConfig, type ServerConfig } from './server-config.js';
+import { type ServerConfig } from './server-config.js';
+import { listenerTls, requireTlsPairs } from './tls-settings.js';
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -36,188 +37,163 @@ const httpPath = z
  * Every environment variable the server reads, with what it accepts. The descriptions are the
  * configuration reference: they appear in validation errors and in `docs/configuration.md`.
  */
-export const serverEnvSchema = z
-  .object({
-    OPAMP_HOST: z.string().min(1).default('0.0.0.0').describe('an interface address; default 0.0.0.0'),
-    OPAMP_PORT: port(4320).describe('a TCP port 0-65535 (0 picks a free port); default 4320'),
-    OPAMP_PATH: httpPath.describe('an absolute URL path; default /v1/opamp'),
-    OPAMP_UNIX_SOCKET: z
-      .preprocess(blankToUndefined, z.string().startsWith('/', 'must be an absolute path').optional())
-      .describe('an absolute path for a Unix socket serving the HTTP transport; default none'),
-    OPAMP_TLS_CERT_FILE: optionalFile.describe(
-      'a PEM certificate file (chain after the leaf) of the OpAMP listener; with OPAMP_TLS_KEY_FILE it serves HTTPS and WSS on OPAMP_PORT (the Unix socket stays plain); re-read when it changes; default none (plain HTTP and WS)',
+export const serverEnvSchema = z.object({
+  OPAMP_HOST: z.string().min(1).default('0.0.0.0').describe('an interface address; default 0.0.0.0'),
+  OPAMP_PORT: port(4320).describe('a TCP port 0-65535 (0 picks a free port); default 4320'),
+  OPAMP_PATH: httpPath.describe('an absolute URL path; default /v1/opamp'),
+  OPAMP_UNIX_SOCKET: z
+    .preprocess(blankToUndefined, z.string().startsWith('/', 'must be an absolute path').optional())
+    .describe('an absolute path for a Unix socket serving the HTTP transport; default none'),
+  OPAMP_TLS_CERT_FILE: optionalFile.describe(
+    'a PEM certificate file (chain after the leaf) of the OpAMP listener; with OPAMP_TLS_KEY_FILE it serves HTTPS and WSS on OPAMP_PORT (the Unix socket stays plain); re-read when it changes; default none (plain HTTP and WS)',
+  ),
+  OPAMP_TLS_KEY_FILE: optionalFile.describe(
+    'the unencrypted PEM private key file of OPAMP_TLS_CERT_FILE (both or neither); default none',
+  ),
+  OPAMP_TLS_CLIENT_CA_FILE: optionalFile.describe(
+    'a PEM file of the CA certificates that sign agent client certificates (mTLS): when set, the TLS handshake of a client without a certificate signed by one of them fails; needs OPAMP_TLS_CERT_FILE; default none (no client certificate asked)',
+  ),
+  MAX_MESSAGE_BYTES: positiveInt(16 * 1024 * 1024).describe(
+    'a positive number of bytes, the decoded message size limit; default 16777216',
+  ),
+  MAX_CONNECTIONS: positiveInt(20_000).describe('a positive number of WebSocket connections; default 20000'),
+  OPAMP_GZIP_MIN_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1024)
+    .describe('bytes; smaller replies are not gzipped; default 1024'),
+  WS_PING_INTERVAL_S: positiveInt(30).describe(
+    'seconds between WebSocket keep-alive ticks: a socket silent since the last tick is pinged, one that left that ping unanswered is closed; default 30',
+  ),
+  WS_MAX_BAD_MESSAGES: positiveInt(5).describe(
+    'consecutive bad WebSocket messages before closing; default 5',
+  ),
+  RETRY_AFTER_S: positiveInt(30).describe(
+    'seconds agents are told to wait while the server drains; default 30',
+  ),
+  MAX_MESSAGES_PER_SECOND: positiveInt(100).describe(
+    'messages per second one WebSocket connection, or one instance uid over HTTP, may send (bursts of twice as many pass); over it, HTTP gets 429 + Retry-After and WebSocket a ServerErrorResponse Unavailable with retry_info; default 100',
+  ),
+  HTTP_HEADERS_TIMEOUT_S: positiveSeconds(10).describe(
+    'seconds (fractions allowed) a client may take to send the headers of a request (or of a WebSocket upgrade) before the connection is closed, against slow-loris clients; default 10',
+  ),
+  HTTP_REQUEST_TIMEOUT_S: positiveSeconds(30).describe(
+    'seconds (fractions allowed) a client may take to send a whole request, body included, before it gets 408 and the connection is closed; default 30',
+  ),
+  HTTP_KEEP_ALIVE_TIMEOUT_S: positiveSeconds(72).describe(
+    "seconds (fractions allowed) an idle keep-alive HTTP connection is kept open between polls; keep it above the agents' poll interval; default 72",
+  ),
+  WS_HANDSHAKE_TIMEOUT_S: positiveSeconds(30).describe(
+    'seconds (fractions allowed) a new WebSocket may stay open without sending its first OpAMP message before it is closed (1008); default 30',
+  ),
+  SHUTDOWN_TIMEOUT_S: positiveSeconds(25).describe(
+    'seconds (fractions allowed) the server may take to drain after SIGTERM (answer in-flight messages, close WebSockets, flush persistence) before it exits anyway with code 1; default 25',
+  ),
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1').describe('an interface address; default 127.0.0.1'),
+  ADMIN_PORT: port(4321).describe('a TCP port 0-65535; default 4321'),
+  ADMIN_TOKEN: z
+    .preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional())
+    .describe('a bearer token of 16+ characters for mutating admin calls; default none'),
+  ADMIN_TLS_CERT_FILE: optionalFile.describe(
+    'a PEM certificate file (chain after the leaf) of the admin listener; with ADMIN_TLS_KEY_FILE it serves HTTPS; re-read when it changes; default none (plain HTTP)',
+  ),
+  ADMIN_TLS_KEY_FILE: optionalFile.describe(
+    'the unencrypted PEM private key file of ADMIN_TLS_CERT_FILE (both or neither); default none',
+  ),
+  TLS_RELOAD_INTERVAL_S: positiveSeconds(10).describe(
+    'seconds (fractions allowed) between checks of the TLS files of both listeners; a changed, valid certificate and key are used for new connections without closing open ones; default 10',
+  ),
+  HEARTBEAT_INTERVAL_S: positiveInt(30).describe(
+    'seconds, the heartbeat interval offered to agents; default 30',
+  ),
+  STALE_AFTER_S: positiveInt(75).describe(
+    'seconds of silence after which an agent is ended as stale; default 75',
+  ),
+  SWEEP_INTERVAL_S: positiveInt(30).describe('seconds between stale-agent sweeps; default 30'),
+  PLUGIN_TIMEOUT_MS: positiveInt(2000).describe(
+    'milliseconds one plugin hook may take before it is skipped; default 2000',
+  ),
+  PERSISTENCE: z
+    .enum(['auto', 'memory', 'kubernetes'])
+    .default('auto')
+    .describe('auto, memory or kubernetes (auto: kubernetes inside a cluster); default auto'),
+  KUBERNETES_SERVICE_HOST: z
+    .preprocess(blankToUndefined, z.string().optional())
+    .describe('set by Kubernetes inside a pod; its presence means "in a cluster"'),
+  NODE_NAME: z
+    .preprocess(blankToUndefined, z.string().optional())
+    .describe('the node this server runs on (downward API spec.nodeName); default the host name'),
+  WATCH_NODE_PODS: z
+    .enum(['true', 'false'])
+    .default('true')
+    .describe(
+      'keep the pods of NODE_NAME in memory with one list + watch (needs list and watch on pods), so placing an agent reads nothing from the API; only when NODE_NAME is set; default true',
     ),
-    OPAMP_TLS_KEY_FILE: optionalFile.describe(
-      'the unencrypted PEM private key file of OPAMP_TLS_CERT_FILE (both or neither); default none',
+  POD_NAMESPACE: z
+    .preprocess(blankToUndefined, z.string().optional())
+    .describe('the namespace this server runs in (downward API); default none'),
+  KUBELET_POD_RESOURCES_SOCKET: z
+    .string()
+    .startsWith('/', 'must be an absolute path')
+    .default('/var/lib/kubelet/pod-resources/kubelet.sock')
+    .describe(
+      'path of the kubelet pod-resources socket; default /var/lib/kubelet/pod-resources/kubelet.sock',
     ),
-    OPAMP_TLS_CLIENT_CA_FILE: optionalFile.describe(
-      'a PEM file of the CA certificates that sign agent client certificates (mTLS): when set, the TLS handshake of a client without a certificate signed by one of them fails; needs OPAMP_TLS_CERT_FILE; default none (no client certificate asked)',
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+    .default('info')
+    .describe('one of fatal, error, warn, info, debug, trace; default info'),
+  LOG_FORMAT: z
+    .enum(['json', 'pretty', 'auto'])
+    .default('json')
+    .describe(
+      'json (one object per line), pretty (colourised text) or auto (pretty when stdout is a terminal, json otherwise); default json',
     ),
-    MAX_MESSAGE_BYTES: positiveInt(16 * 1024 * 1024).describe(
-      'a positive number of bytes, the decoded message size limit; default 16777216',
+  CONFIG_STORE: z
+    .enum(['auto', 'memory', 'kubernetes'])
+    .default('auto')
+    .describe(
+      'where remote configs and their assignments live: memory, kubernetes (ConfigMaps in POD_NAMESPACE) or auto (kubernetes when a Kubernetes client configuration is available); default auto',
     ),
-    MAX_CONNECTIONS: positiveInt(20_000).describe(
-      'a positive number of WebSocket connections; default 20000',
+  CONFIG_LABEL_SELECTOR: z
+    .string()
+    .regex(/^\S+$/, 'must be a label selector without spaces, e.g. opamp-nest.io/config=true')
+    .default('opamp-nest.io/config=true')
+    .describe('label selector of the ConfigMaps holding remote configs; default opamp-nest.io/config=true'),
+  CUSTOM_CAPABILITIES: commaSeparated
+    .pipe(
+      z.array(z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be reverse-FQDN names such as io.example.pause')),
+    )
+    .describe(
+      'comma-separated custom capabilities the server announces to agents, e.g. io.opentelemetry.pause; default none',
     ),
-    OPAMP_GZIP_MIN_BYTES: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .default(1024)
-      .describe('bytes; smaller replies are not gzipped; default 1024'),
-    WS_PING_INTERVAL_S: positiveInt(30).describe(
-      'seconds between WebSocket keep-alive ticks: a socket silent since the last tick is pinged, one that left that ping unanswered is closed; default 30',
-    ),
-    WS_MAX_BAD_MESSAGES: positiveInt(5).describe(
-      'consecutive bad WebSocket messages before closing; default 5',
-    ),
-    RETRY_AFTER_S: positiveInt(30).describe(
-      'seconds agents are told to wait while the server drains; default 30',
-    ),
-    MAX_MESSAGES_PER_SECOND: positiveInt(100).describe(
-      'messages per second one WebSocket connection, or one instance uid over HTTP, may send (bursts of twice as many pass); over it, HTTP gets 429 + Retry-After and WebSocket a ServerErrorResponse Unavailable with retry_info; default 100',
-    ),
-    HTTP_HEADERS_TIMEOUT_S: positiveSeconds(10).describe(
-      'seconds (fractions allowed) a client may take to send the headers of a request (or of a WebSocket upgrade) before the connection is closed, against slow-loris clients; default 10',
-    ),
-    HTTP_REQUEST_TIMEOUT_S: positiveSeconds(30).describe(
-      'seconds (fractions allowed) a client may take to send a whole request, body included, before it gets 408 and the connection is closed; default 30',
-    ),
-    HTTP_KEEP_ALIVE_TIMEOUT_S: positiveSeconds(72).describe(
-      "seconds (fractions allowed) an idle keep-alive HTTP connection is kept open between polls; keep it above the agents' poll interval; default 72",
-    ),
-    WS_HANDSHAKE_TIMEOUT_S: positiveSeconds(30).describe(
-      'seconds (fractions allowed) a new WebSocket may stay open without sending its first OpAMP message before it is closed (1008); default 30',
-    ),
-    SHUTDOWN_TIMEOUT_S: positiveSeconds(25).describe(
-      'seconds (fractions allowed) the server may take to drain after SIGTERM (answer in-flight messages, close WebSockets, flush persistence) before it exits anyway with code 1; default 25',
-    ),
-    ADMIN_HOST: z.string().min(1).default('127.0.0.1').describe('an interface address; default 127.0.0.1'),
-    ADMIN_PORT: port(4321).describe('a TCP port 0-65535; default 4321'),
-    ADMIN_TOKEN: z
-      .preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional())
-      .describe('a bearer token of 16+ characters for mutating admin calls; default none'),
-    ADMIN_TLS_CERT_FILE: optionalFile.describe(
-      'a PEM certificate file (chain after the leaf) of the admin listener; with ADMIN_TLS_KEY_FILE it serves HTTPS; re-read when it changes; default none (plain HTTP)',
-    ),
-    ADMIN_TLS_KEY_FILE: optionalFile.describe(
-      'the unencrypted PEM private key file of ADMIN_TLS_CERT_FILE (both or neither); default none',
-    ),
-    TLS_RELOAD_INTERVAL_S: positiveSeconds(10).describe(
-      'seconds (fractions allowed) between checks of the TLS files of both listeners; a changed, valid certificate and key are used for new connections without closing open ones; default 10',
-    ),
-    HEARTBEAT_INTERVAL_S: positiveInt(30).describe(
-      'seconds, the heartbeat interval offered to agents; default 30',
-    ),
-    STALE_AFTER_S: positiveInt(75).describe(
-      'seconds of silence after which an agent is ended as stale; default 75',
-    ),
-    SWEEP_INTERVAL_S: positiveInt(30).describe('seconds between stale-agent sweeps; default 30'),
-    PLUGIN_TIMEOUT_MS: positiveInt(2000).describe(
-      'milliseconds one plugin hook may take before it is skipped; default 2000',
-    ),
-    PERSISTENCE: z
-      .enum(['auto', 'memory', 'kubernetes'])
-      .default('auto')
-      .describe('auto, memory or kubernetes (auto: kubernetes inside a cluster); default auto'),
-    KUBERNETES_SERVICE_HOST: z
-      .preprocess(blankToUndefined, z.string().optional())
-      .describe('set by Kubernetes inside a pod; its presence means "in a cluster"'),
-    NODE_NAME: z
-      .preprocess(blankToUndefined, z.string().optional())
-      .describe('the node this server runs on (downward API spec.nodeName); default the host name'),
-    WATCH_NODE_PODS: z
-      .enum(['true', 'false'])
-      .default('true')
-      .describe(
-        'keep the pods of NODE_NAME in memory with one list + watch (needs list and watch on pods), so placing an agent reads nothing from the API; only when NODE_NAME is set; default true',
-      ),
-    POD_NAMESPACE: z
-      .preprocess(blankToUndefined, z.string().optional())
-      .describe('the namespace this server runs in (downward API); default none'),
-    KUBELET_POD_RESOURCES_SOCKET: z
-      .string()
-      .startsWith('/', 'must be an absolute path')
-      .default('/var/lib/kubelet/pod-resources/kubelet.sock')
-      .describe(
-        'path of the kubelet pod-resources socket; default /var/lib/kubelet/pod-resources/kubelet.sock',
-      ),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
-      .default('info')
-      .describe('one of fatal, error, warn, info, debug, trace; default info'),
-    LOG_FORMAT: z
-      .enum(['json', 'pretty', 'auto'])
-      .default('json')
-      .describe(
-        'json (one object per line), pretty (colourised text) or auto (pretty when stdout is a terminal, json otherwise); default json',
-      ),
-    CONFIG_STORE: z
-      .enum(['auto', 'memory', 'kubernetes'])
-      .default('auto')
-      .describe(
-        'where remote configs and their assignments live: memory, kubernetes (ConfigMaps in POD_NAMESPACE) or auto (kubernetes when a Kubernetes client configuration is available); default auto',
-      ),
-    CONFIG_LABEL_SELECTOR: z
-      .string()
-      .regex(/^\S+$/, 'must be a label selector without spaces, e.g. opamp-nest.io/config=true')
-      .default('opamp-nest.io/config=true')
-      .describe('label selector of the ConfigMaps holding remote configs; default opamp-nest.io/config=true'),
-    CUSTOM_CAPABILITIES: commaSeparated
-      .pipe(
-        z.array(
-          z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be reverse-FQDN names such as io.example.pause'),
-        ),
-      )
-      .describe(
-        'comma-separated custom capabilities the server announces to agents, e.g. io.opentelemetry.pause; default none',
-      ),
-    OWN_METRICS_ENDPOINT: endpointUrl.describe(
-      'an http(s) OTLP URL offered to agents that report their own metrics; default none (not offered)',
-    ),
-    OWN_TRACES_ENDPOINT: endpointUrl.describe(
-      'an http(s) OTLP URL offered to agents that report their own traces; default none (not offered)',
-    ),
-    OWN_LOGS_ENDPOINT: endpointUrl.describe(
-      'an http(s) OTLP URL offered to agents that report their own logs; default none (not offered)',
-    ),
-  })
-  // `when`: also checked when other variables are bad, so one start-up attempt reports every problem.
-  .superRefine(requireTlsPairs, { when: () => true });
+  OWN_METRICS_ENDPOINT: endpointUrl.describe(
+    'an http(s) OTLP URL offered to agents that report their own metrics; default none (not offered)',
+  ),
+  OWN_TRACES_ENDPOINT: endpointUrl.describe(
+    'an http(s) OTLP URL offered to agents that report their own traces; default none (not offered)',
+  ),
+  OWN_LOGS_ENDPOINT: endpointUrl.describe(
+    'an http(s) OTLP URL offered to agents that report their own logs; default none (not offered)',
+  ),
+});
+
+/**
+ * The schema with its checks across variables. `when`: they run even when other variables are bad, so one
+ * start-up attempt reports every problem.
+ */
+const checkedServerEnvSchema = serverEnvSchema.superRefine(requireTlsPairs, { when: () => true });
 
 /** The raw variables as validated, before they are shaped into a {@link ServerConfig}. */
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
-
-/** Refuses a certificate without its key (or the reverse), and a client CA without a server certificate. */
-function requireTlsPairs(e: Record<string, unknown>, context: z.RefinementCtx): void {
-  for (const prefix of ['OPAMP', 'ADMIN']) {
-    const cert = `${prefix}_TLS_CERT_FILE`;
-    const key = `${prefix}_TLS_KEY_FILE`;
-    if ((e[cert] === undefined) !== (e[key] === undefined)) {
-      const [missing, present] = e[cert] === undefined ? [cert, key] : [key, cert];
-      context.addIssue({
-        code: 'custom',
-        path: [missing],
-        message: `must be set together with ${present} (both or neither); set it to the file of the other half of the pair, or unset ${present}`,
-      });
-    }
-  }
-  if (e.OPAMP_TLS_CLIENT_CA_FILE !== undefined && e.OPAMP_TLS_CERT_FILE === undefined) {
-    context.addIssue({
-      code: 'custom',
-      path: ['OPAMP_TLS_CLIENT_CA_FILE'],
-      message:
-        'needs OPAMP_TLS_CERT_FILE and OPAMP_TLS_KEY_FILE: client certificates are checked only over TLS',
-    });
-  }
-}
 
 /**
  * Validates environment variables and shapes them into a {@link ServerConfig}.
  * @throws ConfigValidationError naming every bad variable and what it accepts.
  */
 export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
-  const e = parseVariables(serverEnvSchema, env);
+  const e = parseVariables(checkedServerEnvSchema, env);
   return {
     opamp: {
       host: e.OPAMP_HOST,
@@ -236,14 +212,19 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       requestTimeoutMs: ms(e.HTTP_REQUEST_TIMEOUT_S),
       keepAliveTimeoutMs: ms(e.HTTP_KEEP_ALIVE_TIMEOUT_S),
       wsHandshakeTimeoutMs: ms(e.WS_HANDSHAKE_TIMEOUT_S),
-      tls: tlsFiles(e.OPAMP_TLS_CERT_FILE, e.OPAMP_TLS_KEY_FILE, e.OPAMP_TLS_CLIENT_CA_FILE, e),
+      tls: listenerTls(
+        e.OPAMP_TLS_CERT_FILE,
+        e.OPAMP_TLS_KEY_FILE,
+        e.OPAMP_TLS_CLIENT_CA_FILE,
+        e.TLS_RELOAD_INTERVAL_S,
+      ),
     },
     shutdownTimeoutMs: ms(e.SHUTDOWN_TIMEOUT_S),
     admin: {
       host: e.ADMIN_HOST,
       port: e.ADMIN_PORT,
       token: e.ADMIN_TOKEN,
-      tls: tlsFiles(e.ADMIN_TLS_CERT_FILE, e.ADMIN_TLS_KEY_FILE, undefined, e),
+      tls: listenerTls(e.ADMIN_TLS_CERT_FILE, e.ADMIN_TLS_KEY_FILE, undefined, e.TLS_RELOAD_INTERVAL_S),
     },
     heartbeat: {
       intervalS: e.HEARTBEAT_INTERVAL_S,
@@ -270,15 +251,4 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       ownLogsEndpoint: e.OWN_LOGS_ENDPOINT,
     },
   };
-}
-
-/** One listener's TLS settings, when both files are set (the schema refuses one without the other). */
-function tlsFiles(
-  certFile: string | undefined,
-  keyFile: string | undefined,
-  clientCaFile: string | undefined,
-  e: ServerEnv,
-): ListenerTlsConfig | undefined {
-  if (certFile === undefined || keyFile === undefined) return undefined;
-  return { certFile, keyFile, clientCaFile, reloadIntervalMs: ms(e.TLS_RELOAD_INTERVAL_S) };
 }
