@@ -38,6 +38,7 @@ export {
   type AgentView,
   type AuthorizeDecision,
   type Awaitable,
+  type ClientCertificate,
   type ConnectionRequest,
   type CustomResourceMapping,
   type CustomResourceObject,

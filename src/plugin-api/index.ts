@@ -14,7 +14,12 @@ export {
   type ReplyContext,
   type ResourceAttributesAnswer,
 } from './plugin-hooks.types.js';
-export { type ConnectionRequest, type DisconnectReason, type TransportKind } from './transport.types.js';
+export {
+  type ClientCertificate,
+  type ConnectionRequest,
+  type DisconnectReason,
+  type TransportKind,
+} from './transport.types.js';
 export {
   type AgentRecordMapping,
   type CustomResourceMapping,

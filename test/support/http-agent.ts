@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { type SecureContextOptions } from 'node:tls';
 import { decodeServerToAgent, encodeAgentToServer } from './opamp-messages.js';
 import { type AgentToServer, type ServerToAgent } from '../../src/generated/opamp/v1/opamp.js';
 
@@ -18,14 +20,17 @@ export type OpampTarget = string | { socketPath: string; path: string };
 
 /**
  * POSTs raw bytes to an OpAMP endpoint with exactly the given headers (no implicit Accept-Encoding)
- * and decodes the reply when it is protobuf and not compressed.
+ * and decodes the reply when it is protobuf and not compressed. An `https:` URL is sent over TLS with `tls`
+ * (the CA to trust, a client certificate and key); the connection is not reused.
  */
 export function postRaw(
   target: OpampTarget,
   body: Uint8Array,
   headers: Record<string, string> = { 'content-type': 'application/x-protobuf' },
   method = 'POST',
+  tls: SecureContextOptions = {},
 ): Promise<HttpExchange> {
+  const secure = typeof target === 'string' && target.startsWith('https:');
   const location =
     typeof target === 'string'
       ? (() => {
@@ -33,9 +38,15 @@ export function postRaw(
           return { host: url.hostname, port: Number(url.port), path: url.pathname };
         })()
       : target;
+  const send = secure ? httpsRequest : request;
   return new Promise((resolve, reject) => {
-    const req = request(
-      { ...location, method, headers: { ...headers, 'content-length': String(body.length) } },
+    const req = send(
+      {
+        ...location,
+        ...(secure ? { ...tls, agent: false } : {}),
+        method,
+        headers: { ...headers, 'content-length': String(body.length) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -63,6 +74,7 @@ export async function postMessage(
   url: OpampTarget,
   message: Init | AgentToServer,
   headers?: Record<string, string>,
+  tls?: SecureContextOptions,
 ): Promise<HttpExchange> {
-  return postRaw(url, encodeAgentToServer(message as Init), headers);
+  return postRaw(url, encodeAgentToServer(message as Init), headers, 'POST', tls);
 }

@@ -1,5 +1,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
+import { type TLSSocket } from 'node:tls';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,14 +61,23 @@ export class ServerChild {
     readonly opampPort: number,
     readonly adminPort: number,
     readonly healthPort: number,
+    /** The CA of the admin listener's certificate when it serves HTTPS (`ADMIN_TLS_*`). */
+    private readonly adminCa?: string,
   ) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
-  /** Builds if needed, starts the server with `env` (on top of loopback defaults) and waits for `/readyz`. */
-  static async start(env: Record<string, string>, timeoutMs = 20_000): Promise<ServerChild> {
+  /**
+   * Builds if needed, starts the server with `env` (on top of loopback defaults) and waits for `/readyz`,
+   * over HTTPS trusting `adminCa` when given.
+   */
+  static async start(
+    env: Record<string, string>,
+    timeoutMs = 20_000,
+    adminCa?: string,
+  ): Promise<ServerChild> {
     ensureServerBuilt();
     const opampPort = env.OPAMP_PORT ? Number(env.OPAMP_PORT) : await freePort();
     const adminPort = await freePort();
@@ -87,7 +99,7 @@ export class ServerChild {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const server = new ServerChild(child, opampPort, adminPort, healthPort);
+    const server = new ServerChild(child, opampPort, adminPort, healthPort, adminCa);
     const deadline = Date.now() + timeoutMs;
     let exited = false;
     void server.exited.then(() => (exited = true));
@@ -119,7 +131,26 @@ export class ServerChild {
   }
 
   get adminUrl(): string {
-    return `http://127.0.0.1:${this.adminPort}`;
+    return `${this.adminCa ? 'https' : 'http'}://127.0.0.1:${this.adminPort}`;
+  }
+
+  /** GETs an admin path (trusting the admin CA over HTTPS): the status and the served certificate's CN. */
+  adminGet(path: string): Promise<{ status: number; commonName?: string }> {
+    return new Promise((resolve, reject) => {
+      const url = `${this.adminUrl}${path}`;
+      const done = (response: IncomingMessage): void => {
+        const socket = response.socket as Partial<TLSSocket>;
+        const commonName = socket.getPeerCertificate?.().subject?.CN;
+        response.resume();
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, commonName: commonName?.toString() }),
+        );
+      };
+      const request = this.adminCa
+        ? httpsGet(url, { ca: this.adminCa, agent: false }, done)
+        : httpGet(url, done);
+      request.on('error', reject);
+    });
   }
 
   /** The probes and metrics listener: `/healthz`, `/readyz`, `/metrics`. */

@@ -11,9 +11,9 @@ import { AgentRegistry, AgentEvents, MessagePipeline } from '../../src/modules/s
 /** A running opamp-nest app on 127.0.0.1 with free ports. */
 export interface TestServer {
   app: NestFastifyApplication;
-  /** http://127.0.0.1:<port>/v1/opamp */
+  /** http://127.0.0.1:<port>/v1/opamp (https with `OPAMP_TLS_CERT_FILE`) */
   opampUrl: string;
-  /** ws://127.0.0.1:<port>/v1/opamp */
+  /** ws://127.0.0.1:<port>/v1/opamp (wss with `OPAMP_TLS_CERT_FILE`) */
   wsUrl: string;
   /** http://127.0.0.1:<admin port> */
   adminUrl: string;
@@ -61,10 +61,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const adminAddress = app.getHttpServer().address();
   const adminPort = typeof adminAddress === 'object' && adminAddress ? adminAddress.port : 0;
   const path = env.OPAMP_PATH ?? '/v1/opamp';
+  const secure = env.OPAMP_TLS_CERT_FILE ? 's' : '';
   return {
     app,
-    opampUrl: `http://127.0.0.1:${opampPort}${path}`,
-    wsUrl: `ws://127.0.0.1:${opampPort}${path}`,
+    opampUrl: `http${secure}://127.0.0.1:${opampPort}${path}`,
+    wsUrl: `ws${secure}://127.0.0.1:${opampPort}${path}`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
     healthUrl: `http://127.0.0.1:${app.get(HealthListener).address().port}`,
     registry: app.get(AgentRegistry),

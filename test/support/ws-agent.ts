@@ -1,3 +1,4 @@
+import { type SecureContextOptions } from 'node:tls';
 import { WebSocket, type RawData } from 'ws';
 import { ServerToAgent } from '../../src/generated/opamp/v1/opamp.js';
 import { encodeAgentToServer } from './opamp-messages.js';
@@ -30,9 +31,13 @@ export class WsTestAgent {
     );
   }
 
-  /** Opens a WebSocket to `url`. */
-  static async connect(url: string, headers?: Record<string, string>): Promise<WsTestAgent> {
-    const socket = new WebSocket(url, { headers });
+  /** Opens a WebSocket to `url`; a `wss:` one trusts and presents what `tls` gives (CA, certificate, key). */
+  static async connect(
+    url: string,
+    headers?: Record<string, string>,
+    tls: SecureContextOptions = {},
+  ): Promise<WsTestAgent> {
+    const socket = new WebSocket(url, { headers, ...tls });
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);

@@ -1,5 +1,11 @@
 export { ConfigValidationError, type InvalidVariable } from './config-validation.error.js';
-export { InjectServerConfig, type LogFormat, SERVER_CONFIG, type ServerConfig } from './server-config.js';
+export {
+  InjectServerConfig,
+  type ListenerTlsConfig,
+  type LogFormat,
+  SERVER_CONFIG,
+  type ServerConfig,
+} from './server-config.js';
 export { ServerConfigModule } from './server-config.module.js';
 export { type ServerConfigModuleOptions } from './server-config.module-definition.js';
 export {

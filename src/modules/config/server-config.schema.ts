@@ -4,6 +4,7 @@ import { ConfigValidationError } from './config-validation.error.js';
 import { isLoopback } from './loopback.js';
 import { parseVariables } from './parse-variables.js';
 import { type ServerConfig } from './server-config.js';
+import { listenerTls, requireTlsPairs } from './tls-settings.js';
 
 const blankToUndefined = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -27,6 +28,8 @@ const endpointUrl = z.preprocess(
   blankToUndefined,
   z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
 );
+/** A file path; blank is unset. */
+const optionalFile = z.preprocess(blankToUndefined, z.string().optional());
 const httpPath = z
   .string()
   .regex(/^\/[^\s?#]*$/, 'must start with "/" and have no query or spaces')
@@ -43,6 +46,15 @@ export const serverEnvSchema = z.object({
   OPAMP_UNIX_SOCKET: z
     .preprocess(blankToUndefined, z.string().startsWith('/', 'must be an absolute path').optional())
     .describe('an absolute path for a Unix socket serving the HTTP transport; default none'),
+  OPAMP_TLS_CERT_FILE: optionalFile.describe(
+    'a PEM certificate file (chain after the leaf) of the OpAMP listener; with OPAMP_TLS_KEY_FILE it serves HTTPS and WSS on OPAMP_PORT (the Unix socket stays plain); re-read when it changes; default none (plain HTTP and WS)',
+  ),
+  OPAMP_TLS_KEY_FILE: optionalFile.describe(
+    'the unencrypted PEM private key file of OPAMP_TLS_CERT_FILE (both or neither); default none',
+  ),
+  OPAMP_TLS_CLIENT_CA_FILE: optionalFile.describe(
+    'a PEM file of the CA certificates that sign agent client certificates (mTLS): when set, the TLS handshake of a client without a certificate signed by one of them fails; needs OPAMP_TLS_CERT_FILE; default none (no client certificate asked)',
+  ),
   MAX_MESSAGE_BYTES: positiveInt(16 * 1024 * 1024).describe(
     'a positive number of bytes, the decoded message size limit; default 16777216',
   ),
@@ -101,6 +113,15 @@ export const serverEnvSchema = z.object({
       'an interface address for the probes and metrics listener (/healthz, /readyz, /metrics; no token); default 0.0.0.0',
     ),
   HEALTH_PORT: port(4322).describe('a TCP port 0-65535 for probes and metrics; default 4322'),
+  ADMIN_TLS_CERT_FILE: optionalFile.describe(
+    'a PEM certificate file (chain after the leaf) of the admin listener; with ADMIN_TLS_KEY_FILE it serves HTTPS; re-read when it changes; default none (plain HTTP)',
+  ),
+  ADMIN_TLS_KEY_FILE: optionalFile.describe(
+    'the unencrypted PEM private key file of ADMIN_TLS_CERT_FILE (both or neither); default none',
+  ),
+  TLS_RELOAD_INTERVAL_S: positiveSeconds(10).describe(
+    'seconds (fractions allowed) between checks of the TLS files of both listeners; a changed, valid certificate and key are used for new connections without closing open ones; default 10',
+  ),
   HEARTBEAT_INTERVAL_S: positiveInt(30).describe(
     'seconds, the heartbeat interval offered to agents; default 30',
   ),
@@ -178,6 +199,12 @@ export const serverEnvSchema = z.object({
   ),
 });
 
+/**
+ * The schema with its checks across variables. `when`: they run even when other variables are bad, so one
+ * start-up attempt reports every problem.
+ */
+const checkedServerEnvSchema = serverEnvSchema.superRefine(requireTlsPairs, { when: () => true });
+
 /** The raw variables as validated, before they are shaped into a {@link ServerConfig}. */
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 
@@ -186,7 +213,7 @@ export type ServerEnv = z.infer<typeof serverEnvSchema>;
  * @throws ConfigValidationError naming every bad variable and what it accepts.
  */
 export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
-  const e = parseVariables(serverEnvSchema, env);
+  const e = parseVariables(checkedServerEnvSchema, env);
   if (!isLoopback(e.ADMIN_HOST) && e.ADMIN_TOKEN === undefined) {
     throw new ConfigValidationError([
       {
@@ -215,9 +242,20 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       requestTimeoutMs: ms(e.HTTP_REQUEST_TIMEOUT_S),
       keepAliveTimeoutMs: ms(e.HTTP_KEEP_ALIVE_TIMEOUT_S),
       wsHandshakeTimeoutMs: ms(e.WS_HANDSHAKE_TIMEOUT_S),
+      tls: listenerTls(
+        e.OPAMP_TLS_CERT_FILE,
+        e.OPAMP_TLS_KEY_FILE,
+        e.OPAMP_TLS_CLIENT_CA_FILE,
+        e.TLS_RELOAD_INTERVAL_S,
+      ),
     },
     shutdownTimeoutMs: ms(e.SHUTDOWN_TIMEOUT_S),
-    admin: { host: e.ADMIN_HOST, port: e.ADMIN_PORT, token: e.ADMIN_TOKEN },
+    admin: {
+      host: e.ADMIN_HOST,
+      port: e.ADMIN_PORT,
+      token: e.ADMIN_TOKEN,
+      tls: listenerTls(e.ADMIN_TLS_CERT_FILE, e.ADMIN_TLS_KEY_FILE, undefined, e.TLS_RELOAD_INTERVAL_S),
+    },
     health: { host: e.HEALTH_HOST, port: e.HEALTH_PORT },
     heartbeat: {
       intervalS: e.HEARTBEAT_INTERVAL_S,

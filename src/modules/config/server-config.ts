@@ -6,6 +6,18 @@ import { Inject } from '@nestjs/common';
  */
 export type LogFormat = 'json' | 'pretty' | 'auto';
 
+/** TLS of one listener: its certificate and key files, re-read every `reloadIntervalMs` (see docs/tls.md). */
+export interface ListenerTlsConfig {
+  /** PEM certificate, the chain after the leaf (`OPAMP_TLS_CERT_FILE` / `ADMIN_TLS_CERT_FILE`). */
+  certFile: string;
+  /** Unencrypted PEM private key of the certificate (`OPAMP_TLS_KEY_FILE` / `ADMIN_TLS_KEY_FILE`). */
+  keyFile: string;
+  /** CA certificates that sign client certificates; set means mTLS (`OPAMP_TLS_CLIENT_CA_FILE`). */
+  clientCaFile?: string;
+  /** Period of the check of the files for a new pair (`TLS_RELOAD_INTERVAL_S`, default 10 s). */
+  reloadIntervalMs: number;
+}
+
 /** The validated settings of one opamp-nest server, read from the environment at start-up. */
 export interface ServerConfig {
   opamp: {
@@ -44,6 +56,8 @@ export interface ServerConfig {
     keepAliveTimeoutMs: number;
     /** Time a new WebSocket has to send its first message (`WS_HANDSHAKE_TIMEOUT_S`, default 30 s). */
     wsHandshakeTimeoutMs: number;
+    /** HTTPS and WSS on the TCP port (`OPAMP_TLS_*`, default none: plain); the Unix socket stays plain. */
+    tls?: ListenerTlsConfig;
   };
   /** Longest graceful shutdown before the process exits anyway with code 1 (`SHUTDOWN_TIMEOUT_S`, default 25 s). */
   shutdownTimeoutMs: number;
@@ -57,6 +71,8 @@ export interface ServerConfig {
      * `ADMIN_HOST` is not a loopback address).
      */
     token?: string;
+    /** HTTPS on the admin port (`ADMIN_TLS_CERT_FILE`, `ADMIN_TLS_KEY_FILE`, default none: plain). */
+    tls?: ListenerTlsConfig;
   };
   health: {
     /** Interface of the probes and metrics listener (`HEALTH_HOST`, default `0.0.0.0`). */

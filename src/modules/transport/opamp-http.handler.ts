@@ -21,6 +21,7 @@ import { HttpAgentConnection } from './http-agent-connection.js';
 import { readRequestBody } from './http-body.js';
 import { KeyedRateLimiter } from './keyed-rate-limiter.js';
 import { TransportEvents, type MessageOutcome } from './transport-events.js';
+import { verifiedClientCertificate } from '../tls/index.js';
 
 const NO_UID = Buffer.alloc(0);
 
@@ -53,7 +54,12 @@ export class OpampHttpHandler {
       const { headers } = request;
       const remote = request.socket.remoteAddress ?? `unix:${this.options.unixSocket ?? ''}`;
       if (this.server.needsAuthorization) {
-        const decision = await this.server.authorize({ transport: 'http', remoteAddress: remote, headers });
+        const decision = await this.server.authorize({
+          transport: 'http',
+          remoteAddress: remote,
+          headers,
+          clientCertificate: verifiedClientCertificate(request.socket),
+        });
         if (!decision.accept)
           throw new ConnectionRejectedError(decision.status, decision.reason, decision.retryAfterS);
       }

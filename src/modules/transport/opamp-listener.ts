@@ -16,6 +16,13 @@ import { createOpampHttpServer, isOpampPost, type RequestHandler } from './opamp
 import { OpampWebSocketHandler } from './opamp-ws.handler.js';
 import { TransportEvents } from './transport-events.js';
 import { UnixSocketListener } from './unix-socket-listener.js';
+import {
+  loadTlsKeyPair,
+  TlsReloader,
+  verifiedClientCertificate,
+  type SecureContextTarget,
+  type TlsReloadOutcome,
+} from '../tls/index.js';
 
 const ALLOWED_METHODS = 'GET, POST';
 
@@ -23,6 +30,8 @@ const ALLOWED_METHODS = 'GET, POST';
  * The OpAMP listener: its own Fastify instance on `OPAMP_HOST:OPAMP_PORT` serving HTTP POST and the
  * WebSocket upgrade on one path (and the HTTP handler on `OPAMP_UNIX_SOCKET` when set). It is separate
  * from the admin listener so agent traffic never shares a port, a body parser or a hook with the API.
+ * With `OPAMP_TLS_*` the TCP port serves HTTPS and WSS, its certificate reloaded when the files change
+ * (docs/tls.md); the Unix socket stays plain.
  */
 @Injectable()
 export class OpampListener implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,6 +39,7 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
   private fastify?: FastifyInstance;
   private unixSocket?: UnixSocketListener;
   private keepAlive?: NodeJS.Timeout;
+  private tls?: TlsReloader;
 
   constructor(
     @InjectTransportOptions() private readonly options: TransportOptions,
@@ -52,8 +62,18 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
     return address;
   }
 
+  /**
+   * Checks the TLS files now, as every `TLS_RELOAD_INTERVAL_S` does, and serves a changed valid pair to new
+   * connections; undefined without TLS.
+   */
+  async checkTlsFiles(): Promise<TlsReloadOutcome | undefined> {
+    return this.tls?.check();
+  }
+
+  /** @throws TlsSetupError when the TLS files cannot be read or do not make a key pair. */
   async onApplicationBootstrap(): Promise<void> {
     const opamp = this.options;
+    const tls = opamp.tls && (await loadTlsKeyPair(opamp.tls));
     const dispatch = (
       request: IncomingMessage,
       response: ServerResponse,
@@ -67,8 +87,11 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
       bodyLimit: opamp.maxMessageBytes,
       return503OnClosing: true,
       serverFactory: (fastifyRoute) =>
-        createOpampHttpServer(opamp, (request, response) => dispatch(request, response, fastifyRoute)),
+        createOpampHttpServer(opamp, (request, response) => dispatch(request, response, fastifyRoute), tls),
     });
+    fastify.server.on('tlsClientError', (error: Error, socket: { remoteAddress?: string }) =>
+      this.logger.debug({ remote: socket.remoteAddress, err: error.message }, 'TLS handshake failed'),
+    );
     await fastify.register(fastifyWebsocket, {
       options: { maxPayload: opamp.maxMessageBytes, perMessageDeflate: false },
       preClose: () => this.ws.closeAll(),
@@ -77,6 +100,16 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
     await fastify.listen({ host: opamp.host, port: opamp.port });
     this.fastify = fastify;
     this.keepAlive = setInterval(() => this.ws.pingAll(), opamp.wsPingIntervalMs).unref();
+    if (tls && opamp.tls) {
+      this.tls = new TlsReloader({
+        files: opamp.tls,
+        current: tls,
+        target: fastify.server as unknown as SecureContextTarget,
+        intervalMs: opamp.tls.reloadIntervalMs,
+        listener: 'OpAMP listener',
+      });
+      this.tls.start();
+    }
     if (opamp.unixSocket) {
       this.unixSocket = new UnixSocketListener(opamp.unixSocket);
       await this.unixSocket.listen(
@@ -89,7 +122,13 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
     }
     const { port } = this.address();
     this.logger.log(
-      { host: opamp.host, port, path: opamp.path, unixSocket: opamp.unixSocket },
+      {
+        host: opamp.host,
+        port,
+        path: opamp.path,
+        unixSocket: opamp.unixSocket,
+        tls: tls ? (tls.ca ? 'mtls' : 'tls') : 'none',
+      },
       'OpAMP listener ready (HTTP POST and WebSocket)',
     );
   }
@@ -97,6 +136,7 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
   /** SIGTERM: refuse new messages with Unavailable, end every session, close sockets, then the listener. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.keepAlive);
+    this.tls?.stop();
     this.server.drain(this.options.retryAfterMs);
     await this.unixSocket?.close();
     await this.fastify?.close();
@@ -152,6 +192,7 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
       transport: 'websocket',
       remoteAddress,
       headers: request.headers,
+      clientCertificate: verifiedClientCertificate(request.socket),
     });
     if (decision.accept) return;
     this.events.emit({ type: 'refused', transport: 'websocket', reason: 'rejected' });
