@@ -38,12 +38,16 @@ export async function loadTlsKeyPair(files: TlsFiles): Promise<TlsKeyPair> {
  * @throws TlsFileUnreadableError
  */
 export async function readTlsFiles(files: TlsFiles): Promise<TlsFileContents> {
-  const [cert, key, ca] = await Promise.all([
+  const reads = await Promise.allSettled([
     readTlsFile(files.certFile, 'certificate'),
     readTlsFile(files.keyFile, 'private key'),
     files.clientCaFile === undefined ? undefined : readTlsFile(files.clientCaFile, 'client CA'),
   ]);
-  return { cert, key, ca };
+  // Reported in a fixed order (certificate, key, CA), whichever read failed first.
+  const failed = reads.find((read) => read.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [cert, key, ca] = reads.map((read) => (read.status === 'fulfilled' ? read.value : undefined));
+  return { cert: cert!, key: key!, ca };
 }
 
 /**
