@@ -67,9 +67,10 @@ const serverEnv = (extra: Record<string, string>): Record<string, string> => ({
 });
 
 /**
- * The base's life cycle, no plugin: an agent in a pod of this node (from the node's pod watch) and one in a
- * pod the watch does not hold (read from the API) connect; an operator manages configs; the server
- * restarts. Returns the API calls made.
+ * The base's life cycle, no plugin: agents in a pod of this node and of another node, reporting their
+ * Kubernetes attributes, connect; an operator manages configs (each write conflicting once); the server
+ * restarts and the agents come back. Without a plugin nothing places agents in pods, so the server reads no
+ * pods. Returns the API calls made.
  */
 export async function baseLifeCycle(): Promise<ApiCall[]> {
   const api = await FakeKubeApiServer.start();
