@@ -24,7 +24,11 @@ export const THROWAWAY_TOKEN = 'throwaway-test-token-0123456789';
  */
 export function ensureKubectl(): void {
   if (spawnSync('kubectl', ['version', '--client'], { stdio: 'ignore' }).status === 0) return;
-  execFileSync('apt-get', ['install', '-y', 'kubectl'], { stdio: 'ignore' });
+  if (spawnSync('apt-get', ['install', '-y', 'kubectl'], { stdio: 'ignore' }).status !== 0) {
+    // Empty or stale package lists: refresh them once.
+    execFileSync('apt-get', ['update'], { stdio: 'ignore' });
+    execFileSync('apt-get', ['install', '-y', 'kubectl'], { stdio: 'ignore' });
+  }
 }
 
 /**
