@@ -1,7 +1,12 @@
 # syntax=docker/dockerfile:1
 # opamp-nest: build with the dev toolchain, ship only the compiled server and production dependencies.
 
-FROM node:20-bookworm-slim AS build
+# Node 24 LTS on Debian bookworm, pinned by digest: the multi-platform index of node:24-bookworm-slim
+# (Node 24.19.0) as docker-library/repo-info records it (repos/node/remote/24-bookworm-slim.md). Re-pin to
+# the current one with: docker buildx imagetools inspect node:24-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:a9f5f7c91a432850b2a8a7797adf5eadb6c733ceed61167806cee7ea7fbc29df
+
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -9,15 +14,29 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM ${NODE_IMAGE}
+ARG NODE_IMAGE
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="opamp-nest" \
+      org.opencontainers.image.description="OpAMP server framework on NestJS and Fastify, one server per Kubernetes node" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="https://github.com/opamp-nest/opamp-nest" \
+      org.opencontainers.image.base.name="${NODE_IMAGE}"
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build --chown=node:node /app/package.json ./
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-# The image's unprivileged "node" user (uid 1000); the DaemonSet also sets runAsNonRoot.
-USER node
-EXPOSE 4320 4321
+# Owned by root and read-only to the server (uid 1000): it cannot change the code it runs. Only the
+# compiled server, its manifest and production dependencies; no tools/, test/, bench/ or examples/.
+COPY --from=build --chown=root:root /app/package.json ./
+COPY --from=build --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+# Fails the build if anything under /app is writable by group or others.
+RUN [ -z "$(find /app -perm /022 -print -quit)" ]
+# The image's unprivileged "node" user, numeric so the kubelet can check runAsNonRoot.
+USER 1000:1000
+EXPOSE 4320 4321 4322
 # node is PID 1 and the server handles SIGTERM itself: it drains sessions, flushes pending
 # InstrumentationInstance writes, removes its Unix socket, then exits.
 STOPSIGNAL SIGTERM

@@ -71,7 +71,7 @@ function requestAdvice(statusCode: number): string {
     case 401:
       return " Check the server's service account token or kubeconfig credentials.";
     case 403:
-      return " Check the RBAC of this server's service account: deploy/rbac.yaml lists what it needs.";
+      return " Check the RBAC of this server's service account: deploy/base/rbac.yaml and each component's rbac.yaml list what it needs.";
     case 404:
       return ' It does not exist (for a custom resource: is its CRD installed?).';
     case 409:

@@ -45,10 +45,10 @@ function hintFor(failure: KubernetesError, resource: WrittenResource): string {
     case 403:
       return (
         `; grant the service account ${resource.plural} get/list/create/delete, ` +
-        `${resource.plural}/status update and pods get (see deploy/)`
+        `${resource.plural}/status update and pods get (see docs/deployment.md)`
       );
     case 404:
-      return `; is the ${resource.kind} CRD (${resource.plural}.${resource.group}) installed? (see deploy/)`;
+      return `; is the ${resource.kind} CRD (${resource.plural}.${resource.group}) installed? (see docs/deployment.md)`;
     case 400:
     case 422:
       return '; the record was rejected as invalid and will not be retried';

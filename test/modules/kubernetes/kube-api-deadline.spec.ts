@@ -138,7 +138,9 @@ describe('callKubernetesApi', () => {
 
   it('says what to do in its messages', async () => {
     server.faults.failNext(1, { status: 403, message: 'pods is forbidden' });
-    expect(((await rejectionOf(readPod())) as Error).message).toMatch(/Check the RBAC .*deploy\/rbac\.yaml/);
+    expect(((await rejectionOf(readPod())) as Error).message).toMatch(
+      /Check the RBAC .*deploy\/base\/rbac\.yaml/,
+    );
     server.faults.failNext(1, { status: 503 });
     expect(((await rejectionOf(readPod())) as Error).message).toMatch(/check its health/);
   });
