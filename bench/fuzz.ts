@@ -2,7 +2,9 @@
  * `npm run fuzz [-- --inputs N] [--seed S]`: throws 100,000 (default) generated and mutated inputs at a real
  * `node dist/main.js` over HTTP and WebSocket (the generators of test/support/fuzz), checking a valid agent
  * on both transports every 50 inputs, then checks that the process is alive and that its memory (after a
- * full GC, through the inspector) came back to where it was before. Writes bench/results/fuzz-latest.json.
+ * full GC, through the inspector) came back to where it was before. Connection errors are counted and
+ * reported; on a valid input (a valid protobuf, valid gzip of one) each is a failure. Writes
+ * bench/results/fuzz-latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -54,6 +56,18 @@ try {
   const totals = { http: 0, ws: 0, good: 0, wsReplies: 0, durationMs: 0 };
   const statuses: Record<string, number> = {};
   const closes: Record<string, number> = {};
+  const connection = {
+    total: 0,
+    http: 0,
+    ws: 0,
+    byCode: {} as Record<string, number>,
+    byKind: {} as Record<string, number>,
+    examples: [] as string[],
+  };
+  const validInput = { count: 0, examples: [] as string[] };
+  const add = (into: Record<string, number>, from: Readonly<Record<string, number>>): void => {
+    for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+  };
   for (let slice = 0; slice < slices; slice++) {
     report = await runFuzz(server, {
       seed: seed + 100 + slice,
@@ -67,8 +81,18 @@ try {
     totals.good += report.goodChecks;
     totals.wsReplies += report.wsReplies;
     totals.durationMs += report.durationMs;
-    for (const [k, v] of Object.entries(report.httpStatuses)) statuses[k] = (statuses[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(report.wsCloses)) closes[k] = (closes[k] ?? 0) + v;
+    add(statuses, report.httpStatuses);
+    add(closes, report.wsCloses);
+    connection.total += report.connectionErrors.total;
+    connection.http += report.connectionErrors.http;
+    connection.ws += report.connectionErrors.ws;
+    add(connection.byCode, report.httpConnectionErrors);
+    add(connection.byKind, report.connectionErrors.byKind);
+    connection.examples.push(...report.connectionErrors.examples.slice(0, 10 - connection.examples.length));
+    validInput.count += report.validInputConnectionErrors.count;
+    validInput.examples.push(
+      ...report.validInputConnectionErrors.examples.slice(0, 10 - validInput.examples.length),
+    );
     const memory = await inspector.memoryAfterGc();
     samples.push({
       inputs: (slice + 1) * Math.ceil(inputs / slices),
@@ -90,6 +114,9 @@ try {
     httpStatuses: statuses,
     wsReplies: totals.wsReplies,
     wsCloses: closes,
+    // Every connection error is counted; on a valid input (valid protobuf, valid gzip) it is also a failure.
+    connectionErrors: connection,
+    validInputConnectionErrors: validInput,
     inputsPerSecond: Math.round(((totals.http + totals.ws) / totals.durationMs) * 1000),
     failures,
     serverAlive: alive,
@@ -107,9 +134,10 @@ try {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, 'fuzz-latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  if (failures.length > 0 || !alive || !memoryBack) exitCode = 1;
+  if (failures.length > 0 || validInput.count > 0 || !alive || !memoryBack) exitCode = 1;
   process.stderr.write(
-    `fuzz: ${result.inputs} inputs, ${failures.length} failures, server ${alive ? 'alive' : 'DEAD'}, heap ${result.memory.beforeHeapMiB} → ${result.memory.afterHeapMiB} MiB (${memoryBack ? 'back to baseline' : 'GREW'})\n`,
+    `fuzz: ${result.inputs} inputs, ${failures.length} failures, ${connection.total} connection errors` +
+      ` (${validInput.count} on valid inputs), server ${alive ? 'alive' : 'DEAD'}, heap ${result.memory.beforeHeapMiB} → ${result.memory.afterHeapMiB} MiB (${memoryBack ? 'back to baseline' : 'GREW'})\n`,
   );
 } catch (error) {
   process.stderr.write(`fuzz: ${(error as Error).stack ?? String(error)}\n`);

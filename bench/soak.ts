@@ -6,13 +6,27 @@
  * server's heap after a full GC every 30 s (also without V8's code spaces: the data heap). The agents are Odigos agents (the WebSocket ones also accept
  * remote config), identified by the odigos plugin and persisted as InstrumentationInstances
  * (`PERSISTENCE=kubernetes`) on the fake API server, which runs in this process.
- * Passes when the data heap does not grow, no record write failed, and once every agent has left (or gone stale)
- * no record is left. Writes bench/results/soak-latest.json.
+ * The server runs on its default settings: only the test fixtures it needs (the fake API server's
+ * kubeconfig, the odigos plugin, Kubernetes persistence) are set.
+ *
+ * Fails on (each stated in the output and bench/README.md):
+ * - unanswered messages: sent minus answered > 0 at the end (messages an agent abandoned by leaving are not
+ *   counted; a message still in flight gets {@link DRAIN_MS} to be answered);
+ * - a persistence queue that keeps growing: its depth, read every {@link QUEUE_SAMPLE_MS}, rises from each
+ *   quarter of the steady run to the next, or ends above {@link QUEUE_DEPTH_BOUND};
+ * - configs received but not applied: an agent still connected holds a remote config it has not reported
+ *   APPLIED in its RemoteConfigStatus (the agents' reports are counted, not the receipts);
+ * - data-heap growth: least-squares slope after the first minute above {@link DATA_HEAP_SLOPE_MIB_PER_MIN}
+ *   (judged over at least {@link SLOPE_MIN_MINUTES} minutes), or more than {@link DATA_HEAP_GROWTH_MIB} from the
+ *   first steady sample to the last;
+ * - a failed record write, or a record left once every agent has left or gone stale.
+ * Writes bench/results/soak-latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { WebSocket, type RawData } from 'ws';
+import { AgentToServer, RemoteConfigStatuses } from '../src/generated/opamp/v1/opamp.js';
 import { FakeCluster } from './lib/fake-cluster.js';
 import { HttpPoster } from './lib/http-poster.js';
 import { RESULTS_DIR } from './lib/paths.js';
@@ -30,46 +44,113 @@ const httpAgents = option('http-agents', 100);
 const sampleEveryMs = option('sample-every-s', 30) * 1000;
 const MIB = 1024 * 1024;
 const HEADER = Buffer.from([0]);
+const APPLIED = RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
+
+/** Time the messages still in flight at the end get to be answered. */
+const DRAIN_MS = 10_000;
+/** How often the persistence queue depth is read. */
+const QUEUE_SAMPLE_MS = 5000;
+/** The queue depth the run may end with (before every agent leaves). */
+const QUEUE_DEPTH_BOUND = 100;
+/** Data-heap slope (least squares after the first minute) the run may show, MiB per minute. */
+const DATA_HEAP_SLOPE_MIB_PER_MIN = 0.1;
+/** The slope is judged only over a window at least this long (shorter windows are noise). */
+const SLOPE_MIN_MINUTES = 4;
+/** Growth of the data heap from the first steady sample to the last the run may show, MiB. */
+const DATA_HEAP_GROWTH_MIB = 3;
+/**
+ * The server's defaults (docs/configuration.md): `STALE_AFTER_S` 75 and `SWEEP_INTERVAL_S` 30 — how long a
+ * silent HTTP agent or a closed WebSocket agent's record may live after it left.
+ */
+const STALE_AFTER_S = 75;
+const SWEEP_INTERVAL_S = 30;
 
 const counters = newCounters();
 let nextIndex = 0;
 const stats = {
   sent: 0,
   replies: 0,
+  /** Sent by an agent that then left before the answer came: not expected to be answered. */
+  abandoned: 0,
+  /** Messages the server sent on its own (remote configs pushed over WebSocket), not answers. */
+  pushes: 0,
   httpErrors: 0,
   joined: 0,
   left: { disconnect: 0, close: 0, drop: 0, silent: 0 },
+  /** Messages reporting RemoteConfigStatus APPLIED (what agents reported, not what they received). */
+  appliedReports: 0,
+  /** Agents that left holding a config they had not reported APPLIED yet. */
+  leftBeforeApplying: 0,
 };
 
 interface SoakAgent {
   readonly agent: SimulatedAgent;
+  /** Messages sent and not answered yet. */
+  readonly outstanding: number;
+  /** A remote config received and not yet reported APPLIED. */
+  readonly configPending: boolean;
   tick(): void;
   leave(): void;
+}
+
+/** The agent's next message, encoded; counts APPLIED reports and clears the pending config. */
+function nextMessage(agent: SimulatedAgent, clear: () => void): Uint8Array {
+  const message = agent.nextMessage();
+  if (
+    message.remoteConfigStatus?.status === APPLIED &&
+    message.remoteConfigStatus.lastRemoteConfigHash.length > 0
+  ) {
+    stats.appliedReports++;
+    clear();
+  }
+  return AgentToServer.encode(message).finish();
 }
 
 function wsAgent(url: string): SoakAgent {
   // Identified as Odigos agents are, but accepting remote config, so the rollouts reach them.
   const agent = new SimulatedAgent(nextIndex++, 'odigos', 10, 'soak', counters, COLLECTOR_CAPABILITIES);
   const socket = new WebSocket(url, { perMessageDeflate: false });
-  const send = (bytes: Uint8Array): void => {
+  let outstanding = 0;
+  let configPending = false;
+  let gone = false;
+  const send = (bytes: Uint8Array, expectAnswer = true): void => {
     if (socket.readyState !== WebSocket.OPEN) return;
-    stats.sent++;
+    if (expectAnswer) {
+      stats.sent++;
+      outstanding++;
+    }
     socket.send(Buffer.concat([HEADER, bytes]));
   };
-  socket.on('open', () => send(agent.next()));
+  const next = (): Uint8Array => nextMessage(agent, () => (configPending = false));
+  socket.on('open', () => send(next()));
   socket.on('message', (data: RawData) => {
-    stats.replies++;
+    if (gone) return;
+    // OpAMP has no request ids: a message while none is outstanding is a push (a remote config).
+    if (outstanding > 0) {
+      outstanding--;
+      stats.replies++;
+    } else stats.pushes++;
     const reply = agent.onReplyBytes((data as Buffer).subarray(1));
-    if (reply.remoteConfig) send(agent.next()); // report the config applied
+    if (reply.remoteConfig) {
+      configPending = true;
+      send(next()); // report the config applied
+    }
   });
   socket.on('error', () => undefined);
   return {
     agent,
-    tick: () => send(agent.next()),
+    get outstanding() {
+      return outstanding;
+    },
+    get configPending() {
+      return configPending;
+    },
+    tick: () => send(next()),
     leave: () => {
       const mode = Math.random();
       if (mode < 0.5) {
-        send(agent.disconnect());
+        // agent_disconnect and close at once, as a stopping agent does: no answer is awaited.
+        send(agent.disconnect(), false);
         socket.close();
         stats.left.disconnect++;
       } else if (mode < 0.8) {
@@ -79,15 +160,19 @@ function wsAgent(url: string): SoakAgent {
         socket.terminate();
         stats.left.drop++;
       }
+      gone = true;
+      stats.abandoned += outstanding;
+      if (configPending) stats.leftBeforeApplying++;
+      outstanding = 0;
     },
   };
 }
 
 function httpAgent(poster: HttpPoster): SoakAgent {
   const agent = new SimulatedAgent(nextIndex++, 'odigos', 10, 'soak', counters);
-  let busy = false;
+  let outstanding = 0;
   const post = (bytes: Uint8Array): void => {
-    busy = true;
+    outstanding++;
     stats.sent++;
     poster
       .post(bytes)
@@ -97,12 +182,16 @@ function httpAgent(poster: HttpPoster): SoakAgent {
         else stats.httpErrors++;
       })
       .catch(() => stats.httpErrors++)
-      .finally(() => (busy = false));
+      .finally(() => outstanding--);
   };
   return {
     agent,
+    get outstanding() {
+      return outstanding;
+    },
+    configPending: false, // HTTP agents here do not accept remote config (capabilities 0)
     tick: () => {
-      if (!busy) post(agent.next());
+      if (outstanding === 0) post(agent.next());
     },
     leave: () => {
       if (Math.random() < 0.5) {
@@ -120,12 +209,8 @@ const cluster = await FakeCluster.start(Math.ceil((wsAgents + httpAgents) * (1 +
 const server = await ServerProcess.start({
   logFile: join(tmpdir(), `opamp-soak-${process.pid}.log`),
   inspect: true,
-  env: {
-    ...cluster.serverEnv('kubernetes'),
-    STALE_AFTER_S: '10',
-    SWEEP_INTERVAL_S: '5',
-    MAX_MESSAGES_PER_SECOND: '100',
-  },
+  // Default settings: only the fixtures (the fake API server, the odigos plugin, Kubernetes persistence).
+  env: cluster.serverEnv('kubernetes'),
 });
 const poster = new HttpPoster(server.opampUrl, 64);
 const agents: SoakAgent[] = [];
@@ -145,6 +230,8 @@ const samples: Array<{
   queueDepth: number;
 }> = [];
 let lastSample = -Infinity;
+let lastQueueSample = -Infinity;
+const queueDepths: Array<{ minute: number; depth: number }> = [];
 let lastRollout = started;
 let rollouts = 0;
 
@@ -192,6 +279,14 @@ while (performance.now() < endAt) {
       });
     }
   }
+  if (performance.now() - lastQueueSample >= QUEUE_SAMPLE_MS) {
+    lastQueueSample = performance.now();
+    const { queueDepth } = await serverGauges();
+    queueDepths.push({
+      minute: Math.round(((performance.now() - started) / 60_000) * 100) / 100,
+      depth: queueDepth,
+    });
+  }
   if (performance.now() - lastSample >= sampleEveryMs) {
     lastSample = performance.now();
     const memory = await server.inspector!.memoryAfterGc();
@@ -221,6 +316,8 @@ function trend(values: number[]): {
   maxMiB: number;
   growthMiB: number;
   slopeMiBPerHour: number;
+  slopeMiBPerMinute: number;
+  windowMinutes: number;
 } {
   const minutes = steady.map((s) => s.minute);
   const [mx, my] = [mean(minutes), mean(values)];
@@ -236,17 +333,37 @@ function trend(values: number[]): {
     maxMiB: Math.max(...values),
     growthMiB: values.length > 1 ? round1(values.at(-1)! - values[0]!) : 0,
     slopeMiBPerHour: round1(slope * 60),
+    slopeMiBPerMinute: Math.round(slope * 1000) / 1000,
+    windowMinutes: minutes.length > 1 ? round1(minutes.at(-1)! - minutes[0]!) : 0,
   };
 }
 const heap = trend(steady.map((s) => s.heapUsedMiB));
 const dataHeap = trend(steady.map((s) => s.dataHeapMiB));
+
+// Messages still in flight get DRAIN_MS to be answered; then what is missing is unanswered.
+// (Counted over every agent, including those replaced whose agent_disconnect is still in flight.)
+const missing = (): number => stats.sent - stats.replies - stats.abandoned;
+await waitFor(() => (missing() <= 0 ? true : undefined), DRAIN_MS, 'answers in flight', 100).catch(
+  () => undefined,
+);
+const unanswered = missing();
+const configsNotApplied = agents.filter((agent) => agent.configPending).length;
+
+// The queue keeps growing when each quarter of the steady run has a higher mean depth than the one before.
+const steadyDepths = queueDepths.filter((q) => q.minute >= 1).map((q) => q.depth);
+const quarter = Math.floor(steadyDepths.length / 4);
+const quarterMeans =
+  quarter > 0 ? [0, 1, 2, 3].map((k) => mean(steadyDepths.slice(k * quarter, (k + 1) * quarter))) : [];
+const queueGrowing =
+  quarterMeans.length === 4 && quarterMeans.every((m, k) => k === 0 || m > quarterMeans[k - 1]!);
+const queueAtEnd = queueDepths.at(-1)?.depth ?? 0;
 
 // Everyone leaves; silent HTTP agents go stale. Then no InstrumentationInstance may be left behind.
 for (const agent of agents) agent.leave();
 const leftAt = performance.now();
 const recordsGone = await waitFor(
   async () => (cluster.instances() === 0 && (await serverGauges()).queueDepth === 0 ? true : undefined),
-  60_000,
+  (STALE_AFTER_S + 2 * SWEEP_INTERVAL_S + 60) * 1000,
   'records to be removed',
   500,
 ).then(
@@ -254,16 +371,58 @@ const recordsGone = await waitFor(
   () => false,
 );
 const { failedWrites } = await serverGauges();
+const slopeJudged = dataHeap.windowMinutes >= SLOPE_MIN_MINUTES;
+const checks = {
+  unanswered: {
+    value: unanswered,
+    passed: unanswered <= 0,
+    bound: 'sent − answered − abandoned by leaving = 0',
+  },
+  persistenceQueue: {
+    value: { atEnd: queueAtEnd, quarterMeans: quarterMeans.map(round1), growing: queueGrowing },
+    passed: !queueGrowing && queueAtEnd <= QUEUE_DEPTH_BOUND,
+    bound: `not rising from each quarter of the steady run to the next, ≤ ${QUEUE_DEPTH_BOUND} at the end`,
+  },
+  configsApplied: {
+    value: {
+      received: counters.remoteConfigs,
+      appliedReports: stats.appliedReports,
+      notApplied: configsNotApplied,
+    },
+    passed: configsNotApplied === 0,
+    bound: 'every connected agent that received a config reported it APPLIED',
+  },
+  dataHeap: {
+    value: { slopeMiBPerMinute: dataHeap.slopeMiBPerMinute, growthMiB: dataHeap.growthMiB, slopeJudged },
+    passed:
+      dataHeap.growthMiB < DATA_HEAP_GROWTH_MIB &&
+      (!slopeJudged || dataHeap.slopeMiBPerMinute < DATA_HEAP_SLOPE_MIB_PER_MIN),
+    bound: `slope < ${DATA_HEAP_SLOPE_MIB_PER_MIN} MiB/min after the first minute (judged over ≥ ${SLOPE_MIN_MINUTES} min), growth < ${DATA_HEAP_GROWTH_MIB} MiB`,
+  },
+  failedWrites: { value: failedWrites, passed: failedWrites === 0, bound: '0' },
+  recordsRemoved: {
+    value: cluster.instances(),
+    passed: recordsGone,
+    bound: 'no record left after every agent left',
+  },
+};
 const result = {
   minutes,
   wsAgents,
   httpAgents,
+  serverSettings: 'defaults (STALE_AFTER_S 75, SWEEP_INTERVAL_S 30, MAX_MESSAGES_PER_SECOND 100)',
   messagesSent: stats.sent,
   replies: stats.replies,
+  abandonedByLeaving: stats.abandoned,
+  unanswered,
+  pushes: stats.pushes,
   agentsJoined: stats.joined,
   agentsLeft: stats.left,
   rollouts,
   remoteConfigsReceived: counters.remoteConfigs,
+  appliedReports: stats.appliedReports,
+  configsNotApplied,
+  leftBeforeApplying: stats.leftBeforeApplying,
   httpErrors: stats.httpErrors,
   errorReplies: counters.errorReplies,
   heap,
@@ -275,13 +434,9 @@ const result = {
     secondsUntilAllRemoved: recordsGone ? Math.round((performance.now() - leftAt) / 100) / 10 : undefined,
   },
   samples,
-  // No growth of the data heap: the last sample within 3 MiB of the first steady one and, over a window
-  // long enough for a trend (5+ minutes), under 6 MiB/hour.
-  passed:
-    dataHeap.growthMiB < 3 &&
-    (minutes < 6 || dataHeap.slopeMiBPerHour < 6) &&
-    failedWrites === 0 &&
-    recordsGone,
+  queueDepths,
+  checks,
+  passed: Object.values(checks).every((check) => check.passed),
 };
 poster.close();
 await sleep(500);
@@ -294,9 +449,12 @@ writeFileSync(
   `${JSON.stringify({ ...result, serverExit: exit }, null, 2)}\n`,
 );
 process.stderr.write(
-  `soak: heap ${heap.firstSteadyMiB} → ${heap.lastMiB} MiB (${heap.slopeMiBPerHour} MiB/h),` +
-    ` data heap ${dataHeap.firstSteadyMiB} → ${dataHeap.lastMiB} MiB (${dataHeap.slopeMiBPerHour} MiB/h);` +
-    ` ${failedWrites} failed record writes, ${result.persistence.recordsLeftAfterAllLeft} records left;` +
-    ` ${result.passed ? 'passed' : 'FAILED'}; server exit ${exit.code}\n`,
+  `soak: heap ${heap.firstSteadyMiB} → ${heap.lastMiB} MiB, data heap ${dataHeap.firstSteadyMiB} → ${dataHeap.lastMiB} MiB` +
+    ` (${dataHeap.slopeMiBPerMinute} MiB/min)\n`,
 );
+for (const [name, check] of Object.entries(checks))
+  process.stderr.write(
+    `soak: ${check.passed ? 'pass' : 'FAIL'} ${name}: ${JSON.stringify(check.value)} (bound: ${check.bound})\n`,
+  );
+process.stderr.write(`soak: ${result.passed ? 'passed' : 'FAILED'}; server exit ${exit.code}\n`);
 process.exit(result.passed && exit.code === 0 ? 0 : 1);

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { BENCH_DIST } from './paths.js';
 
-/** The baseline server ({@link ../servers/baseline-server.ts}) as a child process. */
+/**
+ * The baseline server ({@link ../servers/baseline-server.ts}) as a child process: the minimal-OpAMP baseline
+ * ({@link opampUrl}, {@link wsUrl}) and the bare route ({@link bareOpampUrl}, {@link bareWsUrl}).
+ */
 export class BaselineProcess {
   private constructor(
     private readonly child: ChildProcess,
@@ -40,6 +43,21 @@ export class BaselineProcess {
 
   get wsUrl(): string {
     return `ws://127.0.0.1:${this.port}/v1/opamp`;
+  }
+
+  /** The bare route: a fixed reply, nothing decoded. */
+  get bareOpampUrl(): string {
+    return `http://127.0.0.1:${this.port}/bare/v1/opamp`;
+  }
+
+  /** The bare WebSocket echo: a fixed frame per message, nothing decoded. */
+  get bareWsUrl(): string {
+    return `ws://127.0.0.1:${this.port}/bare/v1/opamp`;
+  }
+
+  /** Whether the process is still running. */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   /** Writes one `bytes`-byte frame to every open socket; resolves when all were written. */

@@ -21,6 +21,7 @@ export class BenchContext {
   private nextAgentIndex = 0;
   private readonly servers = new Map<string, ServerProcess>();
   private readonly generators = new Set<GeneratorProcess>();
+  private baselineReported = false;
 
   private constructor(
     readonly options: BenchOptions,
@@ -74,6 +75,24 @@ export class BenchContext {
     });
     this.servers.set(name, server);
     return server;
+  }
+
+  /**
+   * Servers (and the baseline) that exited without being stopped since the last call: a scenario during
+   * which one died has crashed. A dead server is forgotten, so the next scenario starts a new one.
+   */
+  takeDeadServers(): string[] {
+    const dead: string[] = [];
+    for (const [name, server] of this.servers) {
+      if (server.running) continue;
+      dead.push(`server ${name}`);
+      this.servers.delete(name);
+    }
+    if (!this.baseline.running && !this.baselineReported) {
+      this.baselineReported = true;
+      dead.push('baseline');
+    }
+    return dead;
   }
 
   /** Stops a server started with {@link server} (SIGTERM; its profile is written then). */

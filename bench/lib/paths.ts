@@ -1,8 +1,17 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-/** The repository root (bench/dist/bench/lib → four levels up). */
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+/** The first directory above `from` holding a package.json. */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+/** The repository root, whether this runs compiled (bench/dist/bench/lib) or from source (bench/lib, tests). */
+export const REPO_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** Compiled bench scripts (bench/dist/bench). */
 export const BENCH_DIST = join(REPO_ROOT, 'bench', 'dist', 'bench');

@@ -2,11 +2,14 @@ import { type RunResult } from '../lib/generator-protocol.js';
 import { type ProcessUsage } from '../lib/proc-stats.js';
 import { GENERATOR_BOUND_CORES, round, type Measurement } from './scenario.types.js';
 
+/** Who answered: the real server, the minimal-OpAMP baseline, or the bare route. */
+export type Side = 'server' | 'baseline' | 'bare';
+
 /** A {@link Measurement} from a timed run and the usage of the server and the generator. */
 export function measurement(
   result: RunResult,
   usage: Record<string, ProcessUsage>,
-  side: 'baseline' | 'server' = 'server',
+  side: Side = 'server',
 ): Measurement {
   const server = usage.server;
   const generator = usage.generator;
@@ -24,23 +27,29 @@ export function measurement(
           generatorBound: generator.cpuCores >= GENERATOR_BOUND_CORES,
         }
       : {}),
-    // The bare baseline answers one fixed reply: it neither echoes uids nor tracks sequences.
+    // The bare route answers one fixed reply; the minimal-OpAMP baseline echoes the uid but tracks no sequence.
     errors:
-      side === 'baseline'
+      side === 'bare'
         ? result.errors
-        : result.errors +
-          result.counters.errorReplies +
-          result.counters.wrongUid +
-          result.counters.fullStateRequests,
+        : side === 'baseline'
+          ? result.errors + result.counters.wrongUid
+          : result.errors +
+            result.counters.errorReplies +
+            result.counters.wrongUid +
+            result.counters.fullStateRequests,
   };
 }
 
 /** Notes worth printing about a run (errors, full-state requests, unanswered messages). */
-export function runNotes(side: 'baseline' | 'server', result: RunResult): string[] {
+export function runNotes(side: Side, result: RunResult): string[] {
   const notes: string[] = [];
   const { counters } = result;
   if (result.errors > 0) notes.push(`${side}: ${result.errors} failed requests or sends`);
-  if (side === 'baseline') return notes;
+  if (side === 'bare') return notes;
+  if (side === 'baseline') {
+    if (counters.wrongUid > 0) notes.push(`${side}: ${counters.wrongUid} replies for the wrong instance uid`);
+    return notes;
+  }
   if (counters.errorReplies > 0) notes.push(`${side}: ${counters.errorReplies} ServerErrorResponse replies`);
   if (counters.fullStateRequests > 0)
     notes.push(`${side}: ${counters.fullStateRequests} unexpected ReportFullState requests`);

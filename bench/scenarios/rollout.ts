@@ -4,7 +4,7 @@ import { epochMs, type ConfigReport } from '../lib/generator-protocol.js';
 import { ProcessMonitor } from '../lib/proc-stats.js';
 import { sleep, waitFor } from '../lib/sleep.js';
 import { connectWsAgents } from '../lib/ws-agents.js';
-import { round, type Measurement, type Scenario } from './scenario.types.js';
+import { GENERATOR_BOUND_CORES, judge, round, type Measurement, type Scenario } from './scenario.types.js';
 
 const CONFIG_BYTES = 1024;
 
@@ -61,14 +61,17 @@ export const configRollout: Scenario = {
     const server = await ctx.server('default');
     const generator = ctx.generator('ws-load');
     try {
-      // Baseline: the bare echo writes one frame of the same size to every socket.
+      // Baseline: the baseline process writes one frame of the same size to every socket.
       await connect(ctx, generator, ctx.baseline.wsUrl, agents);
       let monitor = new ProcessMonitor(ctx.baseline.pid);
+      let generatorMonitor = new ProcessMonitor(generator.pid);
       monitor.start();
+      generatorMonitor.start();
       const baseStart = epochMs();
       await ctx.baseline.broadcast(CONFIG_BYTES);
       const baseReport = await allReceived(generator, agents);
       const baseUsage = monitor.stop();
+      const baseGenerator = generatorMonitor.stop();
       await generator.request({ type: 'ws-close', disconnect: false }, 'closed');
 
       await connect(ctx, generator, server.wsUrl, agents);
@@ -78,12 +81,15 @@ export const configRollout: Scenario = {
         files: { 'collector.yaml': { body: configBody(), contentType: 'text/yaml' } },
       });
       monitor = new ProcessMonitor(server.pid);
+      generatorMonitor = new ProcessMonitor(generator.pid);
       monitor.start();
+      generatorMonitor.start();
       const start = epochMs();
       await adminPut(server.adminUrl, `/api/v1/configs/${name}/assignments/everyone`, { selector: {} });
       const putMs = epochMs() - start;
       const report = await allReceived(generator, agents);
       const usage = monitor.stop();
+      const realGenerator = generatorMonitor.stop();
       // Every agent reports APPLIED; the API's rollout state follows.
       const applied = await waitFor(
         async () => {
@@ -105,12 +111,16 @@ export const configRollout: Scenario = {
         msgsPerS: round(agents / (baseMs / 1000), 0),
         serverCpu: round(baseUsage.cpuCores),
         serverRssMb: round(baseUsage.peakRssBytes / 1048576, 1),
+        generatorCpu: round(baseGenerator.cpuCores),
+        generatorBound: baseGenerator.cpuCores >= GENERATOR_BOUND_CORES,
       };
       const real: Measurement = {
         durationMs: round(realMs, 0),
         msgsPerS: round(agents / (realMs / 1000), 0),
         serverCpu: round(usage.cpuCores),
         serverRssMb: round(usage.peakRssBytes / 1048576, 1),
+        generatorCpu: round(realGenerator.cpuCores),
+        generatorBound: realGenerator.cpuCores >= GENERATOR_BOUND_CORES,
       };
       return {
         name: this.name,
@@ -120,17 +130,19 @@ export const configRollout: Scenario = {
         baseline,
         ratio: round(baseMs / realMs, 3),
         ratioOf: 'time until every agent has it (baseline ÷ server)',
+        settings: { rounds: 1, configBytes: CONFIG_BYTES },
         targets: [
-          {
-            description: 'every WebSocket agent receives the config',
-            value: `${report.received}/${agents}`,
-            met: report.received === agents,
-          },
+          judge(
+            'every WebSocket agent receives the config',
+            `${report.received}/${agents}`,
+            report.received === agents,
+            real.generatorBound === true,
+          ),
         ],
         notes: [
           `PUT config + PUT assignment {"selector":{}} through the admin API; the PUT answered in ${round(putMs, 0)} ms`,
           `every agent reported APPLIED (admin API rollout.applied = ${agents}) ${round(applied - start, 0)} ms after the PUT`,
-          `baseline: the bare echo writes one ${CONFIG_BYTES}-byte remote config frame to every socket`,
+          `baseline: the baseline process writes one ${CONFIG_BYTES}-byte remote config frame to every socket`,
         ],
         details: { putMs: round(putMs, 0), appliedMs: round(applied - start, 0) },
       };

@@ -6,6 +6,7 @@ import { type AgentFlavor } from '../lib/simulated-agent.js';
 import { connectWsAgents } from '../lib/ws-agents.js';
 import {
   GENERATOR_BOUND_CORES,
+  judge,
   round,
   type Measurement,
   type Scenario,
@@ -81,13 +82,15 @@ function stormResult(
     real: measured,
     baseline,
     ratio: round(base.result.durationMs / real.result.durationMs, 3),
-    ratioOf: 'storm duration (baseline ÷ server)',
+    ratioOf: 'storm duration (minimal-OpAMP baseline ÷ server)',
+    settings: { rounds: 1, concurrency: agents },
     targets: [
-      {
-        description: `all ${agents} agents served in the storm`,
-        value: `${real.result.connected}/${agents}`,
-        met: real.result.connected === agents && real.result.counters.errorReplies === 0,
-      },
+      judge(
+        `all ${agents} agents served in the storm`,
+        `${real.result.connected}/${agents}`,
+        real.result.connected === agents && real.result.counters.errorReplies === 0,
+        measured.generatorBound === true,
+      ),
     ],
     notes,
     ...(details ? { details } : {}),

@@ -4,13 +4,15 @@ import { type ProcessUsage } from '../lib/proc-stats.js';
 import { type RunResult } from '../lib/generator-protocol.js';
 import { connectWsAgents } from '../lib/ws-agents.js';
 import { measurement, runNotes } from './measure.js';
-import { round, type Scenario, type ScenarioResult, type TargetCheck } from './scenario.types.js';
+import { judge, round, type Scenario, type ScenarioResult, type TargetCheck } from './scenario.types.js';
 
 interface WsRunSpec {
   readonly agents: number;
   readonly mode: 'rate' | 'closed-loop';
   readonly warmupMs: number;
   readonly measureMs: number;
+  /** Also measure the bare echo (fixed frame, nothing decoded) as a ceiling beside the baseline. */
+  readonly bare?: boolean;
 }
 
 /** Connects `agents`, runs them, closes them; one side. */
@@ -47,10 +49,21 @@ async function wsScenario(
   const generator = ctx.generator('ws-load');
   try {
     const base = await wsSide(ctx, generator, ctx.baseline.wsUrl, ctx.baseline.pid, spec);
+    const bare = spec.bare
+      ? await wsSide(ctx, generator, ctx.baseline.bareWsUrl, ctx.baseline.pid, spec)
+      : undefined;
     const real = await wsSide(ctx, generator, server.wsUrl, server.pid, spec);
     const baseline = measurement(base.result, base.usage, 'baseline');
+    const bareRoute = bare ? measurement(bare.result, bare.usage, 'bare') : undefined;
     const measured = measurement(real.result, real.usage);
-    const notes = [...runNotes('baseline', base.result), ...runNotes('server', real.result)];
+    const notes = [
+      ...runNotes('baseline', base.result),
+      ...(bare ? runNotes('bare', bare.result) : []),
+      ...runNotes('server', real.result),
+    ];
+    const bareRatio = bareRoute ? round(measured.msgsPerS! / bareRoute.msgsPerS!, 3) : undefined;
+    if (bareRatio !== undefined)
+      notes.push(`server ÷ bare echo (fixed frame, nothing decoded): ${bareRatio}×`);
     if (base.connectFailed + real.connectFailed > 0)
       notes.push(
         `connections refused or failed: baseline ${base.connectFailed}, server ${real.connectFailed}`,
@@ -62,15 +75,17 @@ async function wsScenario(
         ? round(measured.serverCpu / baseline.serverCpu, 1)
         : undefined;
     if (spec.mode === 'rate' && cpuRatio !== undefined)
-      notes.push(`server CPU ${cpuRatio}× the bare echo's at the same rate`);
+      notes.push(`server CPU ${cpuRatio}× the minimal-OpAMP echo's at the same rate`);
     return {
       name,
       title,
       agents: spec.agents,
       real: measured,
       baseline,
+      ...(bareRoute ? { bareRoute, bareRatio } : {}),
       ratio: round(measured.msgsPerS! / baseline.msgsPerS!, 3),
-      ratioOf: 'messages/s',
+      ratioOf: 'messages/s (server ÷ minimal-OpAMP baseline)',
+      settings: { mode: spec.mode, warmupMs: spec.warmupMs, measureMs: spec.measureMs, rounds: 1 },
       targets: targets(measured, real.result),
       notes,
       ...(cpuRatio !== undefined ? { details: { serverCpuRatio: cpuRatio } } : {}),
@@ -89,7 +104,13 @@ export const wsThroughput: Scenario = {
       ctx,
       'ws-throughput',
       'WebSocket heartbeats, closed loop (max throughput)',
-      { agents: 100, mode: 'closed-loop', warmupMs: ctx.size(3000, 500), measureMs: ctx.size(8000, 1500) },
+      {
+        agents: 100,
+        mode: 'closed-loop',
+        warmupMs: ctx.size(3000, 500),
+        measureMs: ctx.size(8000, 1500),
+        bare: true,
+      },
       () => [],
     ),
 };
@@ -115,19 +136,24 @@ export function wsAtRate(fullAgents: number, quickAgents: number): Scenario {
         },
         (real, result) => {
           const keptUp = real.msgsPerS! >= agents * 0.97 && result.unanswered === 0 && real.errors === 0;
+          const saturated = real.generatorBound === true;
           const checks: TargetCheck[] = [
-            {
-              description: `${agents} agents at 1 msg/s answered in full, no errors`,
-              value: `${real.msgsPerS} msg/s`,
-              met: keptUp,
-            },
+            judge(
+              `${agents} agents at 1 msg/s answered in full, no errors`,
+              `${real.msgsPerS} msg/s`,
+              keptUp,
+              saturated,
+            ),
           ];
           if (fullAgents >= 10_000) {
-            checks.push({
-              description: `${agents.toLocaleString('en')} WebSocket agents at 1 msg/s: p99 < 50 ms`,
-              value: `p99 ${real.p99Ms} ms`,
-              met: real.p99Ms! < 50 && keptUp,
-            });
+            checks.push(
+              judge(
+                `${agents.toLocaleString('en')} WebSocket agents at 1 msg/s: p99 < 50 ms`,
+                `p99 ${real.p99Ms} ms`,
+                real.p99Ms! < 50 && keptUp,
+                saturated,
+              ),
+            );
           }
           return checks;
         },

@@ -1,21 +1,69 @@
 /**
- * The baseline the real server is measured against, in its own process: the same Fastify 5 and
- * @fastify/websocket settings as the OpAMP listener, but nothing decoded and nothing kept. `POST /v1/opamp`
- * answers a fixed protobuf; a WebSocket on `/v1/opamp` answers every message with a fixed frame;
- * `POST /broadcast?bytes=N` writes one N-byte frame to every open socket (the rollout baseline).
- * Prints `{"port":N}` on stdout once listening.
+ * The baselines the real server is measured against, in their own process, with the same Fastify 5 and
+ * @fastify/websocket settings as the OpAMP listener:
+ *
+ * - **minimal-OpAMP baseline** on `/v1/opamp`: `POST` decodes the `AgentToServer` body with the project's
+ *   generated code and answers a `ServerToAgent` echoing its `instance_uid`; a WebSocket does the same per
+ *   message (after the 0 header the OpAMP spec puts in front of every WebSocket message). Nothing is kept.
+ * - **bare route** on `/bare/v1/opamp`: `POST` answers a fixed protobuf and a WebSocket answers every message
+ *   with a fixed frame, nothing decoded — the ceiling of Fastify and `ws` alone.
+ *
+ * `POST /broadcast?bytes=N` writes one N-byte remote-config frame to every open socket (the rollout
+ * baseline); `POST /gc` runs a full GC and returns `process.memoryUsage()`. Prints `{"port":N}` once listening.
  */
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify from 'fastify';
-import { type WebSocket } from 'ws';
-import { ServerToAgent } from '../../src/generated/opamp/v1/opamp.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { type RawData, type WebSocket } from 'ws';
+import { AgentToServer, ServerToAgent } from '../../src/generated/opamp/v1/opamp.js';
 
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
-const reply = Buffer.from(
+const PROTOBUF = 'application/x-protobuf';
+const WS_HEADER = Buffer.from([0]);
+const fixedReply = Buffer.from(
   ServerToAgent.encode(ServerToAgent.fromPartial({ instanceUid: Buffer.alloc(16, 7) })).finish(),
 );
-const frame = Buffer.concat([Buffer.from([0]), reply]);
+const fixedFrame = Buffer.concat([WS_HEADER, fixedReply]);
 const sockets = new Set<WebSocket>();
+
+/** The least an OpAMP server does per message: decode it, answer for the same instance uid. */
+function minimalReply(body: Uint8Array): Uint8Array {
+  const message = AgentToServer.decode(body);
+  return ServerToAgent.encode(ServerToAgent.fromPartial({ instanceUid: message.instanceUid })).finish();
+}
+
+/**
+ * The WebSocket message header is a varint (0 in this version of the protocol); the protobuf follows it
+ * (opamp-spec, "WebSocket Message Format").
+ */
+function afterHeader(frame: Buffer): Buffer {
+  let offset = 0;
+  while (offset < frame.length && (frame[offset]! & 0x80) !== 0) offset++;
+  return frame.subarray(offset + 1);
+}
+
+function routes(scope: FastifyInstance, path: string, minimal: boolean): void {
+  scope.post(path, async (request, response) =>
+    response
+      .code(200)
+      .header('content-type', PROTOBUF)
+      .send(minimal ? Buffer.from(minimalReply(request.body as Buffer)) : fixedReply),
+  );
+  scope.route({
+    method: 'GET',
+    url: path,
+    handler: async (_request, response) => response.code(405).send(),
+    wsHandler: (socket) => {
+      sockets.add(socket);
+      socket.on('message', (data: RawData) => {
+        const frame = minimal
+          ? Buffer.concat([WS_HEADER, minimalReply(afterHeader(data as Buffer))])
+          : fixedFrame;
+        socket.send(frame, { binary: true });
+      });
+      socket.on('close', () => sockets.delete(socket));
+    },
+  });
+}
 
 const fastify = Fastify({ logger: false, bodyLimit: MAX_MESSAGE_BYTES, return503OnClosing: true });
 await fastify.register(fastifyWebsocket, {
@@ -26,19 +74,8 @@ await fastify.register(async (scope) => {
   scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_MESSAGE_BYTES }, (_req, body, done) =>
     done(null, body),
   );
-  scope.post('/v1/opamp', async (_request, response) =>
-    response.code(200).header('content-type', 'application/x-protobuf').send(reply),
-  );
-  scope.route({
-    method: 'GET',
-    url: '/v1/opamp',
-    handler: async (_request, response) => response.code(405).send(),
-    wsHandler: (socket) => {
-      sockets.add(socket);
-      socket.on('message', () => socket.send(frame, { binary: true }));
-      socket.on('close', () => sockets.delete(socket));
-    },
-  });
+  routes(scope, '/v1/opamp', true);
+  routes(scope, '/bare/v1/opamp', false);
   scope.post('/broadcast', async (request, response) => {
     const bytes = Number((request.query as { bytes?: string }).bytes ?? '512');
     const push = ServerToAgent.encode(
@@ -52,7 +89,7 @@ await fastify.register(async (scope) => {
         },
       }),
     ).finish();
-    const payload = Buffer.concat([Buffer.from([0]), push]);
+    const payload = Buffer.concat([WS_HEADER, push]);
     const started = performance.now();
     await Promise.all(
       [...sockets].map(

@@ -17,6 +17,13 @@ describe('fuzzing (a seeded slice; `npm run fuzz` runs 100,000+ inputs against n
         goodEvery: 40,
       });
       expect(report.failures).toEqual([]);
+      // A valid message (plain or in valid gzip) never loses its connection; connection errors in general
+      // are counted (bodies refused unread may close theirs).
+      expect(report.validInputConnectionErrors).toEqual({ count: 0, examples: [] });
+      expect(report.connectionErrors.total).toBe(report.connectionErrors.http + report.connectionErrors.ws);
+      expect(report.connectionErrors.total).toBe(
+        Object.values(report.connectionErrors.byKind).reduce((a, b) => a + b, 0),
+      );
       expect(report.inputs).toBe(3000);
       expect(report.goodChecks).toBeGreaterThan(70);
       expect(report.httpStatuses['200']).toBeGreaterThan(0);

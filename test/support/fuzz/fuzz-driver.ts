@@ -36,8 +36,12 @@ export interface FuzzReport {
   readonly wsInputs: number;
   /** HTTP answers by status. */
   readonly httpStatuses: Record<string, number>;
-  /** HTTP requests whose connection was closed under them (allowed for bodies the server refuses unread). */
+  /** HTTP requests whose connection was closed under them, by error code (allowed only for bodies the server refuses unread). */
   readonly httpConnectionErrors: Record<string, number>;
+  /** Every connection error: HTTP requests that got no answer, WebSockets that failed to open or closed abnormally (1006). */
+  readonly connectionErrors: ConnectionErrors;
+  /** Connection errors on valid inputs (a valid protobuf, valid gzip of one): each is also a failure. */
+  readonly validInputConnectionErrors: { readonly count: number; readonly examples: readonly string[] };
   /** WebSocket replies received and closes by code. */
   readonly wsReplies: number;
   readonly wsCloses: Record<string, number>;
@@ -46,6 +50,22 @@ export interface FuzzReport {
   readonly failures: readonly string[];
   readonly durationMs: number;
 }
+
+/** Connection errors of a run, counted and with a few examples. */
+export interface ConnectionErrors {
+  readonly total: number;
+  readonly http: number;
+  readonly ws: number;
+  /** By input kind (`valid`, `gzip-bomb`, ...); `open` for a WebSocket that could not connect. */
+  readonly byKind: Readonly<Record<string, number>>;
+  readonly examples: readonly string[];
+}
+
+/** Inputs that are valid OpAMP (a valid AgentToServer, plain or in valid gzip): a dropped connection is a bug. */
+const VALID_KINDS = new Set(['valid', 'gzip-valid']);
+/** Bodies the server may refuse without reading them, closing the connection (over the limit, or gzip it rejects). */
+const REFUSED_UNREAD_KINDS = new Set(['oversized', 'gzip-bomb', 'gzip-invalid', 'gzip-random']);
+const EXAMPLES = 10;
 
 const ALLOWED_STATUSES = new Set([200, 400, 404, 405, 408, 413, 415, 429, 503]);
 const ALLOWED_CLOSES = new Set([1000, 1001, 1002, 1005, 1006, 1007, 1008, 1009, 1013]);
@@ -57,11 +77,29 @@ class Collector {
   readonly httpConnectionErrors: Record<string, number> = {};
   readonly wsCloses: Record<string, number> = {};
   readonly failures: string[] = [];
+  readonly connectionErrorsByKind: Record<string, number> = {};
+  readonly connectionErrorExamples: string[] = [];
+  readonly validInputErrorExamples: string[] = [];
+  httpConnectionErrorCount = 0;
+  wsConnectionErrorCount = 0;
+  validInputErrors = 0;
   wsReplies = 0;
   goodChecks = 0;
 
   fail(what: string): void {
     if (this.failures.length < 50) this.failures.push(what);
+  }
+
+  /** Counts a connection error; on a valid input it is also a failure. */
+  connectionError(transport: 'HTTP' | 'WebSocket', kind: string, what: string): void {
+    if (transport === 'HTTP') this.httpConnectionErrorCount++;
+    else this.wsConnectionErrorCount++;
+    this.connectionErrorsByKind[kind] = (this.connectionErrorsByKind[kind] ?? 0) + 1;
+    if (this.connectionErrorExamples.length < EXAMPLES) this.connectionErrorExamples.push(what);
+    if (!VALID_KINDS.has(kind)) return;
+    this.validInputErrors++;
+    if (this.validInputErrorExamples.length < EXAMPLES) this.validInputErrorExamples.push(what);
+    this.fail(`${what} (a valid input)`);
   }
 }
 
@@ -119,9 +157,12 @@ async function fuzzHttp(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     out.httpConnectionErrors[code] = (out.httpConnectionErrors[code] ?? 0) + 1;
-    // The server closes a connection whose body it refused unread (too large); nothing else may fail.
-    const refusedUnread = input.kind === 'oversized' || input.kind.startsWith('gzip');
-    if (!refusedUnread || code.startsWith('timeout')) out.fail(`#${n} HTTP ${input.kind}: ${code}`);
+    const what = `#${n} HTTP ${input.kind}: ${code}`;
+    out.connectionError('HTTP', input.kind, what);
+    // The server may close a connection whose body it refused unread (too large, gzip it rejects); any other
+    // input must be answered (valid ones are failed by connectionError already).
+    const refusedUnread = REFUSED_UNREAD_KINDS.has(input.kind);
+    if (!VALID_KINDS.has(input.kind) && (!refusedUnread || code.startsWith('timeout'))) out.fail(what);
   }
 }
 
@@ -129,6 +170,8 @@ async function fuzzHttp(
 class FuzzSocket {
   private socket?: WebSocket;
   private waiter?: (outcome: 'reply' | 'closed') => void;
+  /** Code of the last close, for the report. */
+  lastClose = 0;
 
   constructor(
     private readonly url: string,
@@ -145,7 +188,15 @@ class FuzzSocket {
       };
     });
     socket.send(input.data, { binary: input.binary });
-    if ((await answered) === 'timeout') this.out.fail(`#${n} WebSocket ${input.kind}: no reply and no close`);
+    const outcome = await answered;
+    if (outcome === 'timeout') this.out.fail(`#${n} WebSocket ${input.kind}: no reply and no close`);
+    // A valid message is answered; a close instead is a dropped connection on a valid input.
+    if (outcome === 'closed' && VALID_KINDS.has(input.kind))
+      this.out.connectionError(
+        'WebSocket',
+        input.kind,
+        `#${n} WebSocket ${input.kind}: closed (${this.lastClose})`,
+      );
     this.waiter = undefined;
   }
 
@@ -169,8 +220,12 @@ class FuzzSocket {
       this.waiter?.('reply');
     });
     socket.on('close', (code) => {
+      this.lastClose = code;
       this.out.wsCloses[code] = (this.out.wsCloses[code] ?? 0) + 1;
       if (!ALLOWED_CLOSES.has(code)) this.out.fail(`WebSocket: closed with ${code}`);
+      // 1006: the connection went away without a close frame (RFC 6455, 7.1.5).
+      if (code === 1006)
+        this.out.connectionError('WebSocket', 'abnormal-close', 'WebSocket: closed abnormally (1006)');
       this.waiter?.('closed');
     });
     socket.on('error', () => undefined);
@@ -299,10 +354,13 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
         await fuzzHttp(agent, url, httpInput(rng, options.maxMessageBytes, url.pathname), out, n);
       } else {
         wsInputs++;
+        const input = wsInput(rng, options.maxMessageBytes);
         try {
-          await sockets[index]!.send(wsInput(rng, options.maxMessageBytes), n);
+          await sockets[index]!.send(input, n);
         } catch (error) {
-          out.fail(`#${n} WebSocket: ${(error as Error).message}`);
+          const what = `#${n} WebSocket ${input.kind}: ${(error as Error).message}`;
+          out.connectionError('WebSocket', VALID_KINDS.has(input.kind) ? input.kind : 'open', what);
+          if (!VALID_KINDS.has(input.kind)) out.fail(what); // a valid one was failed by connectionError
         }
       }
     }
@@ -322,6 +380,14 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
     wsInputs,
     httpStatuses: out.httpStatuses,
     httpConnectionErrors: out.httpConnectionErrors,
+    connectionErrors: {
+      total: out.httpConnectionErrorCount + out.wsConnectionErrorCount,
+      http: out.httpConnectionErrorCount,
+      ws: out.wsConnectionErrorCount,
+      byKind: out.connectionErrorsByKind,
+      examples: out.connectionErrorExamples,
+    },
+    validInputConnectionErrors: { count: out.validInputErrors, examples: out.validInputErrorExamples },
     wsReplies: out.wsReplies,
     wsCloses: out.wsCloses,
     goodChecks: out.goodChecks,
