@@ -9,6 +9,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
+import { isThenable } from '../../common/awaitable.js';
 import { type Clock, InjectClock } from '../../common/clock.js';
 import {
   type AgentRecordMapping,
@@ -28,6 +29,7 @@ import {
   DEFAULT_STALE_AFTER_MS,
   DEFAULT_STARTUP_GRACE_MS,
 } from './persistence.constants.js';
+import { AsyncRecordMappingError } from './persistence.errors.js';
 import { writesOn } from './record-mapping.defaults.js';
 import { systemTimers, type TimerHandle, type Timers } from './timers.js';
 import { WriteBehindQueue } from './write-behind.queue.js';
@@ -125,7 +127,7 @@ export class AgentPersistence
   private setUp(): void {
     if (this.writeQueue) return;
     const answer = this.plugins.decideNow('recordMapping');
-    if (answer && 'then' in answer) throw new TypeError('recordMapping hooks must answer synchronously');
+    if (isThenable(answer)) throw new AsyncRecordMappingError();
     if (answer) this.mapping = answer.value as AgentRecordMapping;
     this.agentStore = createAgentStore(this.mapping, this.options, this.kubeConfig);
     this.writeQueue = new WriteBehindQueue(this.agentStore, this.mapping, {

@@ -37,3 +37,14 @@ export class KubernetesPersistenceUnavailableError extends Error {
     );
   }
 }
+
+/** A plugin's `recordMapping` hook answered with a promise: the mapping is needed before any message. */
+export class AsyncRecordMappingError extends Error {
+  override readonly name = 'AsyncRecordMappingError';
+
+  constructor() {
+    super(
+      'a recordMapping hook returned a promise; return the AgentRecordMapping itself (it is asked once, at start-up)',
+    );
+  }
+}
