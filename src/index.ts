@@ -84,6 +84,16 @@ export {
   MemoryConfigStore,
   type StoredConfig,
 } from './modules/fleet/index.js';
+export {
+  allPackagesHash,
+  type CatalogPackage,
+  MemoryPackageCatalog,
+  type PackageAssignment,
+  type PackageCatalog,
+  packageHash,
+  type PackageSpec,
+  PackagesAdmin,
+} from './modules/packages/index.js';
 
 export {
   callKubernetesApi,

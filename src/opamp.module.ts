@@ -5,6 +5,7 @@ import { ConnectionSettingsModule } from './modules/connection-settings/index.js
 import { FleetModule } from './modules/fleet/index.js';
 import { HeartbeatModule } from './modules/heartbeat/index.js';
 import { KubernetesModule } from './modules/kubernetes/index.js';
+import { PackagesModule } from './modules/packages/index.js';
 import { PersistenceModule } from './modules/persistence/index.js';
 import { PluginsModule } from './modules/plugins/index.js';
 import { ProtocolModule } from './modules/protocol/index.js';
@@ -35,6 +36,7 @@ const CORE = [
   ConnectionSettingsModule,
   FleetModule,
   CommandsModule,
+  PackagesModule,
 ];
 const EXPORTS = [
   SessionModule,

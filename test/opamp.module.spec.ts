@@ -38,6 +38,7 @@ describe('OpampModule', () => {
       'connection-settings',
       'mine',
       'fleet-config',
+      'packages',
     ]);
     expect(moduleRef.get(MessagePipeline)).toBeInstanceOf(MessagePipeline);
   });
@@ -79,6 +80,7 @@ describe('OpampModule', () => {
       'connection-settings',
       'mine',
       'fleet-config',
+      'packages',
     ]);
   });
 

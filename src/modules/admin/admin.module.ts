@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { CommandsModule } from '../commands/index.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/index.js';
 import { FleetModule } from '../fleet/index.js';
+import { PackagesModule } from '../packages/index.js';
 import { SessionModule } from '../session/index.js';
 import { TransportModule } from '../transport/index.js';
 import { AdminAudit } from './api/admin-audit.js';
 import { AgentsController } from './api/agents.controller.js';
 import { AdminTokenGuard } from './api/admin-token.guard.js';
 import { ConfigsController } from './api/configs.controller.js';
+import { PackagesController } from './api/packages.controller.js';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 
 /**
@@ -16,8 +18,8 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
  * Probes and metrics are the HealthModule's, on a listener of their own.
  */
 @Module({
-  imports: [TransportModule, SessionModule, FleetModule, CommandsModule],
-  controllers: [AgentsController, ConfigsController],
+  imports: [TransportModule, SessionModule, FleetModule, CommandsModule, PackagesModule],
+  controllers: [AgentsController, ConfigsController, PackagesController],
   providers: [
     {
       provide: ADMIN_OPTIONS,

@@ -20,7 +20,7 @@ describe('OdigosPluginModule', () => {
   it('registers the odigos plugin, its InstrumentationConfig watch and its kubelet device lookup', async () => {
     server = await startOpampTestApp({ plugins: [OdigosPluginModule.forRoot()] });
     const names = server.app.get(PluginHost).registered.map((plugin) => `${plugin.name}(${plugin.order})`);
-    expect(names).toEqual(['connection-settings(0)', 'odigos(20)', 'fleet-config(1000)']);
+    expect(names).toEqual(['connection-settings(0)', 'odigos(20)', 'fleet-config(1000)', 'packages(1000)']);
     expect(server.app.get(InstrumentationConfigCache)).toBeInstanceOf(InstrumentationConfigCache);
     expect(server.app.get(DevicePodResolver)).toBeInstanceOf(DevicePodResolver);
   });

@@ -6,6 +6,7 @@ import { type AgentCommands } from '../../commands/index.js';
 import { agentCapabilityNames } from '../../protocol/index.js';
 import { type AgentSession } from '../../session/index.js';
 import { type ConfigAssignment, type FleetConfigs } from '../../fleet/index.js';
+import { renderPackageStatuses } from '../../packages/index.js';
 import {
   type Json,
   renderAttributes,
@@ -121,6 +122,7 @@ export function agentDetail(session: AgentSession, fleet: FleetConfigs, commands
           errorMessage: settings.errorMessage,
         }
       : null,
+    packages: renderPackageStatuses(status.packageStatuses),
     pending: Object.keys(session.pending ?? {}).filter((field) => field !== 'instanceUid'),
   };
 }

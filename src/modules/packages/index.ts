@@ -1,0 +1,14 @@
+export * from './memory-package.catalog.js';
+export * from './package-catalog.interface.js';
+export * from './package-hash.js';
+export * from './package-install-state.js';
+export * from './package-offer.js';
+export * from './package-resolver.js';
+export * from './package-rollout.service.js';
+export * from './packages-admin.service.js';
+export * from './packages.constants.js';
+export * from './packages.errors.js';
+export * from './packages.module.js';
+export * from './packages.schemas.js';
+export * from './packages.types.js';
+export { renderPackageStatuses } from './package-status.render.js';

@@ -1,0 +1,25 @@
+/** Base of the packages module's errors; the admin API maps each to an HTTP status. */
+export class PackagesError extends Error {
+  override readonly name: string = 'PackagesError';
+}
+
+/** No package of that name in the catalog. */
+export class PackageNotFoundError extends PackagesError {
+  override readonly name = 'PackageNotFoundError';
+
+  constructor(readonly packageName: string) {
+    super(`no package named "${packageName}"; create it first with PUT /api/v1/packages/${packageName}`);
+  }
+}
+
+/** No assignment of that name for that package. */
+export class PackageAssignmentNotFoundError extends PackagesError {
+  override readonly name = 'PackageAssignmentNotFoundError';
+
+  constructor(
+    readonly packageName: string,
+    readonly assignment: string,
+  ) {
+    super(`package "${packageName}" has no assignment named "${assignment}"`);
+  }
+}
