@@ -40,6 +40,7 @@ const CORE = [
 ];
 const EXPORTS = [
   SessionModule,
+  PackagesModule,
   TransportModule,
   PluginsModule,
   HeartbeatModule,
