@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CommandsModule } from '../commands/index.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/index.js';
+import { ConnectionSettingsModule } from '../connection-settings/index.js';
 import { FleetModule } from '../fleet/index.js';
 import { SessionModule } from '../session/index.js';
 import { TransportModule } from '../transport/index.js';
@@ -8,6 +9,7 @@ import { AdminAudit } from './api/admin-audit.js';
 import { AgentsController } from './api/agents.controller.js';
 import { AdminTokenGuard } from './api/admin-token.guard.js';
 import { ConfigsController } from './api/configs.controller.js';
+import { ConnectionOffersController } from './api/connection-offers.controller.js';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 
 /**
@@ -16,8 +18,8 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
  * Probes and metrics are the HealthModule's, on a listener of their own.
  */
 @Module({
-  imports: [TransportModule, SessionModule, FleetModule, CommandsModule],
-  controllers: [AgentsController, ConfigsController],
+  imports: [TransportModule, SessionModule, FleetModule, CommandsModule, ConnectionSettingsModule],
+  controllers: [AgentsController, ConfigsController, ConnectionOffersController],
   providers: [
     {
       provide: ADMIN_OPTIONS,

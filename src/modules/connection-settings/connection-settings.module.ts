@@ -34,7 +34,7 @@ import { CONNECTION_SETTINGS_STATS, ConnectionSettingsStats } from './connection
       }),
       inject: [SERVER_CONFIG],
     },
-    { provide: CONNECTION_SETTINGS_STATS, useValue: new ConnectionSettingsStats() },
+    { provide: CONNECTION_SETTINGS_STATS, useFactory: () => new ConnectionSettingsStats() },
     ConnectionOffers,
     ConnectionSettingsComposer,
     ConnectionSettingsPlugin,
