@@ -1,6 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
+import { CLOCK } from '../../src/common/clock.js';
+import { ManualClock } from '../../src/testing/index.js';
 import {
   AgentCapabilities,
   ServerCapabilities,
@@ -164,5 +166,32 @@ describe('client certificates from agent CSRs', () => {
     expect(new X509Certificate(signed.message!.connectionSettings!.opamp!.certificate!.cert).subject).toBe(
       'CN=anything\nO=acme',
     );
+  });
+
+  it('offers a renewed certificate for the same key once less than a third of the validity is left', async () => {
+    const clock = new ManualClock(Date.now());
+    server = await startTestServer({
+      env: { ...caEnv(), CLIENT_CERT_VALIDITY_DAYS: '30' },
+      customize: (builder) => builder.overrideProvider(CLOCK).useValue(clock),
+    });
+    const uid = randomUid();
+    const { csrPem } = await makeAgentCsr(`CN=${formatInstanceUid(uid)}`);
+    const first = (await postMessage(server.opampUrl, csrMessage(uid, csrPem))).message!.connectionSettings!;
+    const issued = new X509Certificate(first.opamp!.certificate!.cert);
+    const applied = (sequenceNum: bigint) => ({
+      instanceUid: uid,
+      sequenceNum,
+      capabilities: ACCEPTS,
+      connectionSettingsStatus: { lastConnectionSettingsHash: first.hash, status: 1, errorMessage: '' },
+    });
+    clock.advance(19 * 86_400_000); // 11 days left: more than a third
+    expect((await postMessage(server.opampUrl, applied(1n))).message!.connectionSettings).toBeUndefined();
+    clock.advance(2 * 86_400_000); // 9 days left: less than a third
+    const renewed = (await postMessage(server.opampUrl, applied(2n))).message!.connectionSettings!;
+    expect(renewed.hash).not.toEqual(first.hash);
+    const fresh = new X509Certificate(renewed.opamp!.certificate!.cert);
+    expect(fresh.serialNumber).not.toBe(issued.serialNumber);
+    expect(fresh.publicKey.equals(issued.publicKey)).toBe(true);
+    expect(Date.parse(fresh.validTo)).toBeGreaterThan(Date.parse(issued.validTo));
   });
 });
