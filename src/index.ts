@@ -37,6 +37,7 @@ export {
   type AgentUpdate,
   type AgentView,
   type AuthorizeDecision,
+  type CertificateRequestSubject,
   type Awaitable,
   type ClientCertificate,
   type ConnectionRequest,

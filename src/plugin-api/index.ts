@@ -8,6 +8,7 @@ export {
   type AgentUpdate,
   type AuthorizeDecision,
   type Awaitable,
+  type CertificateRequestSubject,
   type MessageContext,
   type OpampPluginHooks,
   type OpampPluginOptions,

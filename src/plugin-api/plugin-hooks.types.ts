@@ -54,6 +54,14 @@ export interface ResourceAttributesAnswer {
   readonly configFile?: string | false;
 }
 
+/** What the `certificateSubject` hook is shown of an agent's certificate signing request. */
+export interface CertificateRequestSubject {
+  /** The requested subject as RFC 4514 text, e.g. `CN=agent-1, O=acme`. */
+  readonly subject: string;
+  /** The requested subject alternative names: `DNS:host`, `URI:spiffe://…`, `IP:10.0.0.1`, `email:…`. */
+  readonly subjectAltNames: readonly string[];
+}
+
 /** Changes a plugin asks for after observing a status change; the server applies them. */
 export interface AgentUpdate {
   /** Replaces the agent's identity (for example once a late description completes it). */
@@ -87,6 +95,13 @@ export interface OpampPluginHooks {
    * empty, and sends the config only when the agent's reported hash differs. Default: none.
    */
   remoteConfig?(agent: AgentView): Awaitable<AgentRemoteConfig | undefined>;
+  /**
+   * Whether the agent may have a client certificate for the subject its CSR asks for (a deciding hook;
+   * asked only for CSRs that parsed and verified, and only when a client CA is configured). `false`
+   * refuses the CSR (the agent receives a BadRequest error). Default, when no plugin answers: only a CSR
+   * whose CN, or a DNS or URI subject alternative name, is the agent's instance uid as displayed (a UUID).
+   */
+  certificateSubject?(agent: AgentView, csr: CertificateRequestSubject): Awaitable<boolean | undefined>;
   /** A new session started. */
   onConnect?(agent: AgentView): Awaitable<void>;
   /** After each message; the returned fields are added to the reply (subject to the agent's capabilities). */

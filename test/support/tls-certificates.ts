@@ -43,6 +43,12 @@ export class TestCa {
     return new TestCa(name, certificate.toString('pem'), keys, certificate);
   }
 
+  /** The CA's private key as unencrypted PKCS#8 PEM (for a server that signs with this CA). */
+  async keyPem(): Promise<string> {
+    const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', this.keys.privateKey);
+    return x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
+  }
+
   /** A server certificate for 127.0.0.1 and localhost, `CN=<commonName>`. */
   async server(commonName = 'opamp-nest test server'): Promise<PemPair> {
     return this.issue(`CN=${commonName}`, x509.ExtendedKeyUsage.serverAuth, [

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CommandsModule } from '../commands/index.js';
 import { SERVER_CONFIG, type ServerConfig } from '../config/index.js';
+import { ConnectionSettingsModule } from '../connection-settings/index.js';
 import { FleetModule } from '../fleet/index.js';
 import { PackagesModule } from '../packages/index.js';
 import { SessionModule } from '../session/index.js';
@@ -10,16 +11,25 @@ import { AgentsController } from './api/agents.controller.js';
 import { AdminTokenGuard } from './api/admin-token.guard.js';
 import { ConfigsController } from './api/configs.controller.js';
 import { PackagesController } from './api/packages.controller.js';
+import { ConnectionOffersController } from './api/connection-offers.controller.js';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 
 /**
- * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs` (OpenAPI at
+ * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs`, `/api/v1/packages`,
+ * `/api/v1/connection-offers` (OpenAPI at
  * `/api/docs-json` once `setupAdminOpenApi(app)` ran), behind `ADMIN_TOKEN` when set, every change audited.
  * Probes and metrics are the HealthModule's, on a listener of their own.
  */
 @Module({
-  imports: [TransportModule, SessionModule, FleetModule, CommandsModule, PackagesModule],
-  controllers: [AgentsController, ConfigsController, PackagesController],
+  imports: [
+    TransportModule,
+    SessionModule,
+    FleetModule,
+    CommandsModule,
+    PackagesModule,
+    ConnectionSettingsModule,
+  ],
+  controllers: [AgentsController, ConfigsController, PackagesController, ConnectionOffersController],
   providers: [
     {
       provide: ADMIN_OPTIONS,

@@ -4,6 +4,7 @@ import { ConfigValidationError } from './config-validation.error.js';
 import { isLoopback } from './loopback.js';
 import { parseVariables } from './parse-variables.js';
 import { type ServerConfig } from './server-config.js';
+import { requireClientCaPair } from './client-ca-settings.js';
 import { listenerTls, requireTlsPairs } from './tls-settings.js';
 
 const blankToUndefined = (value: unknown): unknown =>
@@ -197,13 +198,24 @@ export const serverEnvSchema = z.object({
   OWN_LOGS_ENDPOINT: endpointUrl.describe(
     'an http(s) OTLP URL offered to agents that report their own logs; default none (not offered)',
   ),
+  CLIENT_CA_CERT_FILE: optionalFile.describe(
+    'a PEM CA certificate that signs the CSRs agents send (connection_settings_request); with CLIENT_CA_KEY_FILE; point OPAMP_TLS_CLIENT_CA_FILE at it to accept the issued certificates; default none (CSRs are refused)',
+  ),
+  CLIENT_CA_KEY_FILE: optionalFile.describe(
+    'the unencrypted PEM private key (EC P-256/P-384 or RSA) of CLIENT_CA_CERT_FILE (both or neither); default none',
+  ),
+  CLIENT_CERT_VALIDITY_DAYS: positiveInt(30).describe(
+    'days an issued client certificate is valid; a new one is offered when less than a third is left; default 30',
+  ),
 });
 
 /**
  * The schema with its checks across variables. `when`: they run even when other variables are bad, so one
  * start-up attempt reports every problem.
  */
-const checkedServerEnvSchema = serverEnvSchema.superRefine(requireTlsPairs, { when: () => true });
+const checkedServerEnvSchema = serverEnvSchema
+  .superRefine(requireTlsPairs, { when: () => true })
+  .superRefine(requireClientCaPair, { when: () => true });
 
 /** The raw variables as validated, before they are shaped into a {@link ServerConfig}. */
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
@@ -281,6 +293,11 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       ownMetricsEndpoint: e.OWN_METRICS_ENDPOINT,
       ownTracesEndpoint: e.OWN_TRACES_ENDPOINT,
       ownLogsEndpoint: e.OWN_LOGS_ENDPOINT,
+    },
+    clientCertificates: {
+      caCertFile: e.CLIENT_CA_CERT_FILE,
+      caKeyFile: e.CLIENT_CA_KEY_FILE,
+      validityDays: e.CLIENT_CERT_VALIDITY_DAYS,
     },
   };
 }

@@ -132,6 +132,14 @@ export interface ServerConfig {
     /** Offered to agents with ReportsOwnLogs (`OWN_LOGS_ENDPOINT`, default none). */
     ownLogsEndpoint?: string;
   };
+  clientCertificates: {
+    /** CA certificate that signs agents' CSRs (`CLIENT_CA_CERT_FILE`, default none: CSRs are refused). */
+    caCertFile?: string;
+    /** Its private key (`CLIENT_CA_KEY_FILE`; both or neither). */
+    caKeyFile?: string;
+    /** Validity of issued certificates, days (`CLIENT_CERT_VALIDITY_DAYS`, default 30). */
+    validityDays: number;
+  };
 }
 
 /** DI token of the {@link ServerConfig}. */

@@ -5,8 +5,16 @@ import { type ServerConfig } from '../config/index.js';
 export interface ConnectionSettingsOptions {
   /** Own-telemetry endpoints offered to agents that report their own metrics, traces or logs (`OWN_*_ENDPOINT`). */
   readonly ownTelemetry: ServerConfig['connectionSettings'];
-  /** The OpAMP endpoint named in the offer when a request carries no `Host` header. */
-  readonly opamp: { readonly host: string; readonly port: number; readonly path: string };
+  /**
+   * The OpAMP endpoint named in the offer when a request carries no `Host` header; `secure` when the
+   * listener serves TLS (the offer then names `https://` / `wss://`).
+   */
+  readonly opamp: {
+    readonly host: string;
+    readonly port: number;
+    readonly path: string;
+    readonly secure: boolean;
+  };
 }
 
 /** DI token of the {@link ConnectionSettingsOptions}, mapped from the settings by the module. */

@@ -1,90 +1,110 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { type Awaitable, isThenable } from '../../common/awaitable.js';
 import {
   AgentCapabilities,
+  ConnectionSettingsStatuses,
   ServerCapabilities,
-  type ConnectionSettingsOffers,
   type ServerToAgent,
 } from '../../generated/opamp/v1/opamp.js';
 import {
-  type ConnectionRequest,
-  type MessageContext,
+  type AgentStatusField,
+  type AgentView,
   type OpampPluginHooks,
+  type ReplyContext,
 } from '../../plugin-api/index.js';
+import { ClientCertificates, CsrRefusedError } from '../client-certificates/index.js';
 import { OpampPlugin } from '../plugins/index.js';
-import {
-  type ConnectionSettingsOptions,
-  InjectConnectionSettingsOptions,
-} from './connection-settings.options.js';
-import { HeartbeatPolicy } from '../heartbeat/index.js';
+import { hasCapability } from '../protocol/index.js';
 import { MessagePipeline } from '../session/index.js';
-import { buildConnectionSettingsOffer } from './connection-settings.offer.js';
+import { ConnectionSettingsComposer } from './connection-settings.composer.js';
+import {
+  type ConnectionSettingsStats,
+  InjectConnectionSettingsStats,
+  type SettingsOutcome,
+} from './connection-settings.stats.js';
 
-/** The capabilities an offer depends on. */
-const OFFER_CAPABILITIES = BigInt(
-  AgentCapabilities.AgentCapabilities_ReportsHeartbeat |
-    AgentCapabilities.AgentCapabilities_ReportsOwnMetrics |
-    AgentCapabilities.AgentCapabilities_ReportsOwnTraces |
-    AgentCapabilities.AgentCapabilities_ReportsOwnLogs,
-);
-/** Distinct (capabilities, endpoint) offers kept. */
-const MAX_CACHED_OFFERS = 256;
+const OUTCOMES: Partial<Record<ConnectionSettingsStatuses, SettingsOutcome>> = {
+  [ConnectionSettingsStatuses.ConnectionSettingsStatuses_APPLIED]: 'applied',
+  [ConnectionSettingsStatuses.ConnectionSettingsStatuses_APPLYING]: 'applying',
+  [ConnectionSettingsStatuses.ConnectionSettingsStatuses_FAILED]: 'failed',
+};
 
 /**
- * Offers connection settings once per session (again if the agent reports having applied other ones):
- * the {@link HeartbeatPolicy}'s interval (`HEARTBEAT_INTERVAL_S`) in `connection_settings.opamp` to
- * agents that report heartbeats — naming the endpoint the agent already uses, so an agent that reconnects
- * on any OpAMP settings offer comes back to the same place — and `OWN_METRICS_ENDPOINT` /
- * `OWN_TRACES_ENDPOINT` / `OWN_LOGS_ENDPOINT` to agents that report their own metrics, traces or logs.
- * Everything offered to an agent shares one hash.
+ * Connection settings in the message flow: signs the CSR an agent sends in `connection_settings_request`
+ * (refusing it with a BadRequest ServerErrorResponse, as the specification prescribes), adds the
+ * {@link ConnectionSettingsComposer}'s offer to replies, and counts the ConnectionSettingsStatus agents report.
  */
 @OpampPlugin({ name: 'connection-settings', order: 0 })
 @Injectable()
 export class ConnectionSettingsPlugin implements OpampPluginHooks, OnModuleInit {
-  /** Offers by capabilities and endpoint; null when there is nothing to offer. */
-  private readonly offers = new Map<string, ConnectionSettingsOffers | null>();
+  private readonly logger = new Logger(ConnectionSettingsPlugin.name);
 
   constructor(
     private readonly server: MessagePipeline,
-    private readonly heartbeat: HeartbeatPolicy,
-    @InjectConnectionSettingsOptions() private readonly options: ConnectionSettingsOptions,
+    private readonly composer: ConnectionSettingsComposer,
+    private readonly certificates: ClientCertificates,
+    @InjectConnectionSettingsStats() private readonly stats: ConnectionSettingsStats,
   ) {}
 
   onModuleInit(): void {
     this.server.advertise(ServerCapabilities.ServerCapabilities_OffersConnectionSettings);
+    if (this.certificates.enabled) {
+      this.server.advertise(ServerCapabilities.ServerCapabilities_AcceptsConnectionSettingsRequest);
+    }
   }
 
-  onMessage({ agent, connection }: MessageContext): Partial<ServerToAgent> | undefined {
-    const reported = agent.status.connectionSettingsStatus?.lastConnectionSettingsHash;
-    const firstMessage = agent.messageCount === 1;
-    if (!firstMessage && !reported) return;
-    const offer = this.offerFor(agent.effectiveCapabilities, this.endpointOf(connection));
-    if (!offer) return;
-    if (!firstMessage && (!reported || reported.equals(offer.hash))) return;
-    // A copy: the capability filter may clear fields of the reply's offer, never of the cached one.
-    return { connectionSettings: { ...offer } };
+  onMessage({ agent, message, connection }: ReplyContext): Awaitable<Partial<ServerToAgent> | undefined> {
+    const csr = message.connectionSettingsRequest?.opamp?.certificateRequest?.csr;
+    const reply = (offer: ServerToAgent['connectionSettings']): Partial<ServerToAgent> | undefined =>
+      offer ? { connectionSettings: offer } : undefined;
+    if (!csr || csr.length === 0) {
+      const offer = this.composer.forMessage(agent, connection, false);
+      return isThenable(offer) ? offer.then(reply) : reply(offer);
+    }
+    return this.signRequest(agent, csr).then(async () =>
+      reply(await this.composer.forMessage(agent, connection, true)),
+    );
   }
 
-  /**
-   * The offer for these capabilities and endpoint, built (and hashed) once. The endpoint comes from the
-   * Host header, so the cache is bounded: past {@link MAX_CACHED_OFFERS} distinct keys it starts over.
-   */
-  private offerFor(capabilities: bigint, endpoint: string): ConnectionSettingsOffers | undefined {
-    const key = `${capabilities & OFFER_CAPABILITIES}|${endpoint}`;
-    const cached = this.offers.get(key);
-    if (cached !== undefined) return cached ?? undefined;
-    const offer = buildConnectionSettingsOffer(capabilities, {
-      opampEndpoint: endpoint,
-      heartbeatIntervalS: this.heartbeat.intervalS,
-      ...this.options.ownTelemetry,
-    });
-    if (this.offers.size >= MAX_CACHED_OFFERS) this.offers.clear();
-    this.offers.set(key, offer ?? null);
-    return offer;
+  onStatusChange(agent: AgentView, changed: readonly AgentStatusField[]): void {
+    if (!changed.includes('connectionSettingsStatus')) return;
+    const reported = agent.status.connectionSettingsStatus;
+    const outcome = reported && OUTCOMES[reported.status];
+    if (!outcome) return;
+    this.stats.reported(outcome);
+    if (outcome === 'failed') {
+      this.logger.warn(
+        { agent: agent.displayId, err: reported.errorMessage },
+        'agent could not apply the offered connection settings',
+      );
+    }
   }
 
-  private endpointOf(connection: ConnectionRequest): string {
-    const host = connection.headers.host ?? `${this.options.opamp.host}:${this.options.opamp.port}`;
-    const scheme = connection.transport === 'websocket' ? 'ws' : 'http';
-    return `${scheme}://${Array.isArray(host) ? host[0] : host}${this.options.opamp.path}`;
+  private async signRequest(agent: AgentView, csr: Buffer): Promise<void> {
+    try {
+      if (
+        !hasCapability(
+          agent.effectiveCapabilities,
+          AgentCapabilities.AgentCapabilities_AcceptsOpAMPConnectionSettings,
+        )
+      ) {
+        throw new CsrRefusedError(
+          'not-accepted',
+          agent.displayId,
+          'the agent does not report AcceptsOpAMPConnectionSettings, so it cannot be offered a certificate',
+        );
+      }
+      const { signed } = await this.certificates.request(agent, csr);
+      if (signed) this.stats.csr('signed');
+    } catch (error) {
+      if (error instanceof CsrRefusedError) {
+        this.stats.csr(`refused:${error.refusal}`);
+        this.logger.warn(
+          { agent: agent.displayId, reason: error.refusal, err: error.problem },
+          'CSR refused',
+        );
+      }
+      throw error;
+    }
   }
 }

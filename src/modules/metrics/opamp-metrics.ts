@@ -13,7 +13,9 @@ import { type DisconnectReason, type TransportKind } from '../../plugin-api/inde
 import { PluginHost } from '../plugins/index.js';
 import { AgentEvents, AgentRegistry } from '../session/index.js';
 import { type MessageOutcome, TransportEvents } from '../transport/index.js';
+import { CONNECTION_SETTINGS_STATS, type ConnectionSettingsStats } from '../connection-settings/index.js';
 import { registerBuildInfo } from './build-info.js';
+import { registerConnectionSettingsMetrics } from './connection-settings-metrics.js';
 import { FixedLabelHistogram } from './fixed-label-histogram.js';
 import { registerKubernetesMetrics } from './kubernetes-metrics.js';
 import { messageKind, type MessageKind } from './message-kind.js';
@@ -65,6 +67,7 @@ const GAUGED_STATES: readonly RolloutState[] = ROLLOUT_STATES.filter((state) => 
  * - `opamp_build_info{version,node_version[,commit]}`: 1;
  * - the persistence series (`persistence-metrics.ts`) when a persistence layer provides `PERSISTENCE_STATS`;
  * - the Kubernetes series (`kubernetes-metrics.ts`) when the KubernetesModule provides `KUBERNETES_STATS`;
+ * - the connection-settings series (`connection-settings-metrics.ts`) when the ConnectionSettingsModule runs;
  * - the plugin hook series (`plugin-hook-metrics.ts`) when a `PluginHost` runs.
  * Everything counted per message or connection is a plain number here, added to prom-client at scrape.
  */
@@ -207,6 +210,8 @@ export class OpampMetrics implements OnModuleInit, OnApplicationBootstrap, OnMod
     if (persistence) registerPersistenceMetrics(this.metrics, persistence);
     const kubernetes = this.lookup<KubernetesStats>(KUBERNETES_STATS);
     if (kubernetes) registerKubernetesMetrics(this.metrics, kubernetes);
+    const settings = this.lookup<ConnectionSettingsStats>(CONNECTION_SETTINGS_STATS);
+    if (settings) registerConnectionSettingsMetrics(this.metrics, settings);
     const plugins = this.lookup<PluginHost>(PluginHost);
     if (plugins) registerPluginHookMetrics(this.metrics, plugins.stats);
   }

@@ -16,7 +16,8 @@ export type HookArgs<K extends HookName> = Parameters<Hook<K>>;
 /** What a hook resolves to. */
 export type HookResult<K extends HookName> = Awaited<ReturnType<Hook<K>>>;
 /** Hooks whose first answer wins. */
-export type DecidingHook = 'authorize' | 'identify' | 'resourceAttributes' | 'remoteConfig' | 'recordMapping';
+export type DecidingHook =
+  'authorize' | 'identify' | 'resourceAttributes' | 'remoteConfig' | 'certificateSubject' | 'recordMapping';
 /** Hooks every plugin is called for. */
 export type ObservingHook = 'onConnect' | 'onMessage' | 'onStatusChange' | 'onDisconnect';
 /** The winning answer of a deciding hook and the plugin that gave it. */
@@ -44,6 +45,7 @@ const HOOKS: readonly HookName[] = [
   'identify',
   'resourceAttributes',
   'remoteConfig',
+  'certificateSubject',
   'onConnect',
   'onMessage',
   'onStatusChange',

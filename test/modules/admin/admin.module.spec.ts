@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AgentCapabilities } from '../../../src/generated/opamp/v1/opamp.js';
+import { ScheduleModule } from '@nestjs/schedule';
 import { AdminModule } from '../../../src/modules/admin/index.js';
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { KubernetesModule } from '../../../src/modules/kubernetes/index.js';
@@ -30,7 +31,13 @@ describe('AdminModule', () => {
 
   const start = async (env: Record<string, string> = {}): Promise<NestFastifyApplication> => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ServerConfigModule.forRoot({ env: { ...ENV, ...env } }), KubernetesModule, AdminModule],
+      imports: [
+        ServerConfigModule.forRoot({ env: { ...ENV, ...env } }),
+        // The connection offers (ConnectionSettingsModule) use the heartbeat policy, which needs a scheduler.
+        ScheduleModule.forRoot(),
+        KubernetesModule,
+        AdminModule,
+      ],
     }).compile();
     app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
     await app.listen(0, '127.0.0.1');

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { AgentCapabilities, ServerCapabilities } from '../../../src/generated/opamp/v1/opamp.js';
-import { buildConnectionSettingsOffer } from '../../../src/modules/connection-settings/index.js';
+import { composeConnectionSettings } from '../../../src/modules/connection-settings/index.js';
 import { bitmask, hasCapability } from '../../../src/modules/protocol/index.js';
 import { postMessage } from '../../support/http-agent.js';
 import { description, randomUid } from '../../support/opamp-messages.js';
@@ -65,8 +65,8 @@ describe('connection settings offers', () => {
     expect(offer.opamp?.heartbeatIntervalSeconds).toBe(30n);
     expect(offer.ownMetrics?.destinationEndpoint).toBe(OWN_METRICS);
     expect(offer.hash).toEqual(
-      buildConnectionSettingsOffer(capabilities, {
-        opampEndpoint: server.opampUrl,
+      composeConnectionSettings(capabilities, {
+        currentEndpoint: server.opampUrl,
         heartbeatIntervalS: 30,
         ownMetricsEndpoint: OWN_METRICS,
         ownTracesEndpoint: OWN_TRACES,

@@ -60,8 +60,16 @@ export function agentSummary(session: AgentSession, fleet: FleetConfigs): Json {
   };
 }
 
-/** `GET /api/v1/agents/{id}`: everything the server knows about the agent. */
-export function agentDetail(session: AgentSession, fleet: FleetConfigs, commands: AgentCommands): Json {
+/**
+ * `GET /api/v1/agents/{id}`: everything the server knows about the agent. `offeredSettingsHash`: the hash of
+ * the connection settings last offered to it in this session.
+ */
+export function agentDetail(
+  session: AgentSession,
+  fleet: FleetConfigs,
+  commands: AgentCommands,
+  offeredSettingsHash?: Buffer,
+): Json {
   const { status } = session;
   const { assignment } = fleet.sourceOf(session);
   const reported = status.remoteConfigStatus;
@@ -112,16 +120,17 @@ export function agentDetail(session: AgentSession, fleet: FleetConfigs, commands
           }
         : null,
     },
-    connectionSettings: settings
-      ? {
-          status: connectionSettingsStatusesToJSON(settings.status).replace(
-            'ConnectionSettingsStatuses_',
-            '',
-          ),
-          hash: renderHash(settings.lastConnectionSettingsHash),
-          errorMessage: settings.errorMessage,
-        }
-      : null,
+    connectionSettings:
+      settings || offeredSettingsHash
+        ? {
+            status: settings
+              ? connectionSettingsStatusesToJSON(settings.status).replace('ConnectionSettingsStatuses_', '')
+              : null,
+            hash: renderHash(settings?.lastConnectionSettingsHash),
+            errorMessage: settings?.errorMessage ?? '',
+            offeredHash: renderHash(offeredSettingsHash),
+          }
+        : null,
     packages: renderPackageStatuses(status.packageStatuses),
     pending: Object.keys(session.pending ?? {}).filter((field) => field !== 'instanceUid'),
   };

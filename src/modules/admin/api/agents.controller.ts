@@ -32,6 +32,7 @@ import { AdminApiErrorsFilter } from './api-errors.filter.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { AgentNotFoundError } from './agent-not-found.error.js';
 import { attributeFilters, DEFAULT_PAGE_SIZE, filterAgents, paginate } from './agent-query.js';
+import { ConnectionSettingsComposer } from '../../connection-settings/index.js';
 import { agentDetail, agentSummary, remoteConfigSummary, renderAssignment } from './agent-view.js';
 import { listAgentsQuerySchema, openApiSchema, putAgentConfigBodySchema } from './api.schemas.js';
 import { type Json } from './json-render.js';
@@ -51,6 +52,7 @@ export class AgentsController {
     private readonly registry: AgentRegistry,
     private readonly fleet: FleetConfigs,
     private readonly commands: AgentCommands,
+    private readonly connectionSettings: ConnectionSettingsComposer,
   ) {}
 
   @Get()
@@ -90,7 +92,8 @@ export class AgentsController {
   @ApiOkResponse({ description: 'the agent' })
   @ApiNotFoundResponse({ description: 'no such agent' })
   get(@Param('id') id: string): Json {
-    return agentDetail(this.agent(id), this.fleet, this.commands);
+    const session = this.agent(id);
+    return agentDetail(session, this.fleet, this.commands, this.connectionSettings.sentHash(session));
   }
 
   @Put(':id/config')
