@@ -257,7 +257,15 @@ describe('deploy/ rendered with kubectl kustomize', () => {
   describe('each component on top of the base', () => {
     it('knows every component: a new one needs its own test here', () => {
       const dirs = readdirSync(new URL('../../deploy/components', import.meta.url)).sort();
-      expect(dirs).toEqual(['device-id', 'monitoring', 'network-policy', 'odigos', 'odigos-crd', 'tls']);
+      expect(dirs).toEqual([
+        'client-certificates',
+        'device-id',
+        'monitoring',
+        'network-policy',
+        'odigos',
+        'odigos-crd',
+        'tls',
+      ]);
     });
 
     it('odigos-crd adds the InstrumentationInstance CRD and nothing else', () => {
@@ -379,6 +387,42 @@ describe('deploy/ rendered with kubectl kustomize', () => {
       it('adds no object and no RBAC: the socket needs none', () => {
         expect(names(rendered)).toEqual(names(withOdigos));
         expect(grantsOf(rendered)).toEqual(grantsOf(withOdigos));
+      });
+    });
+
+    describe('client-certificates', () => {
+      let rendered: KubeObject[];
+      beforeAll(() => {
+        rendered = tree.renderBaseWith('tls', 'client-certificates');
+      });
+
+      it("signs agents' CSRs with the mounted CA and accepts what it issued for mutual TLS", () => {
+        expect(valuesOf(server(rendered))).toEqual(
+          expect.objectContaining({
+            OPAMP_TLS_CERT_FILE: '/etc/opamp-nest/tls/tls.crt',
+            CLIENT_CA_CERT_FILE: '/etc/opamp-nest/client-ca/tls.crt',
+            CLIENT_CA_KEY_FILE: '/etc/opamp-nest/client-ca/tls.key',
+            OPAMP_TLS_CLIENT_CA_FILE: '/etc/opamp-nest/client-ca/tls.crt',
+          }),
+        );
+      });
+
+      it('mounts the opamp-nest-client-ca Secret read-only beside the listener certificate, nothing else', () => {
+        const byName = <T extends { name: string }>(items: T[] | undefined): T[] =>
+          [...(items ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+        expect(byName(podSpec(rendered).volumes)).toEqual([
+          {
+            name: 'client-ca',
+            secret: { secretName: 'opamp-nest-client-ca', optional: false, defaultMode: 0o440 },
+          },
+          { name: 'tls', secret: { secretName: 'opamp-nest-tls', optional: false, defaultMode: 0o440 } },
+        ]);
+        expect(byName(server(rendered).volumeMounts)).toEqual([
+          { name: 'client-ca', mountPath: '/etc/opamp-nest/client-ca', readOnly: true },
+          { name: 'tls', mountPath: '/etc/opamp-nest/tls', readOnly: true },
+        ]);
+        expect(server(rendered).securityContext).toEqual(server(base).securityContext);
+        expect(names(rendered)).toEqual(names(base));
       });
     });
 
