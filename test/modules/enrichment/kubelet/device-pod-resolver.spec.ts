@@ -38,7 +38,8 @@ describe('DevicePodResolver', () => {
       ]),
       fakePod('kube-system', 'coredns-1', [{ name: 'coredns' }]),
     ]);
-    client = new KubeletPodResourcesClient({ socketPath: kubelet.socketPath, timeoutMs: 1_000 });
+    // Generous: the first call also connects the gRPC channel, which a loaded CI machine can make slow.
+    client = new KubeletPodResourcesClient({ socketPath: kubelet.socketPath, timeoutMs: 10_000 });
   });
 
   afterEach(() => {

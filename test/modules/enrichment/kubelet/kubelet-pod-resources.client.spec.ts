@@ -19,7 +19,8 @@ describe('KubeletPodResourcesClient', () => {
 
   beforeEach(async () => {
     kubelet = await FakeKubeletPodResourcesServer.start();
-    client = new KubeletPodResourcesClient({ socketPath: kubelet.socketPath, timeoutMs: 1_000 });
+    // Generous: the first call also connects the gRPC channel, which a loaded CI machine can make slow.
+    client = new KubeletPodResourcesClient({ socketPath: kubelet.socketPath, timeoutMs: 10_000 });
   });
 
   afterEach(() => {
