@@ -166,7 +166,12 @@ describe('ResourceReflector', () => {
   it('reports a refused watch with its status, and watches again', async () => {
     server.faults.failNext(1, { status: 403, match: (r) => r.verb === 'watch' });
     start();
-    await eventually(() => server.openWatches === 1, 2_000, 'watch open after the refusal');
+    // The server counts the watch before the client has read its answer (when the reflector says it recovered).
+    await eventually(
+      () => server.openWatches === 1 && handler.recoveries.length > 0,
+      2_000,
+      'watch open after the refusal',
+    );
 
     expect(handler.failures).toHaveLength(1);
     expect(handler.failures[0]?.error).toBeInstanceOf(KubernetesRequestError);
