@@ -1,22 +1,7 @@
 import { type Metric, type Registry } from 'prom-client';
+import { type ExportedValue, type HistogramSnapshot, histogramValues } from './histogram-exposition.js';
 
-/** One label set of a {@link CollectedHistogram}, as its source reports it at scrape time. */
-export interface HistogramSnapshot {
-  readonly labels: Readonly<Record<string, string>>;
-  /** Cumulative counts: `cumulative[i]` observations were at most `upperBounds[i]` (base unit). */
-  readonly cumulative: ArrayLike<number>;
-  /** Sum of the observations, in the base unit. */
-  readonly sum: number;
-  /** Observations (the `+Inf` bucket). */
-  readonly count: number;
-}
-
-/** A value of a scraped metric, as prom-client's registry prints it. */
-interface ExportedValue {
-  readonly value: number;
-  readonly labels: Readonly<Record<string, string | number>>;
-  readonly metricName: string;
-}
+export { type HistogramSnapshot };
 
 /**
  * A Prometheus histogram read from another module's counts when `/metrics` is scraped: that module keeps
@@ -52,21 +37,9 @@ export class CollectedHistogram {
     aggregator: 'sum';
     values: ExportedValue[];
   }> {
-    const values: ExportedValue[] = [];
-    for (const { labels, cumulative, sum, count } of this.collect()) {
-      this.upperBounds.forEach((le, i) => {
-        values.push({
-          value: cumulative[i] ?? count,
-          labels: { le, ...labels },
-          metricName: `${this.name}_bucket`,
-        });
-      });
-      values.push(
-        { value: count, labels: { le: '+Inf', ...labels }, metricName: `${this.name}_bucket` },
-        { value: sum, labels, metricName: `${this.name}_sum` },
-        { value: count, labels, metricName: `${this.name}_count` },
-      );
-    }
+    const values = [...this.collect()].flatMap((snapshot) =>
+      histogramValues(this.name, this.upperBounds, snapshot),
+    );
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 }

@@ -1,4 +1,5 @@
 import { type Metric, type Registry } from 'prom-client';
+import { type ExportedValue, histogramValues } from './histogram-exposition.js';
 
 /** One label set of a {@link FixedLabelHistogram}: `observe` is a few array updates. */
 export interface HistogramSeries {
@@ -10,13 +11,6 @@ interface Series<L extends string> extends HistogramSeries {
   readonly counts: Float64Array;
   sum: number;
   count: number;
-}
-
-/** A value of a scraped metric, as prom-client's registry prints it. */
-interface ExportedValue {
-  readonly value: number;
-  readonly labels: Readonly<Record<string, string | number>>;
-  readonly metricName: string;
 }
 
 /**
@@ -78,23 +72,11 @@ export class FixedLabelHistogram<L extends string> {
     aggregator: 'sum';
     values: ExportedValue[];
   }> {
-    const values: ExportedValue[] = [];
-    for (const series of this.all) {
-      let cumulative = 0;
-      this.upperBounds.forEach((le, i) => {
-        cumulative += series.counts[i]!;
-        values.push({
-          value: cumulative,
-          labels: { le, ...series.labels },
-          metricName: `${this.name}_bucket`,
-        });
-      });
-      values.push(
-        { value: series.count, labels: { le: '+Inf', ...series.labels }, metricName: `${this.name}_bucket` },
-        { value: series.sum, labels: series.labels, metricName: `${this.name}_sum` },
-        { value: series.count, labels: series.labels, metricName: `${this.name}_count` },
-      );
-    }
+    const values = this.all.flatMap((series) => {
+      let running = 0;
+      const cumulative = Array.from(series.counts, (count) => (running += count));
+      return histogramValues(this.name, this.upperBounds, { ...series, cumulative });
+    });
     return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 }
