@@ -5,6 +5,7 @@ import { pinoOptions } from './logging.js';
 import { AdminModule } from './modules/admin/index.js';
 import { HealthModule } from './modules/health/index.js';
 import { parseServerConfig, SERVER_CONFIG, type ServerConfig } from './modules/config/index.js';
+import { WebUiModule } from './modules/web-ui/index.js';
 import { OpampModule } from './opamp.module.js';
 import { type OpampModuleExtras, type OpampModuleOptions } from './opamp.module-definition.js';
 
@@ -13,7 +14,7 @@ export type AppModuleOptions = OpampModuleOptions & OpampModuleExtras;
 
 /**
  * The opamp-nest server as `npm start` runs it: the OpAMP module with the built-in plugins `PLUGINS` names,
- * logging, the admin API and the probes and metrics listener. The variables are parsed here, once.
+ * logging, the admin API, the web UI at `/` of the admin listener and the probes and metrics listener. The variables are parsed here, once.
  */
 @Module({})
 export class AppModule {
@@ -34,6 +35,7 @@ export class AppModule {
         }),
         AdminModule,
         HealthModule,
+        WebUiModule,
       ],
     };
   }

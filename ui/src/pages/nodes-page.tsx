@@ -1,0 +1,103 @@
+import { authorizedFetch, api, unwrap } from '../api/admin-client.js';
+import { Badge, ErrorNote, Time } from '../components/status.js';
+import { useLoad } from '../use-load.js';
+
+/** One node server as the nodes page shows it. */
+interface NodeRow {
+  name: string;
+  healthy: boolean | null;
+  version: string;
+  agents: number | null;
+  lastContact: string | null;
+  error: string;
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const count = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** `GET /api/v1/nodes` of a hub; null when this server is a single node server without it. */
+async function hubNodes(): Promise<NodeRow[] | null> {
+  const response = await authorizedFetch('/api/v1/nodes');
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`GET /api/v1/nodes answered ${response.status}`);
+  const body = (await response.json()) as { items?: Array<Record<string, unknown>> };
+  return (body.items ?? []).map((node) => ({
+    name: text(node.name) || text(node.node) || text(node.address),
+    healthy: typeof node.healthy === 'boolean' ? node.healthy : text(node.status) ? text(node.status) === 'ok' : null,
+    version: text(node.version),
+    agents: count(node.agents) ?? count(node.agentCount),
+    lastContact: text(node.lastContact) || null,
+    error: text(node.error),
+  }));
+}
+
+/** This server alone, from `GET /api/v1/server` when it exists and the agent count. */
+async function thisServer(): Promise<NodeRow[]> {
+  const [serverResponse, agents] = await Promise.all([
+    authorizedFetch('/api/v1/server'),
+    api.GET('/api/v1/agents', { params: { query: { limit: 1 } } }).then(unwrap),
+  ]);
+  const server = serverResponse.ok ? ((await serverResponse.json()) as Record<string, unknown>) : {};
+  return [
+    {
+      name: text(server.node) || text(server.name) || window.location.host,
+      healthy: true,
+      version: text(server.version),
+      agents: agents.total,
+      lastContact: new Date().toISOString(),
+      error: '',
+    },
+  ];
+}
+
+/** The node servers: a hub's list of them, or this server when it serves its own node only. */
+export function NodesPage() {
+  const { data, error } = useLoad(async () => {
+    const nodes = await hubNodes();
+    return { hub: nodes !== null, nodes: nodes ?? (await thisServer()) };
+  }, 'nodes');
+  return (
+    <section aria-labelledby="nodes-title">
+      <h1 id="nodes-title">Nodes</h1>
+      <ErrorNote message={error} />
+      {data && (
+        <p class="muted">
+          {data.hub ? 'The node servers this hub reaches.' : 'This server serves the agents of its own node.'}
+        </p>
+      )}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Node server</th>
+              <th scope="col">State</th>
+              <th scope="col">Version</th>
+              <th scope="col">Agents</th>
+              <th scope="col">Last contact</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data?.nodes.map((node) => (
+              <tr key={node.name}>
+                <td>
+                  {data.hub ? <a href={`/agents?node=${encodeURIComponent(node.name)}`}>{node.name}</a> : node.name}
+                </td>
+                <td>
+                  <Badge kind={node.healthy === false ? 'unhealthy' : node.healthy ? 'healthy' : 'unknown'}>
+                    {node.healthy === false ? 'not answering' : node.healthy ? 'ok' : 'unknown'}
+                  </Badge>
+                  {node.error && <span class="error-text"> {node.error}</span>}
+                </td>
+                <td>{node.version || '—'}</td>
+                <td>{node.agents ?? '—'}</td>
+                <td>
+                  <Time iso={node.lastContact} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
