@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { authorizedFetch } from './api/admin-client.js';
+import { serverHas } from './api/server-features.js';
 
 /** How the UI hears of changes: the server's event stream, or polling when the server has none. */
 export const liveMode = signal<'events' | 'polling' | 'connecting'>('connecting');
@@ -12,13 +13,18 @@ const RETRY_MS = 5000;
 
 /**
  * Follows `GET /api/v1/events` (Server-Sent Events, read with fetch so the bearer token is sent); when the
- * server does not have it, ticks every few seconds instead.
+ * server does not document it, ticks every few seconds instead.
  */
 export function startLiveUpdates(): void {
   void follow();
 }
 
 async function follow(): Promise<void> {
+  if (!(await serverHas('/api/v1/events'))) {
+    liveMode.value = 'polling';
+    setInterval(() => changes.value++, POLL_MS);
+    return;
+  }
   for (;;) {
     let response: Response | undefined;
     try {
@@ -29,10 +35,6 @@ async function follow(): Promise<void> {
     if (response?.ok && response.body) {
       liveMode.value = 'events';
       await readEvents(response.body);
-    } else if (response && (response.status === 404 || response.status === 405)) {
-      liveMode.value = 'polling';
-      setInterval(() => changes.value++, POLL_MS);
-      return;
     }
     await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
   }

@@ -42,27 +42,17 @@ function Select(props: {
   );
 }
 
-function Text(props: {
-  label: string;
-  name: keyof AgentFilters;
-  value: string;
-  placeholder?: string;
-  onChange: (name: keyof AgentFilters, value: string) => void;
-}) {
+function Text(props: { label: string; name: keyof AgentFilters; value: string; placeholder?: string }) {
   const id = `filter-${props.name}`;
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      <input
-        id={id}
-        type="search"
-        value={props.value}
-        placeholder={props.placeholder}
-        onChange={(event) => props.onChange(props.name, event.currentTarget.value)}
-      />
+      <input id={id} name={props.name} type="search" defaultValue={props.value} placeholder={props.placeholder} />
     </div>
   );
 }
+
+const TEXT_FILTERS: ReadonlyArray<keyof AgentFilters> = ['config', 'node', 'namespace', 'attributes'];
 
 /**
  * The agents, one server-side page at a time: the filters live in the address bar, the server filters and
@@ -81,24 +71,30 @@ export function AgentsPage() {
   );
   const change = (name: keyof AgentFilters, value: string) =>
     navigate(`/agents${searchFromFilters({ ...filters, [name]: value })}`, true);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const typed = Object.fromEntries(TEXT_FILTERS.map((name) => [name, String(form.get(name) ?? '').trim()]));
+    navigate(`/agents${searchFromFilters({ ...filters, ...typed })}`, true);
+  };
   const page = stack.length + 1;
   return (
     <section aria-labelledby="agents-title">
       <h1 id="agents-title">Agents</h1>
-      <form class="filters" role="search" aria-label="Filter agents" onSubmit={(event) => event.preventDefault()}>
+      <form key={search} class="filters" role="search" aria-label="Filter agents" onSubmit={submit}>
         <Select label="Health" name="health" value={filters.health} options={HEALTHS} onChange={change} />
         <Select label="Transport" name="transport" value={filters.transport} options={TRANSPORTS} onChange={change} />
         <Select label="Config status" name="state" value={filters.state} options={ROLLOUT_STATES} onChange={change} />
-        <Text label="Config" name="config" value={filters.config} placeholder="config name" onChange={change} />
-        <Text label="Node" name="node" value={filters.node} placeholder="k8s.node.name" onChange={change} />
-        <Text label="Namespace" name="namespace" value={filters.namespace} placeholder="k8s.namespace.name" onChange={change} />
+        <Text label="Config" name="config" value={filters.config} placeholder="config name" />
+        <Text label="Node" name="node" value={filters.node} placeholder="k8s.node.name" />
+        <Text label="Namespace" name="namespace" value={filters.namespace} placeholder="k8s.namespace.name" />
         <Text
           label="Attributes"
           name="attributes"
           value={filters.attributes}
           placeholder="service.name=checkout, …"
-          onChange={change}
         />
+        <button type="submit">Apply filters</button>
         {search && (
           <button type="button" class="secondary" onClick={() => navigate('/agents', true)}>
             Clear filters

@@ -1,4 +1,5 @@
 import { authorizedFetch, api, unwrap } from '../api/admin-client.js';
+import { serverHas } from '../api/server-features.js';
 import { Badge, ErrorNote, Time } from '../components/status.js';
 import { useLoad } from '../use-load.js';
 
@@ -17,8 +18,8 @@ const count = (value: unknown): number | null => (typeof value === 'number' ? va
 
 /** `GET /api/v1/nodes` of a hub; null when this server is a single node server without it. */
 async function hubNodes(): Promise<NodeRow[] | null> {
+  if (!(await serverHas('/api/v1/nodes'))) return null;
   const response = await authorizedFetch('/api/v1/nodes');
-  if (response.status === 404) return null;
   if (!response.ok) throw new Error(`GET /api/v1/nodes answered ${response.status}`);
   const body = (await response.json()) as { items?: Array<Record<string, unknown>> };
   return (body.items ?? []).map((node) => ({
@@ -34,10 +35,10 @@ async function hubNodes(): Promise<NodeRow[] | null> {
 /** This server alone, from `GET /api/v1/server` when it exists and the agent count. */
 async function thisServer(): Promise<NodeRow[]> {
   const [serverResponse, agents] = await Promise.all([
-    authorizedFetch('/api/v1/server'),
+    serverHas('/api/v1/server').then((has) => (has ? authorizedFetch('/api/v1/server') : undefined)),
     api.GET('/api/v1/agents', { params: { query: { limit: 1 } } }).then(unwrap),
   ]);
-  const server = serverResponse.ok ? ((await serverResponse.json()) as Record<string, unknown>) : {};
+  const server = serverResponse?.ok ? ((await serverResponse.json()) as Record<string, unknown>) : {};
   return [
     {
       name: text(server.node) || text(server.name) || window.location.host,

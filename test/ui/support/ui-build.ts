@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file is test/ui/support/ui-build.ts). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const UI_SOURCES = join(REPO_ROOT, 'ui');
+const UI_INDEX = join(REPO_ROOT, 'dist', 'ui', 'index.html');
+
+function newestMtime(directory: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the UI into dist/ui (`npm run build:ui`) when it is missing or older than a file under ui/. */
+export function ensureUiBuilt(): void {
+  if (existsSync(UI_INDEX) && statSync(UI_INDEX).mtimeMs >= newestMtime(UI_SOURCES)) return;
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    throw new Error(`building the web UI failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** Makes sure Chromium is installed (scripts/ensure-chromium.mjs); fails with its message when it cannot be. */
+export function ensureChromium(): string {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/ensure-chromium.mjs')], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(result.stderr || `scripts/ensure-chromium.mjs exited with ${result.status}`);
+  return result.stdout.replace(/^chromium: /, '').trim();
+}
