@@ -31,6 +31,11 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
     },
   },
+  // The web UI runs in the browser (docs/web-ui.md).
+  {
+    files: ['ui/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: globals.browser },
+  },
   // The plugin boundary (docs/architecture.md): the plugin API imports nothing but itself and the protocol
   // types; the core never imports a built-in plugin or the server app; built-in plugins reach the core only
   // through the public entry (src/index.ts), as a user's plugin does.

@@ -21,7 +21,8 @@ function run(command, args) {
 /** Installs Chromium when missing; returns its path, or throws an Error that says why it could not. */
 export function ensureChromium() {
   if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-  const failed = run('apt-get', ['update']) ?? run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
+  const failed =
+    run('apt-get', ['update']) ?? run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium']);
   if (failed || !existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is needed at ${CHROMIUM_PATH} for the browser tests (test/ui) and could not be installed: ` +

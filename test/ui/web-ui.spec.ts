@@ -7,11 +7,7 @@ import { adminCall, oneFileConfig } from '../support/admin-client.js';
 import { eventually } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { launchChromium, openPage, seriousViolations } from './support/browser.js';
-import {
-  registerHttpAgent,
-  SimulatedWsAgent,
-  type SimulatedAgentSpec,
-} from './support/simulated-fleet.js';
+import { registerHttpAgent, SimulatedWsAgent, type SimulatedAgentSpec } from './support/simulated-fleet.js';
 import { ensureChromium, ensureUiBuilt, REPO_ROOT } from './support/ui-build.js';
 
 const SERVICES = ['checkout', 'cart', 'payments', 'frontend'];
@@ -39,8 +35,17 @@ describe('web UI in Chromium', () => {
     // The HTTP agents poll once: keep them listed for the whole run.
     server = await startTestServer({ env: { STALE_AFTER_S: '3600' } });
     for (let i = 0; i < WS_AGENTS; i++) agents.push(await SimulatedWsAgent.connect(server.wsUrl, specOf(i)));
-    for (let i = 0; i < HTTP_AGENTS; i++) httpAgents.push(await registerHttpAgent(server.opampUrl, specOf(i)));
-    await adminCall(server.adminUrl, 'PUT', '/api/v1/configs/baseline', oneFileConfig('receivers: { otlp: {} }\n'));
+    for (let i = 0; i < HTTP_AGENTS; i++)
+      httpAgents.push(await registerHttpAgent(server.opampUrl, specOf(i)));
+    await adminCall(
+      server.adminUrl,
+      'PUT',
+      '/api/v1/configs/baseline',
+      oneFileConfig('receivers: { otlp: {} }\n'),
+    );
+    // The first agent runs a config, so its page shows the effective and remote configs side by side.
+    await adminCall(server.adminUrl, 'PUT', `/api/v1/agents/${agents[0]!.id}/config`, { config: 'baseline' });
+    await eventually(() => agents[0]!.appliedConfigs.length === 1, 5_000, 'the first agent applied baseline');
     browser = await launchChromium(chromiumPath);
     mkdirSync(IMAGES, { recursive: true });
   }, 300_000);
@@ -85,7 +90,8 @@ describe('web UI in Chromium', () => {
     }, 120_000);
   }
 
-  const rowIds = (page: Page) => page.locator('tr[data-agent]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-agent')));
+  const rowIds = (page: Page) =>
+    page.locator('tr[data-agent]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-agent')));
 
   it('filters on the server and pages through every matching agent', async () => {
     const { page, context, problems } = await openPage(browser);
@@ -113,7 +119,9 @@ describe('web UI in Chromium', () => {
 
       await page.getByRole('button', { name: 'Clear filters' }).click();
       await page.getByLabel('Transport').selectOption('websocket');
-      await page.waitForSelector(`[data-testid="agents-count"]:has-text("${WS_AGENTS} agents match · page 1 of 3")`);
+      await page.waitForSelector(
+        `[data-testid="agents-count"]:has-text("${WS_AGENTS} agents match · page 1 of 3")`,
+      );
       const seen: string[] = [];
       for (let pageNumber = 1; pageNumber <= 3; pageNumber++) {
         await page.waitForSelector(`[data-testid="agents-count"]:has-text("page ${pageNumber} of 3")`);
@@ -141,7 +149,9 @@ describe('web UI in Chromium', () => {
       await page.getByLabel('Body').fill('exporters: { otlp: { endpoint: collector:4317 } }\n');
       await page.getByLabel('Selector').fill('service.name=payments');
       await page.getByRole('button', { name: 'Save config' }).click();
-      await expect(page.locator('#config-name-problem').textContent()).resolves.toContain('Lower-case letters');
+      await expect(page.locator('#config-name-problem').textContent()).resolves.toContain(
+        'Lower-case letters',
+      );
       await page.getByLabel('Name', { exact: true }).fill('payments');
 
       const payments = agents.filter((agent) => agent.spec.service === 'payments');
@@ -157,8 +167,13 @@ describe('web UI in Chromium', () => {
         'every payments agent applied the config',
       );
       const applied = payments.length;
-      await page.waitForSelector(`[data-testid="rollout"] li:has-text("applied: ${applied}")`, { timeout: 15_000 });
-      expect(agents.filter((agent) => agent.spec.service !== 'payments').every((agent) => agent.appliedConfigs.length === 0)).toBe(true);
+      await page.waitForSelector(`[data-testid="rollout"] li:has-text("applied: ${applied}")`, {
+        timeout: 15_000,
+      });
+      const others = agents.filter((agent) => agent.spec.service !== 'payments');
+      expect(
+        others.every((agent) => !agent.appliedConfigs.some((body) => body.includes('collector:4317'))),
+      ).toBe(true);
       expect(problems).toEqual([]);
     } finally {
       await context.close();
@@ -172,8 +187,14 @@ describe('web UI in Chromium', () => {
       await page.goto(url(`/agents/${target.id}`));
       await page.getByRole('button', { name: 'Restart agent' }).click();
       await page.waitForSelector('[data-testid="restart-outcome"]:has-text("Restart sent to the agent.")');
-      await eventually(() => target.commands.includes(CommandType.CommandType_Restart), 5_000, 'the restart command');
-      expect(agents.filter((agent) => agent !== target).every((agent) => agent.commands.length === 0)).toBe(true);
+      await eventually(
+        () => target.commands.includes(CommandType.CommandType_Restart),
+        5_000,
+        'the restart command',
+      );
+      expect(agents.filter((agent) => agent !== target).every((agent) => agent.commands.length === 0)).toBe(
+        true,
+      );
       expect(problems).toEqual([]);
     } finally {
       await context.close();

@@ -93,7 +93,11 @@ export class SimulatedWsAgent {
     const remote = message.remoteConfig;
     if (remote?.config) {
       const files = remote.config.configMap;
-      this.appliedConfigs.push(Object.values(files).map((file) => file.body.toString()).join('\n'));
+      this.appliedConfigs.push(
+        Object.values(files)
+          .map((file) => file.body.toString())
+          .join('\n'),
+      );
       this.agent.send({
         instanceUid: this.uid,
         sequenceNum: ++this.sequenceNum,

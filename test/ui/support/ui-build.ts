@@ -20,12 +20,18 @@ function newestMtime(directory: string): number {
 /** Builds the UI into dist/ui (`npm run build:ui`) when it is missing or older than a file under ui/. */
 export function ensureUiBuilt(): void {
   if (existsSync(UI_INDEX) && statSync(UI_INDEX).mtimeMs >= newestMtime(UI_SOURCES)) return;
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts'], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  });
+  const result = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'ui/vite.config.ts'],
+    {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (result.status !== 0) {
-    throw new Error(`building the web UI failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `building the web UI failed (exit ${result.status}):\n${result.stdout}\n${result.stderr}`,
+    );
   }
 }
 
@@ -35,6 +41,7 @@ export function ensureChromium(): string {
     cwd: REPO_ROOT,
     encoding: 'utf8',
   });
-  if (result.status !== 0) throw new Error(result.stderr || `scripts/ensure-chromium.mjs exited with ${result.status}`);
+  if (result.status !== 0)
+    throw new Error(result.stderr || `scripts/ensure-chromium.mjs exited with ${result.status}`);
   return result.stdout.replace(/^chromium: /, '').trim();
 }

@@ -40,7 +40,10 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
   if (result.response.ok) return undefined as T;
   const error = result.error as Partial<ApiError> | undefined;
   const message = Array.isArray(error?.message) ? error.message.join('; ') : error?.message;
-  throw new ApiCallError(result.response.status, message ?? `${result.response.status} ${result.response.statusText}`);
+  throw new ApiCallError(
+    result.response.status,
+    message ?? `${result.response.status} ${result.response.statusText}`,
+  );
 }
 
 /** Fetch with the admin token, for the calls openapi-fetch does not make (the event stream). */

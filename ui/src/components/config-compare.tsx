@@ -2,7 +2,11 @@ import { type ConfigFile } from '../api/admin-types.js';
 import { diffLines } from './line-diff.js';
 
 const text = (file: ConfigFile | undefined): string =>
-  file === undefined ? '' : file.encoding === 'utf8' ? file.body : `(binary, ${file.body.length} base64 characters)`;
+  file === undefined
+    ? ''
+    : file.encoding === 'utf8'
+      ? file.body
+      : `(binary, ${file.body.length} base64 characters)`;
 
 /**
  * The effective config (what the agent runs) next to the remote config (what the server offers), file by
@@ -16,7 +20,8 @@ export function ConfigCompare({
   remote: Record<string, ConfigFile> | null;
 }) {
   const names = [...new Set([...Object.keys(effective ?? {}), ...Object.keys(remote ?? {})])].sort();
-  if (names.length === 0) return <p class="muted">The agent reported no effective config and was offered none.</p>;
+  if (names.length === 0)
+    return <p class="muted">The agent reported no effective config and was offered none.</p>;
   return (
     <>
       {names.map((name) => {

@@ -7,7 +7,9 @@ export function HealthTree({ name, health }: { name: string; health: ComponentHe
   return (
     <li>
       <span class="component">
-        <Badge kind={health.healthy ? 'healthy' : 'unhealthy'}>{health.healthy ? 'healthy' : 'unhealthy'}</Badge>{' '}
+        <Badge kind={health.healthy ? 'healthy' : 'unhealthy'}>
+          {health.healthy ? 'healthy' : 'unhealthy'}
+        </Badge>{' '}
         <strong>{name}</strong>
         {health.status && <span class="muted"> {health.status}</span>}
         {health.lastError && <span class="error-text"> — {health.lastError}</span>}

@@ -1,5 +1,12 @@
 import { type AgentListQuery } from '../api/admin-paths.js';
-import { HEALTHS, ROLLOUT_STATES, TRANSPORTS, type Health, type RolloutState, type Transport } from '../api/admin-types.js';
+import {
+  HEALTHS,
+  ROLLOUT_STATES,
+  TRANSPORTS,
+  type Health,
+  type RolloutState,
+  type Transport,
+} from '../api/admin-types.js';
 
 /** The agents page's filters, as the address bar holds them (`/agents?health=unhealthy&attr=k%3Dv`). */
 export interface AgentFilters {

@@ -11,7 +11,9 @@ function RestartButton({ id, accepts }: { id: string; accepts: boolean }) {
     setOutcome('Sending…');
     try {
       const answer = unwrap(await api.POST('/api/v1/agents/{id}/restart', { params: { path: { id } } }));
-      setOutcome(answer.delivery === 'sent' ? 'Restart sent to the agent.' : 'Restart queued for the next poll.');
+      setOutcome(
+        answer.delivery === 'sent' ? 'Restart sent to the agent.' : 'Restart queued for the next poll.',
+      );
     } catch (error) {
       setOutcome(error instanceof ApiCallError ? `Not sent: ${error.message}` : String(error));
     }
@@ -129,10 +131,15 @@ export function AgentPage({ id }: { id: string }) {
                 'offered hash': agent.remoteConfig.hash ?? '—',
                 'reported status': agent.remoteConfig.reported?.status ?? '—',
                 'reported hash': agent.remoteConfig.reported?.hash ?? '—',
-                ...(agent.remoteConfig.reported?.errorMessage ? { error: agent.remoteConfig.reported.errorMessage } : {}),
+                ...(agent.remoteConfig.reported?.errorMessage
+                  ? { error: agent.remoteConfig.reported.errorMessage }
+                  : {}),
               }}
             />
-            <ConfigCompare effective={agent.effectiveConfig?.files ?? null} remote={agent.remoteConfig.files} />
+            <ConfigCompare
+              effective={agent.effectiveConfig?.files ?? null}
+              remote={agent.remoteConfig.files}
+            />
           </section>
         </>
       )}

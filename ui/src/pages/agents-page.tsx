@@ -30,7 +30,11 @@ function Select(props: {
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      <select id={id} value={props.value} onChange={(event) => props.onChange(props.name, event.currentTarget.value)}>
+      <select
+        id={id}
+        value={props.value}
+        onChange={(event) => props.onChange(props.name, event.currentTarget.value)}
+      >
         <option value="">any</option>
         {props.options.map((option) => (
           <option key={option} value={option}>
@@ -47,7 +51,13 @@ function Text(props: { label: string; name: keyof AgentFilters; value: string; p
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
-      <input id={id} name={props.name} type="search" defaultValue={props.value} placeholder={props.placeholder} />
+      <input
+        id={id}
+        name={props.name}
+        type="search"
+        defaultValue={props.value}
+        placeholder={props.placeholder}
+      />
     </div>
   );
 }
@@ -66,7 +76,8 @@ export function AgentsPage() {
   const cursor = stack.at(-1);
   const attributeError = parseAttributeTerms(filters.attributes).error;
   const { data, error, loading } = useLoad(
-    async () => unwrap(await api.GET('/api/v1/agents', { params: { query: listQuery(filters, PAGE_SIZE, cursor) } })),
+    async () =>
+      unwrap(await api.GET('/api/v1/agents', { params: { query: listQuery(filters, PAGE_SIZE, cursor) } })),
     `${search}|${cursor ?? ''}`,
   );
   const change = (name: keyof AgentFilters, value: string) =>
@@ -83,8 +94,20 @@ export function AgentsPage() {
       <h1 id="agents-title">Agents</h1>
       <form key={search} class="filters" role="search" aria-label="Filter agents" onSubmit={submit}>
         <Select label="Health" name="health" value={filters.health} options={HEALTHS} onChange={change} />
-        <Select label="Transport" name="transport" value={filters.transport} options={TRANSPORTS} onChange={change} />
-        <Select label="Config status" name="state" value={filters.state} options={ROLLOUT_STATES} onChange={change} />
+        <Select
+          label="Transport"
+          name="transport"
+          value={filters.transport}
+          options={TRANSPORTS}
+          onChange={change}
+        />
+        <Select
+          label="Config status"
+          name="state"
+          value={filters.state}
+          options={ROLLOUT_STATES}
+          onChange={change}
+        />
         <Text label="Config" name="config" value={filters.config} placeholder="config name" />
         <Text label="Node" name="node" value={filters.node} placeholder="k8s.node.name" />
         <Text label="Namespace" name="namespace" value={filters.namespace} placeholder="k8s.namespace.name" />
@@ -103,7 +126,11 @@ export function AgentsPage() {
       </form>
       <ErrorNote message={attributeError ?? error} />
       <p class="muted" aria-live="polite" data-testid="agents-count">
-        {data ? `${data.total} agents match · page ${page} of ${Math.max(1, Math.ceil(data.total / PAGE_SIZE))}` : loading ? 'Loading…' : ''}
+        {data
+          ? `${data.total} agents match · page ${page} of ${Math.max(1, Math.ceil(data.total / PAGE_SIZE))}`
+          : loading
+            ? 'Loading…'
+            : ''}
       </p>
       <div class="table-wrap">
         <table>
@@ -143,7 +170,11 @@ export function AgentsPage() {
         </table>
       </div>
       <nav class="pager" aria-label="Pages">
-        <button type="button" disabled={stack.length === 0} onClick={() => setCursors({ search, stack: stack.slice(0, -1) })}>
+        <button
+          type="button"
+          disabled={stack.length === 0}
+          onClick={() => setCursors({ search, stack: stack.slice(0, -1) })}
+        >
           Previous page
         </button>
         <button

@@ -41,7 +41,11 @@ function SelectorPreview({ selector }: { selector: Record<string, string> | unde
         <>
           <p data-testid="preview-count">
             This selector reaches <strong>{data.total}</strong> connected agent(s)
-            {data.total > data.items.length ? `; the first ${data.items.length}:` : data.total > 0 ? ':' : '.'}
+            {data.total > data.items.length
+              ? `; the first ${data.items.length}:`
+              : data.total > 0
+                ? ':'
+                : '.'}
           </p>
           <ul class="preview">
             {data.items.map((agent) => (
@@ -85,7 +89,8 @@ function Field(props: {
 /** Create or edit a config: one file and a selector, validated, with the agents it will reach before saving. */
 export function ConfigEditorPage({ name }: { name: string | undefined }) {
   const existing = useLoad(
-    async () => (name ? unwrap(await api.GET('/api/v1/configs/{name}', { params: { path: { name } } })) : undefined),
+    async () =>
+      name ? unwrap(await api.GET('/api/v1/configs/{name}', { params: { path: { name } } })) : undefined,
     `config|${name ?? ''}`,
   );
   const [draft, setDraft] = useState<ConfigDraft>(draftOf(undefined));
@@ -108,7 +113,9 @@ export function ConfigEditorPage({ name }: { name: string | undefined }) {
   const set = (field: keyof ConfigDraft) => (event: Event) =>
     setDraft({ ...draft, [field]: (event.currentTarget as HTMLInputElement | HTMLTextAreaElement).value });
   const describedBy = (field: keyof ConfigDraft) =>
-    [touched && problems[field] ? `config-${field}-problem` : '', `config-${field}-hint`].filter(Boolean).join(' ');
+    [touched && problems[field] ? `config-${field}-problem` : '', `config-${field}-hint`]
+      .filter(Boolean)
+      .join(' ');
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -126,7 +133,12 @@ export function ConfigEditorPage({ name }: { name: string | undefined }) {
       const selector = selectorOf(draft);
       const path = { name: draft.name, assignment: UI_ASSIGNMENT };
       if (selector) {
-        unwrap(await api.PUT('/api/v1/configs/{name}/assignments/{assignment}', { params: { path }, body: { selector } }));
+        unwrap(
+          await api.PUT('/api/v1/configs/{name}/assignments/{assignment}', {
+            params: { path },
+            body: { selector },
+          }),
+        );
       } else if (existing.data?.assignments.some((assignment) => assignment.name === UI_ASSIGNMENT)) {
         unwrap(await api.DELETE('/api/v1/configs/{name}/assignments/{assignment}', { params: { path } }));
       }
@@ -164,7 +176,12 @@ export function ConfigEditorPage({ name }: { name: string | undefined }) {
             aria-describedby={describedBy('name')}
           />
         </Field>
-        <Field id="fileName" label="File name" hint="as the agent's config map names it" problem={show('fileName')}>
+        <Field
+          id="fileName"
+          label="File name"
+          hint="as the agent's config map names it"
+          problem={show('fileName')}
+        >
           <input
             id="config-fileName"
             value={draft.fileName}

@@ -9,7 +9,11 @@ const LOADERS: Record<'packages' | 'offers', () => Promise<ItemList>> = {
 };
 
 const cell = (value: unknown): string =>
-  value === null || value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  value === null || value === undefined
+    ? '—'
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
 
 /** A read-only list of named items (packages, connection offers): a row each, every field shown. */
 export function ItemListPage({ kind, title }: { kind: 'packages' | 'offers'; title: string }) {

@@ -24,7 +24,12 @@ async function hubNodes(): Promise<NodeRow[] | null> {
   const body = (await response.json()) as { items?: Array<Record<string, unknown>> };
   return (body.items ?? []).map((node) => ({
     name: text(node.name) || text(node.node) || text(node.address),
-    healthy: typeof node.healthy === 'boolean' ? node.healthy : text(node.status) ? text(node.status) === 'ok' : null,
+    healthy:
+      typeof node.healthy === 'boolean'
+        ? node.healthy
+        : text(node.status)
+          ? text(node.status) === 'ok'
+          : null,
     version: text(node.version),
     agents: count(node.agents) ?? count(node.agentCount),
     lastContact: text(node.lastContact) || null,
@@ -81,7 +86,11 @@ export function NodesPage() {
             {data?.nodes.map((node) => (
               <tr key={node.name}>
                 <td>
-                  {data.hub ? <a href={`/agents?node=${encodeURIComponent(node.name)}`}>{node.name}</a> : node.name}
+                  {data.hub ? (
+                    <a href={`/agents?node=${encodeURIComponent(node.name)}`}>{node.name}</a>
+                  ) : (
+                    node.name
+                  )}
                 </td>
                 <td>
                   <Badge kind={node.healthy === false ? 'unhealthy' : node.healthy ? 'healthy' : 'unknown'}>

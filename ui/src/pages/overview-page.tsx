@@ -29,7 +29,12 @@ async function loadCounts(): Promise<FleetCounts> {
   ]);
   const zip = (names: readonly string[], counts: number[]) =>
     Object.fromEntries(names.map((name, i) => [name, counts[i] ?? 0]));
-  return { total, health: zip(HEALTHS, health), transport: zip(TRANSPORTS, transport), state: zip(ROLLOUT_STATES, state) };
+  return {
+    total,
+    health: zip(HEALTHS, health),
+    transport: zip(TRANSPORTS, transport),
+    state: zip(ROLLOUT_STATES, state),
+  };
 }
 
 const TREND_POINTS = 60;
@@ -54,7 +59,11 @@ export function OverviewPage() {
           <div class="grid">
             <CountsBar
               title="Health"
-              segments={HEALTHS.map((health) => ({ label: health, count: data.health[health] ?? 0, kind: health }))}
+              segments={HEALTHS.map((health) => ({
+                label: health,
+                count: data.health[health] ?? 0,
+                kind: health,
+              }))}
             />
             <CountsBar
               title="Transport"
@@ -66,7 +75,11 @@ export function OverviewPage() {
             />
             <CountsBar
               title="Remote config"
-              segments={ROLLOUT_STATES.map((state) => ({ label: state, count: data.state[state] ?? 0, kind: state }))}
+              segments={ROLLOUT_STATES.map((state) => ({
+                label: state,
+                count: data.state[state] ?? 0,
+                kind: state,
+              }))}
             />
           </div>
           <h2>Since this page opened</h2>
