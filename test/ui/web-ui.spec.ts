@@ -79,7 +79,7 @@ describe('web UI in Chromium', () => {
         for (const { path, ready, shot } of pages()) {
           await page.goto(url(path));
           await page.waitForSelector(ready, { timeout: 15_000 });
-          expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+          expect(await page.evaluate('document.documentElement.dataset.theme')).toBe(scheme);
           expect({ path, violations: await seriousViolations(page) }).toEqual({ path, violations: [] });
           await page.screenshot({ path: join(IMAGES, `${shot}-${scheme}.png`), fullPage: false });
         }
@@ -233,7 +233,7 @@ describe('web UI sign-in', () => {
         await page.getByLabel('Admin token').fill(token);
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.waitForSelector('[data-testid="agents-count"]:has-text("0 agents match")');
-        expect(await page.evaluate(() => sessionStorage.getItem('opamp-nest.admin-token'))).toBe(token);
+        expect(await page.evaluate("sessionStorage.getItem('opamp-nest.admin-token')")).toBe(token);
         // The only console errors are Chromium's own lines for the two 401 answers the sign-in is about.
         expect(problems.filter((problem) => !problem.includes('status of 401'))).toEqual([]);
       } finally {
