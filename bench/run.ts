@@ -18,6 +18,7 @@ import { persistenceLifecycle } from './scenarios/persistence.js';
 import { configRollout } from './scenarios/rollout.js';
 import { crashed, type Scenario, type ScenarioResult } from './scenarios/scenario.types.js';
 import { firstMessageStorm, odigosStorm } from './scenarios/storm.js';
+import { uiAgentsPage } from './scenarios/ui-agents.js';
 import { wsAtRate, wsThroughput } from './scenarios/ws-heartbeats.js';
 
 const SCENARIOS: readonly Scenario[] = [
@@ -30,6 +31,7 @@ const SCENARIOS: readonly Scenario[] = [
   odigosStorm,
   persistenceLifecycle,
   idleRss,
+  uiAgentsPage,
 ];
 
 const options = parseBenchOptions(process.argv.slice(2));

@@ -1,10 +1,18 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (this file is test/ui/support/ui-build.ts). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The first directory above `from` holding a package.json (the bench runs this file compiled, elsewhere). */
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+/** The repository root. */
+export const REPO_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 const UI_SOURCES = join(REPO_ROOT, 'ui');
 const UI_INDEX = join(REPO_ROOT, 'dist', 'ui', 'index.html');
 
