@@ -13,6 +13,8 @@ export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // `npx vite --config ui/vite.config.ts`: hot reload, the API of a server running on the default port.
+  server: { proxy: { '/api': 'http://127.0.0.1:4321' } },
   build: {
     outDir: fileURLToPath(new URL('../dist/ui', import.meta.url)),
     emptyOutDir: true,
