@@ -12,6 +12,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The web UI (ui/, built by Vite into dist/ui/ as part of npm run build).
+COPY ui ./ui
 RUN npm run build && npm prune --omit=dev
 
 FROM ${NODE_IMAGE}
@@ -28,7 +30,7 @@ LABEL org.opencontainers.image.title="opamp-nest" \
 ENV NODE_ENV=production
 WORKDIR /app
 # Owned by root and read-only to the server (uid 1000): it cannot change the code it runs. Only the
-# compiled server, its manifest and production dependencies; no tools/, test/, bench/ or examples/.
+# compiled server and web UI, its manifest and production dependencies; no tools/, test/, bench/ or examples/.
 COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist

@@ -68,6 +68,7 @@ describe('Dockerfile', () => {
       'src',
       'tsconfig.build.json',
       'tsconfig.json',
+      'ui',
     ]);
     expect(build!.some((i) => i.keyword === 'RUN' && /npm prune --omit=dev/.test(i.args))).toBe(true);
   });
