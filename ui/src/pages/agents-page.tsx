@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, unwrap } from '../api/admin-client.js';
 import { HEALTHS, ROLLOUT_STATES, TRANSPORTS, type AgentSummary } from '../api/admin-types.js';
+import { PartialNotice } from '../components/partial-notice.js';
 import { Badge, ErrorNote, Time } from '../components/status.js';
 import { location, navigate } from '../router.js';
 import { useLoad } from '../use-load.js';
@@ -125,6 +126,7 @@ export function AgentsPage() {
         )}
       </form>
       <ErrorNote message={attributeError ?? error} />
+      <PartialNotice answer={data} />
       <p class="muted" aria-live="polite" data-testid="agents-count">
         {data
           ? `${data.total} agents match · page ${page} of ${Math.max(1, Math.ceil(data.total / PAGE_SIZE))}`

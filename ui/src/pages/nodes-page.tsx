@@ -6,6 +6,7 @@ import { useLoad } from '../use-load.js';
 /** One node server as the nodes page shows it. */
 interface NodeRow {
   name: string;
+  address: string;
   healthy: boolean | null;
   version: string;
   agents: number | null;
@@ -23,17 +24,14 @@ async function hubNodes(): Promise<NodeRow[] | null> {
   if (!response.ok) throw new Error(`GET /api/v1/nodes answered ${response.status}`);
   const body = (await response.json()) as { items?: Array<Record<string, unknown>> };
   return (body.items ?? []).map((node) => ({
-    name: text(node.name) || text(node.node) || text(node.address),
-    healthy:
-      typeof node.healthy === 'boolean'
-        ? node.healthy
-        : text(node.status)
-          ? text(node.status) === 'ok'
-          : null,
+    name: text(node.node) || text(node.address),
+    address: text(node.address),
+    // The hub's view of a node: its /readyz answered 200 (ready), something else (unready), or nothing.
+    healthy: node.health === 'ready' ? true : node.health === 'unready' ? false : null,
     version: text(node.version),
-    agents: count(node.agents) ?? count(node.agentCount),
+    agents: count(node.agents),
     lastContact: text(node.lastContact) || null,
-    error: text(node.error),
+    error: text(node.lastError),
   }));
 }
 
@@ -47,6 +45,7 @@ async function thisServer(): Promise<NodeRow[]> {
   return [
     {
       name: text(server.node) || text(server.name) || window.location.host,
+      address: window.location.host,
       healthy: true,
       version: text(server.version),
       agents: agents.total,
@@ -76,6 +75,7 @@ export function NodesPage() {
           <thead>
             <tr>
               <th scope="col">Node server</th>
+              <th scope="col">Address</th>
               <th scope="col">State</th>
               <th scope="col">Version</th>
               <th scope="col">Agents</th>
@@ -92,9 +92,10 @@ export function NodesPage() {
                     node.name
                   )}
                 </td>
+                <td>{node.address}</td>
                 <td>
                   <Badge kind={node.healthy === false ? 'unhealthy' : node.healthy ? 'healthy' : 'unknown'}>
-                    {node.healthy === false ? 'not answering' : node.healthy ? 'ok' : 'unknown'}
+                    {node.healthy === false ? 'not ready' : node.healthy ? 'ready' : 'no answer'}
                   </Badge>
                   {node.error && <span class="error-text"> {node.error}</span>}
                 </td>
