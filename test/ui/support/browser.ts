@@ -36,8 +36,9 @@ export async function openPage(
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('requestfailed', (request) => {
-    // A stream the page closes by navigating away is not a failure.
-    if (!request.url().endsWith('/api/v1/events')) problems.push(`request failed: ${request.url()}`);
+    // A call still in flight when the test navigates on is cancelled by Chromium (net::ERR_ABORTED): not a failure.
+    const why = request.failure()?.errorText ?? '';
+    if (why !== 'net::ERR_ABORTED') problems.push(`request failed: ${request.url()} ${why}`);
   });
   return { page, context, problems };
 }
