@@ -37,6 +37,16 @@ import { agentDetail, agentSummary, remoteConfigSummary, renderAssignment } from
 import { listAgentsQuerySchema, openApiSchema, putAgentConfigBodySchema } from './api.schemas.js';
 import { type Json } from './json-render.js';
 import { MutatingRoute } from './mutating-route.decorator.js';
+import { schemaRef } from './admin-schema.registry.js';
+import {
+  type AgentConfigResult,
+  agentConfigResultSchema,
+  agentDetailSchema,
+  type AgentList,
+  agentListSchema,
+  type RestartResult,
+  restartResultSchema,
+} from './response.schemas.js';
 import { ZodPipe } from './zod-body.pipe.js';
 
 const queryPipe = new ZodPipe(listAgentsQuerySchema, 'query');
@@ -73,9 +83,9 @@ export class AgentsController {
   })
   @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  @ApiOkResponse({ description: '`{ items, total, nextCursor }`' })
+  @ApiOkResponse({ description: 'one page of agents', schema: schemaRef(agentListSchema) })
   @ApiBadRequestResponse({ description: 'a bad filter or page parameter' })
-  list(@Query() raw: Record<string, unknown>): Json {
+  list(@Query() raw: Record<string, unknown>): AgentList {
     const query = queryPipe.transform(raw);
     const matching = filterAgents(this.registry.list(), query, attributeFilters(raw), this.fleet);
     const { page, nextCursor } = paginate(matching, query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
@@ -89,7 +99,7 @@ export class AgentsController {
   @Get(':id')
   @ApiOperation({ summary: 'One agent: description, capabilities, health, configs, connection' })
   @ApiParam({ name: 'id', description: 'the agent id (display form of its instance uid)' })
-  @ApiOkResponse({ description: 'the agent' })
+  @ApiOkResponse({ description: 'the agent', schema: schemaRef(agentDetailSchema) })
   @ApiNotFoundResponse({ description: 'no such agent' })
   get(@Param('id') id: string): Json {
     const session = this.agent(id);
@@ -106,13 +116,13 @@ export class AgentsController {
   })
   @ApiParam({ name: 'id', description: 'the agent id' })
   @ApiBody({ schema: openApiSchema(putAgentConfigBodySchema) })
-  @ApiOkResponse({ description: '`{ agent, assignment, remoteConfig }`' })
+  @ApiOkResponse({ description: 'the assignment', schema: schemaRef(agentConfigResultSchema) })
   @ApiBadRequestResponse({ description: 'invalid body' })
   @ApiNotFoundResponse({ description: 'no such agent or config' })
   async putConfig(
     @Param('id') id: string,
     @Body(new ZodPipe(putAgentConfigBodySchema)) body: { config: string },
-  ): Promise<Json> {
+  ): Promise<AgentConfigResult> {
     const session = this.agent(id);
     const assignment = await this.fleet.assignToAgent(session.displayId, body.config);
     return {
@@ -143,12 +153,12 @@ export class AgentsController {
     description: 'Sent at once over WebSocket (`sent`), with the next poll over HTTP (`queued`).',
   })
   @ApiParam({ name: 'id', description: 'the agent id' })
-  @ApiAcceptedResponse({ description: '`{ agent, command: "restart", delivery: "sent" | "queued" }`' })
+  @ApiAcceptedResponse({ description: 'sent or queued', schema: schemaRef(restartResultSchema) })
   @ApiNotFoundResponse({ description: 'no such agent' })
   @ApiConflictResponse({
     description: 'the agent does not accept the restart command (AcceptsRestartCommand)',
   })
-  async restart(@Param('id') id: string): Promise<Json> {
+  async restart(@Param('id') id: string): Promise<RestartResult> {
     const session = this.agent(id);
     const delivery = await this.commands.restart(session);
     return { agent: session.displayId, command: 'restart', delivery };

@@ -42,6 +42,15 @@ import {
 } from './api.schemas.js';
 import { type Json, renderConfigFiles, renderHash } from './json-render.js';
 import { MutatingRoute } from './mutating-route.decorator.js';
+import { schemaRef } from './admin-schema.registry.js';
+import {
+  configAssignmentListSchema,
+  configAssignmentResultSchema,
+  configAssignmentSchema,
+  configDetailSchema,
+  configListSchema,
+  configSummarySchema,
+} from './response.schemas.js';
 import { ZodPipe } from './zod-body.pipe.js';
 
 const namePipe = new ZodPipe(configNameParamSchema, 'config name');
@@ -58,9 +67,7 @@ export class ConfigsController {
 
   @Get()
   @ApiOperation({ summary: 'List configs, with their assignments and rollout' })
-  @ApiOkResponse({
-    description: '`{ store, items: [{ name, hash, updatedAt, files, assignments, rollout }] }`',
-  })
+  @ApiOkResponse({ description: 'the configs', schema: schemaRef(configListSchema) })
   list(): Json {
     return {
       store: this.fleet.storeKind,
@@ -71,7 +78,7 @@ export class ConfigsController {
   @Get(':name')
   @ApiOperation({ summary: 'One config: its files, assignments and rollout over the connected agents' })
   @ApiParam({ name: 'name', description: 'config name' })
-  @ApiOkResponse({ description: 'the config' })
+  @ApiOkResponse({ description: 'the config', schema: schemaRef(configDetailSchema) })
   @ApiNotFoundResponse({ description: 'no such config' })
   get(@Param('name') name: string): Json {
     const config = this.fleet.getConfig(name);
@@ -88,8 +95,8 @@ export class ConfigsController {
   })
   @ApiParam({ name: 'name', description: 'lower-case letters, digits, "-" and "."' })
   @ApiBody({ schema: openApiSchema(putConfigBodySchema) })
-  @ApiCreatedResponse({ description: 'created' })
-  @ApiOkResponse({ description: 'replaced' })
+  @ApiCreatedResponse({ description: 'created', schema: schemaRef(configSummarySchema) })
+  @ApiOkResponse({ description: 'replaced', schema: schemaRef(configSummarySchema) })
   @ApiBadRequestResponse({ description: 'invalid name or body' })
   @ApiUnprocessableEntityResponse({
     description: 'the store cannot hold it (e.g. a file named "" in a ConfigMap)',
@@ -124,7 +131,7 @@ export class ConfigsController {
   @Get(':name/assignments')
   @ApiOperation({ summary: 'The assignments of a config' })
   @ApiParam({ name: 'name', description: 'config name' })
-  @ApiOkResponse({ description: '`{ items: [{ config, name, agent | selector }] }`' })
+  @ApiOkResponse({ description: 'the assignments', schema: schemaRef(configAssignmentListSchema) })
   @ApiNotFoundResponse({ description: 'no such config' })
   listAssignments(@Param('name') name: string): Json {
     return { items: this.fleet.listAssignments(name).map(renderAssignment) };
@@ -134,7 +141,7 @@ export class ConfigsController {
   @ApiOperation({ summary: 'One assignment' })
   @ApiParam({ name: 'name', description: 'config name' })
   @ApiParam({ name: 'assignment', description: 'assignment name' })
-  @ApiOkResponse({ description: '`{ config, name, agent | selector }`' })
+  @ApiOkResponse({ description: 'the assignment', schema: schemaRef(configAssignmentSchema) })
   @ApiNotFoundResponse({ description: 'no such config or assignment' })
   getAssignment(@Param('name') name: string, @Param('assignment') assignment: string): Json {
     return renderAssignment(this.fleet.getAssignment(name, assignment));
@@ -153,8 +160,8 @@ export class ConfigsController {
   @ApiParam({ name: 'name', description: 'config name' })
   @ApiParam({ name: 'assignment', description: 'assignment name: printable ASCII without spaces or "/"' })
   @ApiBody({ schema: openApiSchema(putAssignmentBodySchema) })
-  @ApiCreatedResponse({ description: 'created' })
-  @ApiOkResponse({ description: 'replaced' })
+  @ApiCreatedResponse({ description: 'created', schema: schemaRef(configAssignmentResultSchema) })
+  @ApiOkResponse({ description: 'replaced', schema: schemaRef(configAssignmentResultSchema) })
   @ApiBadRequestResponse({ description: 'invalid name or body' })
   @ApiNotFoundResponse({ description: 'no such config' })
   async putAssignment(
