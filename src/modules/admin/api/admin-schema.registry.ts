@@ -6,11 +6,17 @@ import { z } from 'zod';
  */
 export const adminSchemaRegistry = z.registry<{ id: string }>();
 
+const byId = new Map<string, z.ZodType>();
+
 /** Registers `schema` as the component `id` and returns it. */
 export function named<S extends z.ZodType>(id: string, schema: S): S {
   adminSchemaRegistry.add(schema, { id });
+  byId.set(id, schema);
   return schema;
 }
+
+/** The schema registered as component `id`, if any (the contract tests parse answers with it). */
+export const namedSchema = (id: string): z.ZodType | undefined => byId.get(id);
 
 /** `{ $ref }` to a registered schema, for `@ApiOkResponse({ schema })`. */
 export function schemaRef(schema: z.ZodType): { $ref: string } {

@@ -19,7 +19,7 @@ export const apiErrorSchema = named(
   'ApiError',
   z.object({
     statusCode: z.number().int(),
-    error: z.string().describe('the HTTP reason phrase'),
+    error: z.string().optional().describe('the HTTP reason phrase (absent when Fastify refuses the body)'),
     message: z.union([z.string(), z.array(z.string())]).describe('what went wrong and what to do'),
     problems: z.array(z.string()).optional().describe('every problem of an invalid body or query'),
     capability: z.string().optional().describe('the capability the agent lacks (409)'),
