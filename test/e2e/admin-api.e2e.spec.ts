@@ -368,6 +368,157 @@ describe('admin REST API', () => {
     });
   });
 
+  describe('agents list for a UI', () => {
+    /** Six HTTP agents in pool `ui`: nodes a/b, namespaces shop/ops, several workload kinds. */
+    const placed = [
+      { service: 'checkout', node: 'node-b', namespace: 'shop', kind: 'deployment', workload: 'checkout' },
+      { service: 'cart', node: 'node-a', namespace: 'shop', kind: 'deployment', workload: 'cart' },
+      { service: 'db', node: 'node-a', namespace: 'shop', kind: 'statefulset', workload: 'db' },
+      { service: 'collector', node: 'node-b', namespace: 'ops', kind: 'daemonset', workload: 'collector' },
+      { service: 'backup', node: 'node-a', namespace: 'ops', kind: 'cronjob', workload: 'backup' },
+      { service: 'Legacy-Thing', node: 'node-c', namespace: 'ops', kind: null, workload: null },
+    ];
+    const idOf = new Map<string, string>();
+    const ids = (page: { body: Page }): string[] => page.body.items.map((a) => a.id);
+    const byService = (...services: string[]): string[] => services.map((s) => idOf.get(s)!);
+
+    beforeAll(async () => {
+      for (const agent of placed) {
+        const uid = randomUid();
+        idOf.set(agent.service, formatInstanceUid(uid));
+        await postMessage(server.opampUrl, {
+          instanceUid: uid,
+          agentDescription: {
+            identifyingAttributes: [
+              attr('service.name', agent.service),
+              attr('k8s.namespace.name', agent.namespace),
+            ],
+            nonIdentifyingAttributes: [
+              attr('pool', 'ui'),
+              attr('k8s.node.name', agent.node),
+              ...(agent.kind ? [attr(`k8s.${agent.kind}.name`, agent.workload!)] : []),
+            ],
+          },
+        });
+      }
+    });
+
+    it('gives each agent its service name, node, namespace and workload', async () => {
+      const page = await call<{ items: JsonObject[] }>('GET', `/api/v1/agents?attr.pool=ui&q=checkout`);
+      expect(page.body.items).toEqual([
+        expect.objectContaining({
+          id: idOf.get('checkout'),
+          serviceName: 'checkout',
+          node: 'node-b',
+          namespace: 'shop',
+          workload: 'checkout',
+          workloadKind: 'deployment',
+        }),
+      ]);
+      const legacy = await call<{ items: JsonObject[] }>('GET', `/api/v1/agents?attr.pool=ui&node=node-c`);
+      expect(legacy.body.items).toEqual([
+        expect.objectContaining({ serviceName: 'Legacy-Thing', workload: null, workloadKind: null }),
+      ]);
+    });
+
+    it.each<[string, string, string[]]>([
+      ['node', 'node=node-a', ['cart', 'db', 'backup']],
+      ['namespace', 'namespace=ops', ['collector', 'backup', 'Legacy-Thing']],
+      ['workload name', 'workload=db', ['db']],
+      ['workload kind/name', 'workload=daemonset/collector', ['collector']],
+      ['a wrong workload kind', 'workload=deployment/collector', []],
+      ['text in the service name, any case', 'q=legacy', ['Legacy-Thing']],
+      ['text in an attribute value', 'q=DE-C', ['Legacy-Thing']],
+      ['text in an attribute key', 'q=k8s.cronjob', ['backup']],
+      ['node and namespace together', 'node=node-b&namespace=shop', ['checkout']],
+    ])('filters by %s', async (_what, filter, services) => {
+      const page = await call<Page>('GET', `/api/v1/agents?attr.pool=ui&${filter}`);
+      expect(ids(page).sort()).toEqual(byService(...services).sort());
+      expect(page.body.total).toBe(services.length);
+    });
+
+    it('finds text in the agent id', async () => {
+      const id = idOf.get('db')!;
+      const page = await call<Page>('GET', `/api/v1/agents?q=${id.slice(3, 15).toUpperCase()}`);
+      expect(ids(page)).toEqual([id]);
+    });
+
+    it('sorts by a column with ties by id, in either order', async () => {
+      const sortedIds = (...services: string[]): string[] => byService(...services).sort();
+      const byNode = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=node');
+      expect(ids(byNode)).toEqual([
+        ...sortedIds('cart', 'db', 'backup'),
+        ...sortedIds('checkout', 'collector'),
+        ...byService('Legacy-Thing'),
+      ]);
+      const byNodeDesc = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=node&order=desc');
+      expect(ids(byNodeDesc)).toEqual([
+        ...byService('Legacy-Thing'),
+        ...sortedIds('checkout', 'collector'),
+        ...sortedIds('cart', 'db', 'backup'),
+      ]);
+      const byWorkload = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=workload');
+      expect(ids(byWorkload)).toEqual(
+        byService('Legacy-Thing', 'backup', 'cart', 'checkout', 'collector', 'db'),
+      );
+      const newestFirst = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=lastSeen&order=desc');
+      expect(ids(newestFirst)[0]).toBe(idOf.get('Legacy-Thing'));
+    });
+
+    it('pages through any sort with a cursor that survives agents coming and going', async () => {
+      for (const [sort, order] of [
+        ['node', 'asc'],
+        ['namespace', 'desc'],
+        ['health', 'asc'],
+        ['configState', 'desc'],
+        ['lastSeen', 'asc'],
+      ]) {
+        const all = ids(await call<Page>('GET', `/api/v1/agents?attr.pool=ui&sort=${sort}&order=${order}`));
+        const paged: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const after: string = cursor === null ? '' : `&cursor=${cursor}`;
+          const page: { body: Page } = await call<Page>(
+            'GET',
+            `/api/v1/agents?attr.pool=ui&sort=${sort}&order=${order}&limit=2${after}`,
+          );
+          paged.push(...ids(page));
+          cursor = page.body.nextCursor;
+        } while (cursor !== null && paged.length <= placed.length);
+        expect([sort, order, paged]).toEqual([sort, order, all]);
+      }
+      const first = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=node&limit=2');
+      // An agent sorting before the cursor arrives: the next page neither repeats nor skips anyone.
+      const early = randomUid();
+      await postMessage(server.opampUrl, {
+        instanceUid: early,
+        agentDescription: {
+          identifyingAttributes: [attr('service.name', 'early')],
+          nonIdentifyingAttributes: [attr('pool', 'ui'), attr('k8s.node.name', 'node-0')],
+        },
+      });
+      const second = await call<Page>(
+        'GET',
+        `/api/v1/agents?attr.pool=ui&sort=node&limit=2&cursor=${first.body.nextCursor}`,
+      );
+      expect(ids(second)).toEqual([
+        [...byService('cart', 'db', 'backup')].sort()[2],
+        [...byService('checkout', 'collector')].sort()[0],
+      ]);
+      expect(ids(second)).not.toContain(formatInstanceUid(early));
+    });
+
+    it('refuses a cursor of another sort and one it did not make', async () => {
+      const first = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=node&limit=1');
+      const other = await call('GET', `/api/v1/agents?sort=namespace&cursor=${first.body.nextCursor}`);
+      expect(other.status).toBe(400);
+      expect(other.body.message).toMatch(/cursor: it continues sort=node&order=asc/);
+      const forged = await call('GET', '/api/v1/agents?cursor=bm90LWpzb24');
+      expect(forged.status).toBe(400);
+      expect((await call('GET', '/api/v1/agents?sort=color')).status).toBe(400);
+    });
+  });
+
   describe('restart', () => {
     it('refuses to restart an agent that does not accept the command, and sends it nothing', async () => {
       const agent = await pool.connect();

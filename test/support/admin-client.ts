@@ -57,7 +57,8 @@ export function checkAgainstDocument(method: string, url: string, status: number
   }
   const response = found.operation.responses[String(status)];
   seenResponses.add(`${method} ${found.template} ${status}`);
-  if (!response) throw new ContractViolation(`${method} ${found.template} answered ${status}, not documented`);
+  if (!response)
+    throw new ContractViolation(`${method} ${found.template} answered ${status}, not documented`);
   const ref = response.content?.['application/json']?.schema?.$ref;
   if (ref === undefined) {
     if (body === undefined) return;

@@ -9,7 +9,7 @@ export type paths = {
     };
     /**
      * List agents
-     * @description Agents in display-id order, filtered by `attr.<key>=<value>` (identifying, non-identifying and resource attributes and identity labels; repeat for several), `health`, `transport`, `config` and `state`; `limit` per page and the `nextCursor` of the previous page as `cursor`.
+     * @description Agents filtered by `attr.<key>=<value>` (identifying, non-identifying and resource attributes and identity labels; repeat for several), `node`, `namespace`, `workload` (from the agents’ `k8s.node.name`, `k8s.namespace.name` and `k8s.<kind>.name` attributes; `workload` also as `<kind>/<name>`), `health`, `transport`, `config`, `state` and free text `q`; sorted by `sort` (ties by id); `limit` per page and the `nextCursor` of the previous page as `cursor` (with the same `sort` and `order`). `total` counts every matching agent.
      */
     get: operations['AgentsController_list'];
     put?: never;
@@ -294,9 +294,9 @@ export type components = {
       node: string | null;
       /** @description k8s.namespace.name */
       namespace: string | null;
-      /** @description name of the Deployment, StatefulSet, DaemonSet, ... (k8s.*.name) */
+      /** @description name of the Deployment, StatefulSet, DaemonSet, ... (k8s.<kind>.name) */
       workload: string | null;
-      /** @description deployment, statefulset, daemonset, job, cronjob, ... */
+      /** @description deployment, statefulset, daemonset, cronjob, job, rollout */
       workloadKind: string | null;
       /** @description attribute key to value */
       identifyingAttributes: {
@@ -354,6 +354,16 @@ export type components = {
       id: string;
       /** @description hex */
       instanceUid: string;
+      /** @description service.name */
+      serviceName: string | null;
+      /** @description k8s.node.name */
+      node: string | null;
+      /** @description k8s.namespace.name */
+      namespace: string | null;
+      /** @description name of the Deployment, StatefulSet, DaemonSet, ... (k8s.<kind>.name) */
+      workload: string | null;
+      /** @description deployment, statefulset, daemonset, cronjob, job, rollout */
+      workloadKind: string | null;
       /** @enum {string} */
       transport: 'http' | 'websocket';
       connection: {
@@ -610,12 +620,24 @@ export interface operations {
         /** @description nextCursor of the previous page */
         cursor?: unknown;
         /** @description 1-1000, default 100 */
-        limit?: unknown;
+        limit?: number;
+        /** @description default asc */
+        order?: 'asc' | 'desc';
+        /** @description default id */
+        sort?: 'id' | 'lastSeen' | 'health' | 'node' | 'namespace' | 'workload' | 'configState';
         state?: 'none' | 'unsupported' | 'pending' | 'applying' | 'applied' | 'failed';
         /** @description only agents given this config by the store */
         config?: unknown;
         transport?: 'http' | 'websocket';
         health?: 'healthy' | 'unhealthy' | 'unknown';
+        /** @description the workload name, or <kind>/<name> (deployment/checkout) */
+        workload?: unknown;
+        /** @description k8s.namespace.name */
+        namespace?: unknown;
+        /** @description k8s.node.name */
+        node?: unknown;
+        /** @description case-insensitive text in the id, service name, an attribute key or value, or a label */
+        q?: unknown;
       };
       header?: never;
       path?: never;
@@ -632,7 +654,7 @@ export interface operations {
           'application/json': components['schemas']['AgentList'];
         };
       };
-      /** @description a bad filter or page parameter */
+      /** @description a bad filter, sort or page parameter */
       400: {
         headers: {
           [name: string]: unknown;

@@ -88,6 +88,7 @@ export function agentDetail(
   return {
     id: session.displayId,
     instanceUid: Buffer.from(session.instanceUid).toString('hex'),
+    ...placementOf(session),
     transport: session.transport,
     connection: {
       id: session.connection?.id ?? null,

@@ -34,7 +34,12 @@ import { AgentNotFoundError } from './agent-not-found.error.js';
 import { attributeFilters, DEFAULT_PAGE_SIZE, filterAgents, paginate } from './agent-query.js';
 import { ConnectionSettingsComposer } from '../../connection-settings/index.js';
 import { agentDetail, agentSummary, remoteConfigSummary, renderAssignment } from './agent-view.js';
-import { listAgentsQuerySchema, openApiSchema, putAgentConfigBodySchema } from './api.schemas.js';
+import {
+  AGENT_SORT_KEYS,
+  listAgentsQuerySchema,
+  openApiSchema,
+  putAgentConfigBodySchema,
+} from './api.schemas.js';
 import { type Json } from './json-render.js';
 import { MutatingRoute } from './mutating-route.decorator.js';
 import { schemaRef } from './admin-schema.registry.js';
@@ -69,9 +74,24 @@ export class AgentsController {
   @ApiOperation({
     summary: 'List agents',
     description:
-      'Agents in display-id order, filtered by `attr.<key>=<value>` (identifying, non-identifying and resource ' +
-      'attributes and identity labels; repeat for several), `health`, `transport`, `config` and `state`; ' +
-      '`limit` per page and the `nextCursor` of the previous page as `cursor`.',
+      'Agents filtered by `attr.<key>=<value>` (identifying, non-identifying and resource attributes and ' +
+      'identity labels; repeat for several), `node`, `namespace`, `workload` (from the agents’ ' +
+      '`k8s.node.name`, `k8s.namespace.name` and `k8s.<kind>.name` attributes; `workload` also as ' +
+      '`<kind>/<name>`), `health`, `transport`, `config`, `state` and free text `q`; sorted by `sort` ' +
+      '(ties by id); `limit` per page and the `nextCursor` of the previous page as `cursor` (with the same ' +
+      '`sort` and `order`). `total` counts every matching agent.',
+  })
+  @ApiQuery({
+    name: 'q',
+    required: false,
+    description: 'case-insensitive text in the id, service name, an attribute key or value, or a label',
+  })
+  @ApiQuery({ name: 'node', required: false, description: 'k8s.node.name' })
+  @ApiQuery({ name: 'namespace', required: false, description: 'k8s.namespace.name' })
+  @ApiQuery({
+    name: 'workload',
+    required: false,
+    description: 'the workload name, or <kind>/<name> (deployment/checkout)',
   })
   @ApiQuery({ name: 'health', required: false, enum: ['healthy', 'unhealthy', 'unknown'] })
   @ApiQuery({ name: 'transport', required: false, enum: ['http', 'websocket'] })
@@ -81,16 +101,28 @@ export class AgentsController {
     required: false,
     enum: ['none', 'unsupported', 'pending', 'applying', 'applied', 'failed'],
   })
-  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
+  @ApiQuery({ name: 'sort', required: false, enum: AGENT_SORT_KEYS, description: 'default id' })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'default asc' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 1000 },
+    description: '1-1000, default 100',
+  })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ description: 'one page of agents', schema: schemaRef(agentListSchema) })
-  @ApiBadRequestResponse({ description: 'a bad filter or page parameter' })
+  @ApiBadRequestResponse({ description: 'a bad filter, sort or page parameter' })
   list(@Query() raw: Record<string, unknown>): AgentList {
     const query = queryPipe.transform(raw);
     const matching = filterAgents(this.registry.list(), query, attributeFilters(raw), this.fleet);
-    const { page, nextCursor } = paginate(matching, query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
+    const { page, nextCursor } = paginate(matching, {
+      sort: query.sort,
+      order: query.order,
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor,
+    });
     return {
-      items: page.map((session) => agentSummary(session, this.fleet)),
+      items: page.map((row) => agentSummary(row.session, this.fleet, row.placement)),
       total: matching.length,
       nextCursor,
     };

@@ -39,6 +39,18 @@ export const remoteConfigSummarySchema = named(
   }),
 );
 
+/** Where an agent runs and what it is: from its resource attributes, else its reported attributes. */
+const placement = {
+  serviceName: z.string().nullable().describe('service.name'),
+  node: z.string().nullable().describe('k8s.node.name'),
+  namespace: z.string().nullable().describe('k8s.namespace.name'),
+  workload: z
+    .string()
+    .nullable()
+    .describe('name of the Deployment, StatefulSet, DaemonSet, ... (k8s.<kind>.name)'),
+  workloadKind: z.string().nullable().describe('deployment, statefulset, daemonset, cronjob, job, rollout'),
+};
+
 /** One line of the agents list (and of live events). */
 export const agentSummarySchema = named(
   'AgentSummary',
@@ -47,14 +59,7 @@ export const agentSummarySchema = named(
     transport: z.enum(['http', 'websocket']),
     connected: z.boolean(),
     health: z.enum(['healthy', 'unhealthy', 'unknown']),
-    serviceName: z.string().nullable().describe('service.name'),
-    node: z.string().nullable().describe('k8s.node.name'),
-    namespace: z.string().nullable().describe('k8s.namespace.name'),
-    workload: z
-      .string()
-      .nullable()
-      .describe('name of the Deployment, StatefulSet, DaemonSet, ... (k8s.*.name)'),
-    workloadKind: z.string().nullable().describe('deployment, statefulset, daemonset, job, cronjob, ...'),
+    ...placement,
     identifyingAttributes: attributes,
     labels: z.record(z.string(), z.string()).describe('identity labels'),
     lastSeen: z.iso.datetime(),
@@ -127,6 +132,7 @@ export const agentDetailSchema = named(
   z.object({
     id: z.string(),
     instanceUid: z.string().describe('hex'),
+    ...placement,
     transport: z.enum(['http', 'websocket']),
     connection: z.object({
       id: z.string().nullable(),
