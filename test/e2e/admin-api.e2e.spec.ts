@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgentCapabilities, CommandType } from '../../src/generated/opamp/v1/opamp.js';
 import { bitmask, formatInstanceUid } from '../../src/modules/protocol/index.js';
@@ -516,6 +518,76 @@ describe('admin REST API', () => {
       const forged = await call('GET', '/api/v1/agents?cursor=bm90LWpzb24');
       expect(forged.status).toBe(400);
       expect((await call('GET', '/api/v1/agents?sort=color')).status).toBe(400);
+    });
+  });
+
+  describe('server and summary', () => {
+    it('says which server answers: version, node, start time, agents, plugins', async () => {
+      const before = Date.now();
+      const info = await call<JsonObject>('GET', '/api/v1/server');
+      expect(info.status).toBe(200);
+      const { version } = JSON.parse(
+        readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+      ) as { version: string };
+      expect(info.body).toEqual(
+        expect.objectContaining({
+          name: 'opamp-nest',
+          version,
+          nodeVersion: process.version,
+          nodeName: hostname(),
+          nodeLocal: false,
+          configStore: 'memory',
+          agents: server.registry.list().length,
+        }),
+      );
+      expect(Date.parse(info.body.startedAt as string)).toBeLessThanOrEqual(before);
+      expect(info.body.plugins).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: expect.any(String) })]),
+      );
+    });
+
+    it('counts the agents by health, transport, config state, node and namespace', async () => {
+      const uid = randomUid();
+      await postMessage(server.opampUrl, {
+        instanceUid: uid,
+        agentDescription: {
+          identifyingAttributes: [attr('service.name', 'counted')],
+          nonIdentifyingAttributes: [
+            attr('k8s.node.name', 'node-summary'),
+            attr('k8s.namespace.name', 'counting'),
+          ],
+        },
+        health: {
+          healthy: false,
+          status: 'down',
+          lastError: 'x',
+          startTimeUnixNano: 0n,
+          statusTimeUnixNano: 0n,
+          componentHealthMap: {},
+          attributes: [],
+        },
+      });
+      const summary = await call<{
+        total: number;
+        byHealth: Record<string, number>;
+        byTransport: Record<string, number>;
+        byConfigState: Record<string, number>;
+        byNode: Record<string, number>;
+        byNamespace: Record<string, number>;
+        unplaced: number;
+      }>('GET', '/api/v1/summary');
+      const sessions = server.registry.list();
+      const { body } = summary;
+      expect(body.total).toBe(sessions.length);
+      expect(body.byNode['node-summary']).toBe(1);
+      expect(body.byNamespace.counting).toBe(1);
+      expect(body.byHealth.unhealthy).toBe(sessions.filter((s) => s.status.health?.healthy === false).length);
+      expect(body.byTransport.http + body.byTransport.websocket).toBe(sessions.length);
+      const sum = (counts: Record<string, number>): number =>
+        Object.values(counts).reduce((a, b) => a + b, 0);
+      expect(sum(body.byHealth)).toBe(sessions.length);
+      expect(sum(body.byConfigState)).toBe(sessions.length);
+      expect(sum(body.byNode) + body.unplaced).toBe(sessions.length);
     });
   });
 

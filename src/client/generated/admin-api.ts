@@ -255,6 +255,46 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/server': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * This server: version, node, start time, agent count, plugins
+     * @description A hub calls it on every node to label what each node answers.
+     */
+    get: operations['ServerController_server'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/summary': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The connected agents counted by health, transport, config state, node and namespace
+     * @description One pass over the agents; a hub sums the answers of every node.
+     */
+    get: operations['ServerController_summary'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -560,6 +600,65 @@ export type components = {
     };
     ConnectionOfferList: {
       items: components['schemas']['ConnectionOffer'][];
+    };
+    FleetSummary: {
+      total: number;
+      byHealth: {
+        healthy: number;
+        unhealthy: number;
+        unknown: number;
+      };
+      byTransport: {
+        http: number;
+        websocket: number;
+      };
+      byConfigState: {
+        none: number;
+        unsupported: number;
+        pending: number;
+        applying: number;
+        applied: number;
+        failed: number;
+      };
+      /** @description k8s.node.name to agents; agents without one are counted in unplaced */
+      byNode: {
+        [key: string]: number;
+      };
+      /** @description k8s.namespace.name to agents */
+      byNamespace: {
+        [key: string]: number;
+      };
+      /** @description agents without k8s.node.name */
+      unplaced: number;
+    };
+    ServerInfo: {
+      /** @enum {string} */
+      name: 'opamp-nest';
+      /** @description the opamp-nest package version */
+      version: string;
+      /** @description OPAMP_BUILD_COMMIT, when the image sets it */
+      commit: string | null;
+      /** @description the Node.js version */
+      nodeVersion: string;
+      hostname: string;
+      /** @description NODE_NAME (set by the DaemonSet from spec.nodeName), else the host name */
+      nodeName: string;
+      /** @description whether NODE_NAME is set: this server serves one node’s agents */
+      nodeLocal: boolean;
+      /** @description POD_NAMESPACE */
+      podNamespace: string | null;
+      /** Format: date-time */
+      startedAt: string;
+      uptimeS: number;
+      /** @description agents with a session on this server */
+      agents: number;
+      /** @description memory or kubernetes */
+      configStore: string;
+      /** @description in the order they run */
+      plugins: {
+        name: string;
+        order: number;
+      }[];
     };
     PackageRollout: {
       agents: number;
@@ -1738,6 +1837,64 @@ export interface operations {
       };
       /** @description no such offer */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  ServerController_server: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description this server */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServerInfo'];
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  ServerController_summary: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the counts */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['FleetSummary'];
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
         headers: {
           [name: string]: unknown;
         };

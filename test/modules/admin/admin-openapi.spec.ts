@@ -209,6 +209,8 @@ describe('the admin API OpenAPI document', () => {
     expectOk(await client.GET('/api/v1/connection-offers'));
     expectOk(await client.GET('/api/v1/connection-offers/{name}', { params: { path: { name: 'move' } } }));
     expectOk(await client.GET('/api/v1/agents/{id}', agent));
+    expectOk(await client.GET('/api/v1/summary'));
+    expectOk(await client.GET('/api/v1/server'));
     expectOk(await client.DELETE('/api/v1/connection-offers/{name}', { params: { path: { name: 'move' } } }));
     expectOk(await client.DELETE('/api/v1/packages/{name}/assignments/{assignment}', pkgAssignment));
     expectOk(await client.DELETE('/api/v1/packages/{name}', { params: { path: { name: 'otelcol' } } }));

@@ -277,6 +277,49 @@ export const connectionOfferListSchema = named(
   z.object({ items: z.array(connectionOfferSchema) }),
 );
 
+const counts = z.record(z.string(), z.number().int());
+
+/** `GET /api/v1/summary`: the connected agents counted several ways. */
+export const fleetSummarySchema = named(
+  'FleetSummary',
+  z.object({
+    total: z.number().int(),
+    byHealth: z.object({ healthy: z.number().int(), unhealthy: z.number().int(), unknown: z.number().int() }),
+    byTransport: z.object({ http: z.number().int(), websocket: z.number().int() }),
+    byConfigState: z.object({
+      none: z.number().int(),
+      unsupported: z.number().int(),
+      pending: z.number().int(),
+      applying: z.number().int(),
+      applied: z.number().int(),
+      failed: z.number().int(),
+    }),
+    byNode: counts.describe('k8s.node.name to agents; agents without one are counted in unplaced'),
+    byNamespace: counts.describe('k8s.namespace.name to agents'),
+    unplaced: z.number().int().describe('agents without k8s.node.name'),
+  }),
+);
+
+/** `GET /api/v1/server`: which server answers. */
+export const serverInfoSchema = named(
+  'ServerInfo',
+  z.object({
+    name: z.literal('opamp-nest'),
+    version: z.string().describe('the opamp-nest package version'),
+    commit: z.string().nullable().describe('OPAMP_BUILD_COMMIT, when the image sets it'),
+    nodeVersion: z.string().describe('the Node.js version'),
+    hostname: z.string(),
+    nodeName: z.string().describe('NODE_NAME (set by the DaemonSet from spec.nodeName), else the host name'),
+    nodeLocal: z.boolean().describe('whether NODE_NAME is set: this server serves one node’s agents'),
+    podNamespace: z.string().nullable().describe('POD_NAMESPACE'),
+    startedAt: z.iso.datetime(),
+    uptimeS: z.number().int(),
+    agents: z.number().int().describe('agents with a session on this server'),
+    configStore: z.string().describe('memory or kubernetes'),
+    plugins: z.array(z.object({ name: z.string(), order: z.number() })).describe('in the order they run'),
+  }),
+);
+
 /** The packages module's response schemas, named. */
 export const packageSchemas = {
   rollout: named('PackageRollout', packageRolloutResponseSchema),
@@ -293,3 +336,5 @@ export type AgentDetail = z.output<typeof agentDetailSchema>;
 export type AgentConfigResult = z.output<typeof agentConfigResultSchema>;
 export type RestartResult = z.output<typeof restartResultSchema>;
 export type ConfigAssignmentView = z.output<typeof configAssignmentSchema>;
+export type FleetSummary = z.output<typeof fleetSummarySchema>;
+export type ServerInfo = z.output<typeof serverInfoSchema>;
