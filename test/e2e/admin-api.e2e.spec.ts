@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgentCapabilities, CommandType } from '../../src/generated/opamp/v1/opamp.js';
 import { bitmask, formatInstanceUid } from '../../src/modules/protocol/index.js';
-import { adminCall, oneFileConfig, type JsonObject } from '../support/admin-client.js';
+import { adminCall, EventStream, oneFileConfig, type JsonObject } from '../support/admin-client.js';
 import { postMessage } from '../support/http-agent.js';
 import { attr, description, randomUid } from '../support/opamp-messages.js';
 import { captureLogs } from '../support/logs.js';
@@ -588,6 +588,58 @@ describe('admin REST API', () => {
       expect(sum(body.byHealth)).toBe(sessions.length);
       expect(sum(body.byConfigState)).toBe(sessions.length);
       expect(sum(body.byNode) + body.unplaced).toBe(sessions.length);
+    });
+  });
+
+  describe('live events', () => {
+    it('streams connected, coalesced updates, config changes and disconnected, behind the token', async () => {
+      expect((await call('GET', '/api/v1/events', undefined, null)).status).toBe(401);
+      const stream = await EventStream.open(server.adminUrl, TOKEN);
+      try {
+        const agent = await pool.connect();
+        const uid = randomUid();
+        const id = formatInstanceUid(uid);
+        const ofAgent = (type: string) =>
+          stream.events.filter((e) => e.event === type && e.data.agent?.id === id);
+        await agent.request({ instanceUid: uid, capabilities: PLAIN, agentDescription: description('live') });
+        await stream.until(() => ofAgent('agent.connected').length === 1);
+        expect(ofAgent('agent.connected')[0]!.data.agent).toEqual(
+          expect.objectContaining({ id, serviceName: 'live', transport: 'websocket' }),
+        );
+        // A burst of health changes: one update per 500 ms at most, the last with the latest health.
+        const burstStart = Date.now();
+        for (let i = 0; i < 6; i++) {
+          await agent.request({
+            instanceUid: uid,
+            sequenceNum: BigInt(i + 1),
+            health: {
+              healthy: i % 2 === 1,
+              status: `s${i}`,
+              lastError: '',
+              startTimeUnixNano: 0n,
+              statusTimeUnixNano: 0n,
+              componentHealthMap: {},
+              attributes: [],
+            },
+          });
+        }
+        const burstMs = Date.now() - burstStart;
+        await stream.until(() => ofAgent('agent.updated').length >= 1);
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        const updates = ofAgent('agent.updated').map((e) => e.data.agent!.health);
+        expect(updates.at(-1)).toBe('healthy');
+        expect(updates.length).toBeLessThanOrEqual(1 + Math.floor(burstMs / 500));
+
+        await call('PUT', '/api/v1/configs/live-events', oneFileConfig('a: 1'));
+        await stream.until(() =>
+          stream.events.some((e) => e.event === 'config.changed' && e.data.configs?.includes('live-events')),
+        );
+
+        agent.close();
+        await stream.until(() => ofAgent('agent.disconnected').length === 1);
+      } finally {
+        await stream.close();
+      }
     });
   });
 

@@ -86,7 +86,10 @@ export async function contractFetch(request: Request): Promise<Response> {
   const response = await fetch(request);
   const type = response.headers.get('content-type') ?? '';
   if (!type.includes('application/json') && response.status !== 204) {
-    if (type.includes('text/event-stream')) return response;
+    if (type.includes('text/event-stream')) {
+      seenResponses.add(`${method} ${new URL(request.url).pathname} ${response.status}`);
+      return response;
+    }
     checkAgainstDocument(method, request.url, response.status, undefined);
     return response;
   }
@@ -135,3 +138,74 @@ export async function adminCall<T = JsonObject>(
 export const oneFileConfig = (body: string, file = 'config.yaml', contentType = 'text/yaml'): JsonObject => ({
   files: { [file]: { body, contentType } },
 });
+
+/** One parsed event of `GET /api/v1/events`. */
+export interface StreamedEvent {
+  event: string;
+  data: { type: string; agent?: { id: string; health: string } & JsonObject; configs?: string[] };
+}
+
+/** An open `GET /api/v1/events` stream: every event parsed and checked against the `LiveEvent` schema. */
+export class EventStream {
+  readonly events: StreamedEvent[] = [];
+  comments = 0;
+  private buffer = '';
+  private readonly done: Promise<void>;
+
+  private constructor(
+    private readonly abort: AbortController,
+    body: ReadableStream<Uint8Array>,
+  ) {
+    this.done = this.read(body).catch(() => undefined);
+  }
+
+  static async open(adminUrl: string, token?: string): Promise<EventStream> {
+    const abort = new AbortController();
+    const response = await fetch(`${adminUrl}/api/v1/events`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      signal: abort.signal,
+    });
+    if (response.status !== 200 || !response.body)
+      throw new Error(`GET /api/v1/events answered ${response.status}`);
+    const stream = new EventStream(abort, response.body);
+    await stream.until(() => stream.comments > 0, 2000);
+    return stream;
+  }
+
+  /** Waits until `condition` holds for the events received so far. */
+  async until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      if (Date.now() > deadline) throw new Error(`timed out; events so far: ${JSON.stringify(this.events)}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort();
+    await this.done;
+  }
+
+  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    for await (const chunk of body) {
+      this.buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = this.buffer.indexOf('\n\n')) >= 0) {
+        const frame = this.buffer.slice(0, end);
+        this.buffer = this.buffer.slice(end + 2);
+        if (frame.startsWith(':')) {
+          this.comments++;
+          continue;
+        }
+        const event = /^event: (.*)$/m.exec(frame)?.[1] ?? 'message';
+        const data = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? 'null') as StreamedEvent['data'];
+        const parsed = namedSchema('LiveEvent')!.safeParse(data);
+        if (!parsed.success || !isDeepStrictEqual(parsed.data, data) || data.type !== event) {
+          throw new ContractViolation(`an event that is not a documented LiveEvent: ${frame}`);
+        }
+        this.events.push({ event, data });
+      }
+    }
+  }
+}

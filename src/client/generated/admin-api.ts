@@ -295,6 +295,26 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Live agent and config changes (Server-Sent Events)
+     * @description A `text/event-stream` of events, each an `event: <type>` line and a `data: <LiveEvent JSON>` line: `agent.connected`, `agent.updated` (status, health, config state or attributes changed; at most one per agent per 500 ms, with its latest summary), `agent.disconnected` — each with the agent’s `AgentSummary` — and `config.changed` with the config names. A `: heartbeat` comment every 15 s. Needs the bearer token like every call (read it with fetch, not EventSource, to send the header). A client that falls more than 1 MiB behind is disconnected: reconnect and reload the list.
+     */
+    get: operations['EventsController_stream'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -660,6 +680,18 @@ export type components = {
         order: number;
       }[];
     };
+    LiveEvent:
+      | {
+          /** @enum {string} */
+          type: 'agent.connected' | 'agent.updated' | 'agent.disconnected';
+          agent: components['schemas']['AgentSummary'];
+        }
+      | {
+          /** @enum {string} */
+          type: 'config.changed';
+          /** @description config names */
+          configs: string[];
+        };
     PackageRollout: {
       agents: number;
       unsupported: number;
@@ -1891,6 +1923,35 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['FleetSummary'];
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  EventsController_stream: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the event stream; each data line is a LiveEvent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': components['schemas']['LiveEvent'];
         };
       };
       /** @description ADMIN_TOKEN is set and was not sent */

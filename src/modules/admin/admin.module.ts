@@ -14,12 +14,14 @@ import { ConfigsController } from './api/configs.controller.js';
 import { PackagesController } from './api/packages.controller.js';
 import { ConnectionOffersController } from './api/connection-offers.controller.js';
 import { ServerController } from './api/server.controller.js';
+import { EventsController } from './api/events.controller.js';
+import { LiveEvents } from './api/live-events.js';
 import { ServerIdentity } from './api/server-identity.js';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 
 /**
  * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs`, `/api/v1/packages`,
- * `/api/v1/connection-offers`, `/api/v1/server`, `/api/v1/summary` (OpenAPI at
+ * `/api/v1/connection-offers`, `/api/v1/server`, `/api/v1/summary`, `/api/v1/events` (OpenAPI at
  * `/api/docs-json` once `setupAdminOpenApi(app)` ran), behind `ADMIN_TOKEN` when set, every change audited.
  * Probes and metrics are the HealthModule's, on a listener of their own.
  */
@@ -39,6 +41,7 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     PackagesController,
     ConnectionOffersController,
     ServerController,
+    EventsController,
   ],
   providers: [
     {
@@ -49,6 +52,7 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     AdminTokenGuard,
     AdminAudit,
     ServerIdentity,
+    LiveEvents,
   ],
 })
 export class AdminModule {}

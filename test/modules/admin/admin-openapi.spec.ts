@@ -60,7 +60,8 @@ describe('the admin API OpenAPI document', () => {
       const statuses = Object.keys(operation.responses);
       expect([name, statuses.some((status) => /^2/.test(status))]).toEqual([name, true]);
       for (const status of statuses) {
-        const ref = operation.responses[status]!.content?.['application/json']?.schema?.$ref;
+        const content = operation.responses[status]!.content;
+        const ref = (content?.['application/json'] ?? content?.['text/event-stream'])?.schema?.$ref;
         if (status === '204') continue;
         const expected = /^[45]/.test(status) ? '#/components/schemas/ApiError' : expect.any(String);
         expect([name, status, ref]).toEqual([name, status, expected]);
@@ -211,6 +212,9 @@ describe('the admin API OpenAPI document', () => {
     expectOk(await client.GET('/api/v1/agents/{id}', agent));
     expectOk(await client.GET('/api/v1/summary'));
     expectOk(await client.GET('/api/v1/server'));
+    const events = await client.GET('/api/v1/events', { parseAs: 'stream' });
+    expect(events.response.status).toBe(200);
+    await events.response.body?.cancel();
     expectOk(await client.DELETE('/api/v1/connection-offers/{name}', { params: { path: { name: 'move' } } }));
     expectOk(await client.DELETE('/api/v1/packages/{name}/assignments/{assignment}', pkgAssignment));
     expectOk(await client.DELETE('/api/v1/packages/{name}', { params: { path: { name: 'otelcol' } } }));

@@ -320,6 +320,18 @@ export const serverInfoSchema = named(
   }),
 );
 
+/** One event of `GET /api/v1/events` (the `data:` line; the `event:` line repeats `type`). */
+export const liveEventSchema = named(
+  'LiveEvent',
+  z.union([
+    z.object({
+      type: z.enum(['agent.connected', 'agent.updated', 'agent.disconnected']),
+      agent: agentSummarySchema,
+    }),
+    z.object({ type: z.literal('config.changed'), configs: z.array(z.string()).describe('config names') }),
+  ]),
+);
+
 /** The packages module's response schemas, named. */
 export const packageSchemas = {
   rollout: named('PackageRollout', packageRolloutResponseSchema),
@@ -338,3 +350,4 @@ export type RestartResult = z.output<typeof restartResultSchema>;
 export type ConfigAssignmentView = z.output<typeof configAssignmentSchema>;
 export type FleetSummary = z.output<typeof fleetSummarySchema>;
 export type ServerInfo = z.output<typeof serverInfoSchema>;
+export type LiveEvent = z.output<typeof liveEventSchema>;
