@@ -510,6 +510,18 @@ describe('admin REST API', () => {
       expect(ids(second)).not.toContain(formatInstanceUid(early));
     });
 
+    it('previews the agents a selector reaches, with the fleet’s own matching', async () => {
+      const preview = await call<Page>('POST', '/api/v1/configs/preview', {
+        selector: { pool: 'ui', 'k8s.node.name': 'node-a' },
+        limit: 2,
+      });
+      expect(preview.status).toBe(200);
+      expect(preview.body.total).toBe(3);
+      expect(ids(preview)).toEqual(byService('cart', 'db', 'backup').sort().slice(0, 2));
+      const bad = await call('POST', '/api/v1/configs/preview', { selector: { pool: 1 } });
+      expect(bad.status).toBe(400);
+    });
+
     it('refuses a cursor of another sort and one it did not make', async () => {
       const first = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=node&limit=1');
       const other = await call('GET', `/api/v1/agents?sort=namespace&cursor=${first.body.nextCursor}`);

@@ -95,6 +95,26 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/configs/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The agents a selector would reach
+     * @description Matches the selector against the connected agents exactly as an assignment does (identifying, non-identifying and resource attributes and identity labels): their count and the first `limit`.
+     */
+    post: operations['ConfigsController_preview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/configs/{name}': {
     parameters: {
       query?: never;
@@ -692,6 +712,12 @@ export type components = {
           /** @description config names */
           configs: string[];
         };
+    SelectorPreview: {
+      /** @description connected agents the selector matches */
+      total: number;
+      /** @description the first of them, in id order */
+      items: components['schemas']['AgentSummary'][];
+    };
     PackageRollout: {
       agents: number;
       unsupported: number;
@@ -1008,6 +1034,58 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ConfigList'];
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  ConfigsController_preview: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description attribute key to value, as in an assignment; {} matches every agent */
+          selector: {
+            [key: string]: string;
+          };
+          /**
+           * @description agents listed, 1-1000; default 100
+           * @default 100
+           */
+          limit?: number;
+        };
+      };
+    };
+    responses: {
+      /** @description the agents */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SelectorPreview'];
+        };
+      };
+      /** @description invalid selector */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
         };
       };
       /** @description ADMIN_TOKEN is set and was not sent */

@@ -212,6 +212,9 @@ describe('the admin API OpenAPI document', () => {
     expectOk(await client.GET('/api/v1/agents/{id}', agent));
     expectOk(await client.GET('/api/v1/summary'));
     expectOk(await client.GET('/api/v1/server'));
+    expectOk(
+      await client.POST('/api/v1/configs/preview', { body: { selector: { 'service.name': 'checkout' } } }),
+    );
     const events = await client.GET('/api/v1/events', { parseAs: 'stream' });
     expect(events.response.status).toBe(200);
     await events.response.body?.cancel();

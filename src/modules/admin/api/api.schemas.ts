@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { assignmentTargetSchema, configNameSchema, fileNameSchema } from '../../fleet/index.js';
+import {
+  assignmentTargetSchema,
+  configNameSchema,
+  fileNameSchema,
+  selectorSchema,
+} from '../../fleet/index.js';
 
 const MAX_FILES = 64;
 
@@ -27,6 +32,13 @@ export const putAssignmentBodySchema = assignmentTargetSchema;
 export const putAgentConfigBodySchema = z.strictObject({
   config: configNameSchema.describe('name of the config to give this agent'),
 });
+
+/** Body of `POST /api/v1/configs/preview`. */
+export const selectorPreviewBodySchema = z.strictObject({
+  selector: selectorSchema.describe('attribute key to value, as in an assignment; {} matches every agent'),
+  limit: z.number().int().min(1).max(1000).default(100).describe('agents listed, 1-1000; default 100'),
+});
+export type SelectorPreviewBody = z.output<typeof selectorPreviewBodySchema>;
 
 /** Path parameter: a config name. */
 export const configNameParamSchema = configNameSchema;

@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Param,
+  Post,
   Put,
   Res,
   UseFilters,
@@ -25,20 +26,25 @@ import {
 } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import {
+  agentAttributes,
   assignmentNameSchema,
   FleetConfigs,
+  matchesSelector,
   type AssignmentTarget,
   type StoredConfig,
 } from '../../fleet/index.js';
 import { AdminApiErrorsFilter } from './api-errors.filter.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { renderAssignment } from './agent-view.js';
+import { agentSummary, renderAssignment } from './agent-view.js';
+import { AgentRegistry } from '../../session/index.js';
 import {
   configNameParamSchema,
   openApiSchema,
   putAssignmentBodySchema,
   putConfigBodySchema,
   type PutConfigBody,
+  selectorPreviewBodySchema,
+  type SelectorPreviewBody,
 } from './api.schemas.js';
 import { type Json, renderConfigFiles, renderHash } from './json-render.js';
 import { MutatingRoute } from './mutating-route.decorator.js';
@@ -50,6 +56,8 @@ import {
   configDetailSchema,
   configListSchema,
   configSummarySchema,
+  type SelectorPreview,
+  selectorPreviewSchema,
 } from './response.schemas.js';
 import { ZodPipe } from './zod-body.pipe.js';
 
@@ -63,7 +71,10 @@ const assignmentPipe = new ZodPipe(assignmentNameSchema, 'assignment name');
 @UseGuards(AdminTokenGuard)
 @UseFilters(AdminApiErrorsFilter)
 export class ConfigsController {
-  constructor(private readonly fleet: FleetConfigs) {}
+  constructor(
+    private readonly fleet: FleetConfigs,
+    private readonly registry: AgentRegistry,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List configs, with their assignments and rollout' })
@@ -72,6 +83,28 @@ export class ConfigsController {
     return {
       store: this.fleet.storeKind,
       items: this.fleet.listConfigs().map((config) => this.summary(config)),
+    };
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The agents a selector would reach',
+    description:
+      'Matches the selector against the connected agents exactly as an assignment does (identifying, ' +
+      'non-identifying and resource attributes and identity labels): their count and the first `limit`.',
+  })
+  @ApiBody({ schema: openApiSchema(selectorPreviewBodySchema) })
+  @ApiOkResponse({ description: 'the agents', schema: schemaRef(selectorPreviewSchema) })
+  @ApiBadRequestResponse({ description: 'invalid selector' })
+  preview(@Body(new ZodPipe(selectorPreviewBodySchema)) body: SelectorPreviewBody): SelectorPreview {
+    const matching = this.registry
+      .list()
+      .filter((session) => matchesSelector(body.selector, agentAttributes(session)))
+      .sort((a, b) => (a.displayId < b.displayId ? -1 : a.displayId > b.displayId ? 1 : 0));
+    return {
+      total: matching.length,
+      items: matching.slice(0, body.limit).map((session) => agentSummary(session, this.fleet)),
     };
   }
 

@@ -332,6 +332,15 @@ export const liveEventSchema = named(
   ]),
 );
 
+/** `POST /api/v1/configs/preview`: the agents a selector reaches. */
+export const selectorPreviewSchema = named(
+  'SelectorPreview',
+  z.object({
+    total: z.number().int().describe('connected agents the selector matches'),
+    items: z.array(agentSummarySchema).describe('the first of them, in id order'),
+  }),
+);
+
 /** The packages module's response schemas, named. */
 export const packageSchemas = {
   rollout: named('PackageRollout', packageRolloutResponseSchema),
@@ -351,3 +360,4 @@ export type ConfigAssignmentView = z.output<typeof configAssignmentSchema>;
 export type FleetSummary = z.output<typeof fleetSummarySchema>;
 export type ServerInfo = z.output<typeof serverInfoSchema>;
 export type LiveEvent = z.output<typeof liveEventSchema>;
+export type SelectorPreview = z.output<typeof selectorPreviewSchema>;
