@@ -1,6 +1,6 @@
-import createClient, { type Middleware } from 'openapi-fetch';
+import { type Middleware } from 'openapi-fetch';
+import { createAdminClient } from '../../../src/client/index.js';
 import { adminToken, signInError, signInRequired } from '../auth.js';
-import { type AdminPaths } from './admin-paths.js';
 import { type ApiError } from './admin-types.js';
 
 /** Sends the admin token with every call; a 401 asks the user to sign in. */
@@ -19,8 +19,11 @@ const authentication: Middleware = {
   },
 };
 
-/** The admin API of the server that served this page (same origin), typed from its routes. */
-export const api = createClient<AdminPaths>({ baseUrl: window.location.origin });
+/**
+ * The admin API of the server that served this page (same origin), through the typed client generated from
+ * its OpenAPI document; the token is added per call, as the user signs in and out.
+ */
+export const api = createAdminClient({ baseUrl: window.location.origin });
 api.use(authentication);
 
 /** Thrown for an answer that is not a success: carries the API's message. */

@@ -1,11 +1,27 @@
-/**
- * The admin API's answers as the UI reads them (`GET /api/v1/...`; see the OpenAPI document at
- * `/api/docs-json`).
- */
+import { type AdminApiPaths, type AdminApiSchemas } from '../../../src/client/index.js';
 
-export type Health = 'healthy' | 'unhealthy' | 'unknown';
-export type Transport = 'http' | 'websocket';
-export type RolloutState = 'none' | 'unsupported' | 'pending' | 'applying' | 'applied' | 'failed';
+/**
+ * The admin API's answers as the UI reads them: the schemas of its OpenAPI document, generated into the
+ * typed client (`src/client/`, the package's `opamp-nest/client`).
+ */
+export type AgentSummary = AdminApiSchemas['AgentSummary'];
+export type AgentDetail = AdminApiSchemas['AgentDetail'];
+export type ApiError = AdminApiSchemas['ApiError'];
+export type ConfigFile = AdminApiSchemas['ConfigFile'];
+export type ComponentHealth = AdminApiSchemas['ComponentHealth'];
+export type Rollout = AdminApiSchemas['ConfigRollout'];
+export type ConfigDetail = AdminApiSchemas['ConfigDetail'];
+export type FleetSummary = AdminApiSchemas['FleetSummary'];
+export type ServerInfo = AdminApiSchemas['ServerInfo'];
+
+export type Health = AgentSummary['health'];
+export type Transport = AgentSummary['transport'];
+export type RolloutState = keyof FleetSummary['byConfigState'];
+
+/** The query of `GET /api/v1/agents`, with the `attr.<key>=<value>` filters besides. */
+export type AgentListQuery = NonNullable<AdminApiPaths['/api/v1/agents']['get']['parameters']['query']> &
+  Record<`attr.${string}`, string>;
+export type AgentSort = NonNullable<AgentListQuery['sort']>;
 
 export const HEALTHS: readonly Health[] = ['healthy', 'unhealthy', 'unknown'];
 export const TRANSPORTS: readonly Transport[] = ['websocket', 'http'];
@@ -17,116 +33,12 @@ export const ROLLOUT_STATES: readonly RolloutState[] = [
   'applied',
   'failed',
 ];
-
-export type Attributes = Record<string, unknown>;
-
-export interface RemoteConfigSummary {
-  source: string;
-  config: string | null;
-  state: RolloutState;
-  hash: string | null;
-}
-
-export interface AgentSummary {
-  id: string;
-  transport: Transport;
-  connected: boolean;
-  health: Health;
-  identifyingAttributes: Attributes;
-  labels: Record<string, string>;
-  lastSeen: string;
-  remoteConfig: RemoteConfigSummary;
-}
-
-export interface AgentPage {
-  items: AgentSummary[];
-  total: number;
-  nextCursor: string | null;
-}
-
-export interface ConfigFile {
-  contentType: string;
-  encoding: 'utf8' | 'base64';
-  body: string;
-}
-
-export interface ComponentHealth {
-  healthy: boolean;
-  status: string;
-  lastError: string;
-  startTime: string | null;
-  statusTime: string | null;
-  attributes: Attributes;
-  components: Record<string, ComponentHealth>;
-}
-
-export interface Assignment {
-  config: string;
-  name: string;
-  agent?: string;
-  selector?: Record<string, string>;
-}
-
-export interface AgentDetail {
-  id: string;
-  instanceUid: string;
-  transport: Transport;
-  connection: { id: string | null; remoteAddress: string | null; open: boolean };
-  firstSeen: string;
-  lastSeen: string;
-  messageCount: number;
-  sequenceNum: string | number | null;
-  identity: {
-    provider: string;
-    key: string;
-    labels: Record<string, string>;
-    attributes: Record<string, string>;
-  } | null;
-  description: { identifyingAttributes: Attributes; nonIdentifyingAttributes: Attributes };
-  resourceAttributes: Attributes;
-  capabilities: string[];
-  effectiveCapabilities: string[];
-  customCapabilities: string[];
-  acceptsRestart: boolean;
-  health: ComponentHealth | null;
-  effectiveConfig: { files: Record<string, ConfigFile> } | null;
-  remoteConfig: RemoteConfigSummary & {
-    assignment: Assignment | null;
-    files: Record<string, ConfigFile> | null;
-    reported: { status: string; hash: string | null; errorMessage: string } | null;
-  };
-  connectionSettings: {
-    status: string | null;
-    hash: string | null;
-    errorMessage: string;
-    offeredHash: string | null;
-  } | null;
-  packages: unknown;
-  pending: string[];
-}
-
-export type Rollout = { agents: number; failedAgents: string[] } & Record<RolloutState, number>;
-
-export interface ConfigSummary {
-  name: string;
-  hash: string | null;
-  updatedAt: string;
-  files: string[];
-  assignments: Assignment[];
-  rollout: Rollout;
-}
-
-export interface ConfigDetail extends Omit<ConfigSummary, 'files'> {
-  files: Record<string, ConfigFile>;
-}
-
-export interface ConfigList {
-  store: string;
-  items: ConfigSummary[];
-}
-
-export interface ApiError {
-  statusCode: number;
-  error?: string;
-  message: string | string[];
-}
+export const AGENT_SORTS: readonly AgentSort[] = [
+  'id',
+  'lastSeen',
+  'health',
+  'node',
+  'namespace',
+  'workload',
+  'configState',
+];

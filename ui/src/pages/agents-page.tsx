@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, unwrap } from '../api/admin-client.js';
-import { HEALTHS, ROLLOUT_STATES, TRANSPORTS, type AgentSummary } from '../api/admin-types.js';
+import { AGENT_SORTS, HEALTHS, ROLLOUT_STATES, TRANSPORTS, type AgentSummary } from '../api/admin-types.js';
 import { PartialNotice } from '../components/partial-notice.js';
 import { Badge, ErrorNote, Time } from '../components/status.js';
 import { location, navigate } from '../router.js';
@@ -15,10 +15,8 @@ import {
 
 const PAGE_SIZE = 50;
 
-function serviceName(agent: AgentSummary): string {
-  const name = agent.identifyingAttributes['service.name'];
-  return typeof name === 'string' ? name : '';
-}
+const workloadOf = (agent: AgentSummary): string =>
+  agent.workload ? `${agent.workloadKind ? `${agent.workloadKind}/` : ''}${agent.workload}` : '';
 
 function Select(props: {
   label: string;
@@ -63,7 +61,14 @@ function Text(props: { label: string; name: keyof AgentFilters; value: string; p
   );
 }
 
-const TEXT_FILTERS: ReadonlyArray<keyof AgentFilters> = ['config', 'node', 'namespace', 'attributes'];
+const TEXT_FILTERS: ReadonlyArray<keyof AgentFilters> = [
+  'q',
+  'config',
+  'node',
+  'namespace',
+  'workload',
+  'attributes',
+];
 
 /**
  * The agents, one server-side page at a time: the filters live in the address bar, the server filters and
@@ -94,6 +99,7 @@ export function AgentsPage() {
     <section aria-labelledby="agents-title">
       <h1 id="agents-title">Agents</h1>
       <form key={search} class="filters" role="search" aria-label="Filter agents" onSubmit={submit}>
+        <Text label="Search" name="q" value={filters.q} placeholder="id, service, attribute, label" />
         <Select label="Health" name="health" value={filters.health} options={HEALTHS} onChange={change} />
         <Select
           label="Transport"
@@ -113,10 +119,24 @@ export function AgentsPage() {
         <Text label="Node" name="node" value={filters.node} placeholder="k8s.node.name" />
         <Text label="Namespace" name="namespace" value={filters.namespace} placeholder="k8s.namespace.name" />
         <Text
+          label="Workload"
+          name="workload"
+          value={filters.workload}
+          placeholder="checkout or deployment/checkout"
+        />
+        <Text
           label="Attributes"
           name="attributes"
           value={filters.attributes}
           placeholder="service.name=checkout, …"
+        />
+        <Select label="Sort by" name="sort" value={filters.sort} options={AGENT_SORTS} onChange={change} />
+        <Select
+          label="Order"
+          name="order"
+          value={filters.order}
+          options={['asc', 'desc']}
+          onChange={change}
         />
         <button type="submit">Apply filters</button>
         {search && (
@@ -141,6 +161,9 @@ export function AgentsPage() {
             <tr>
               <th scope="col">Agent</th>
               <th scope="col">Service</th>
+              <th scope="col">Node</th>
+              <th scope="col">Namespace</th>
+              <th scope="col">Workload</th>
               <th scope="col">Health</th>
               <th scope="col">Transport</th>
               <th scope="col">Config</th>
@@ -154,7 +177,10 @@ export function AgentsPage() {
                 <td>
                   <a href={`/agents/${encodeURIComponent(agent.id)}`}>{agent.id}</a>
                 </td>
-                <td>{serviceName(agent)}</td>
+                <td>{agent.serviceName ?? ''}</td>
+                <td>{agent.node ?? ''}</td>
+                <td>{agent.namespace ?? ''}</td>
+                <td>{workloadOf(agent)}</td>
                 <td>
                   <Badge kind={agent.health}>{agent.health}</Badge>
                 </td>

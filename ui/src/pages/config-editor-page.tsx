@@ -25,13 +25,12 @@ function draftOf(config: ConfigDetail | undefined): ConfigDraft {
   };
 }
 
-/** The agents a selector reaches: the agent list filtered by the selector's terms (the same matching). */
+/** The agents a selector reaches, asked of the server before saving (`POST /api/v1/configs/preview`). */
 function SelectorPreview({ selector }: { selector: Record<string, string> | undefined }) {
   const key = JSON.stringify(selector ?? null);
   const { data, error } = useLoad(async () => {
     if (!selector) return undefined;
-    const query = Object.fromEntries(Object.entries(selector).map(([k, v]) => [`attr.${k}`, v]));
-    return unwrap(await api.GET('/api/v1/agents', { params: { query: { ...query, limit: PREVIEW_SIZE } } }));
+    return unwrap(await api.POST('/api/v1/configs/preview', { body: { selector, limit: PREVIEW_SIZE } }));
   }, `preview|${key}`);
   if (!selector) return <p class="muted">No selector: the config reaches no agent until one is assigned.</p>;
   return (

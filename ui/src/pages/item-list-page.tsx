@@ -1,11 +1,19 @@
 import { api, unwrap } from '../api/admin-client.js';
-import { type ItemList } from '../api/admin-paths.js';
 import { ErrorNote } from '../components/status.js';
 import { useLoad } from '../use-load.js';
 
+/** A list answer read row by row: every field of every item is a column. */
+interface ItemList {
+  items: Array<Record<string, unknown>>;
+}
+
+const rows = (list: { items: object[] }): ItemList => ({
+  items: list.items as Array<Record<string, unknown>>,
+});
+
 const LOADERS: Record<'packages' | 'offers', () => Promise<ItemList>> = {
-  packages: async () => unwrap(await api.GET('/api/v1/packages')),
-  offers: async () => unwrap(await api.GET('/api/v1/connection-offers')),
+  packages: async () => rows(unwrap(await api.GET('/api/v1/packages'))),
+  offers: async () => rows(unwrap(await api.GET('/api/v1/connection-offers'))),
 };
 
 const cell = (value: unknown): string =>

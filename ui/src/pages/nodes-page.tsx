@@ -35,20 +35,16 @@ async function hubNodes(): Promise<NodeRow[] | null> {
   }));
 }
 
-/** This server alone, from `GET /api/v1/server` when it exists and the agent count. */
+/** This server alone (`GET /api/v1/server`). */
 async function thisServer(): Promise<NodeRow[]> {
-  const [serverResponse, agents] = await Promise.all([
-    serverHas('/api/v1/server').then((has) => (has ? authorizedFetch('/api/v1/server') : undefined)),
-    api.GET('/api/v1/agents', { params: { query: { limit: 1 } } }).then(unwrap),
-  ]);
-  const server = serverResponse?.ok ? ((await serverResponse.json()) as Record<string, unknown>) : {};
+  const server = unwrap(await api.GET('/api/v1/server'));
   return [
     {
-      name: text(server.node) || text(server.name) || window.location.host,
+      name: server.nodeName,
       address: window.location.host,
       healthy: true,
-      version: text(server.version),
-      agents: agents.total,
+      version: server.version,
+      agents: server.agents,
       lastContact: new Date().toISOString(),
       error: '',
     },
