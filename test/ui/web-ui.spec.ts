@@ -200,6 +200,30 @@ describe('web UI in Chromium', () => {
       await context.close();
     }
   }, 30_000);
+
+  it('searches the agents by free text and shows a newly connected agent on the overview without a reload', async () => {
+    const { page, context, problems } = await openPage(browser);
+    let newcomer: SimulatedWsAgent | undefined;
+    try {
+      await page.goto(url('/agents?q=PAYMENTS'));
+      const payments = [
+        ...agents.filter((agent) => agent.spec.service === 'payments').map((agent) => agent.id),
+        ...httpAgents.filter((_, i) => specOf(i).service === 'payments'),
+      ].sort();
+      await page.waitForSelector(`[data-testid="agents-count"]:has-text("${payments.length} agents match")`);
+      expect(await rowIds(page)).toEqual(payments);
+
+      await page.goto(url('/'));
+      await page.waitForSelector(`[data-testid="agent-total"]:text-is("${total}")`);
+      expect(await page.locator('header .live').textContent()).toBe('live');
+      newcomer = await SimulatedWsAgent.connect(server.wsUrl, specOf(1));
+      await page.waitForSelector(`[data-testid="agent-total"]:text-is("${total + 1}")`, { timeout: 10_000 });
+      expect(problems).toEqual([]);
+    } finally {
+      newcomer?.close();
+      await context.close();
+    }
+  }, 60_000);
 });
 
 describe('web UI sign-in', () => {
