@@ -220,6 +220,11 @@ async function connectAll(command: Extract<ScaleCommand, { type: 'connect' }>): 
     while (next < agents.length) await agents[next++]!.start();
   };
   await Promise.all(Array.from({ length: Math.min(command.concurrency, agents.length) }, worker));
+  // Agents whose first attempt failed (counted as errors) retry with their backoff: the window starts with all.
+  const deadline = started + command.timeoutMs;
+  while (agents.some((agent) => !agent.served) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
   startHeartbeats(command.heartbeatMs);
   return performance.now() - started;
 }

@@ -182,6 +182,7 @@ export class ScaleFleet {
             salt,
             heartbeatMs,
             concurrency,
+            timeoutMs: timeoutMs - 10_000,
           },
           'connected',
           timeoutMs,

@@ -15,6 +15,8 @@ export type ScaleCommand =
       readonly heartbeatMs: number;
       /** Connections being opened at once. */
       readonly concurrency: number;
+      /** How long the agents whose first attempt failed may take to be served on a retry, ms. */
+      readonly timeoutMs: number;
     }
   /** Resets the latency histogram and the counters: the measured window starts. */
   | { readonly type: 'measure-start' }
