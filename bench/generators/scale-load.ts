@@ -214,6 +214,9 @@ function startHeartbeats(heartbeatMs: number): void {
 async function connectAll(command: Extract<ScaleCommand, { type: 'connect' }>): Promise<number> {
   totals = new Totals();
   agents = Array.from({ length: command.agents }, (_, i) => new ScaleAgent(command.firstIndex + i, command));
+  // Heartbeats run from the start: an agent served early must not stay silent while the rest connect (a
+  // connect phase longer than STALE_AFTER_S would have the server end it as stale).
+  startHeartbeats(command.heartbeatMs);
   const started = performance.now();
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -225,7 +228,6 @@ async function connectAll(command: Extract<ScaleCommand, { type: 'connect' }>): 
   while (agents.some((agent) => !agent.served) && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  startHeartbeats(command.heartbeatMs);
   return performance.now() - started;
 }
 
