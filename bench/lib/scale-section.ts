@@ -30,7 +30,7 @@ function scaleFigures(report: BenchReport): string {
         `${scale.heapPerAgentKiB} / ${scale.externalPerAgentKiB} KiB`,
       ],
       [
-        'server RSS with no agent / with the fleet',
+        'server RSS with no agent (after GC) / with the fleet (before GC)',
         `${scale.serverRssBeforeMiB} / ${scale.serverRssWithAgentsMiB} MiB`,
       ],
       ['server CPU per 1,000 msgs/s', `${scale.cpuCoresPer1000MsgsPerS} cores`],

@@ -327,7 +327,8 @@ async function restartStorm(
   const allBack = status.servedSince === agents && status.lastServedAtEpochMs !== undefined;
   const fromStopS = allBack ? (status.lastServedAtEpochMs! - stoppedAt) / 1000 : undefined;
   const fromReadyS = allBack ? (status.lastServedAtEpochMs! - readyAt) / 1000 : undefined;
-  const peakPerAgent = perAgentKiB(usage.peakRssBytes, rssFresh, agents);
+  // Per agent that came back: a storm that brought few back must not look cheap.
+  const peakPerAgent = perAgentKiB(usage.peakRssBytes, rssFresh, Math.max(1, status.servedSince));
   const details: RestartDetails = {
     stopMs: Math.round(exit.stopMs),
     startMs: Math.round(startMs),
