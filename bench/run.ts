@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--only a,b] [--cpu-prof] [--no-write]`: starts the baselines (minimal OpAMP
+ * `npm run bench [-- --quick] [--only a,b] [--cpu-prof] [--no-write]` (`-- --scale`: bench/scale/run-scale.ts): starts the baselines (minimal OpAMP
  * and bare route) and the real server (`node dist/main.js`) as separate processes on 127.0.0.1, drives them
  * with load generators in their own processes, and prints/writes messages/s, latency, CPU, RSS and the ratio
  * to the baseline, with the commit measured, the machine and the settings. Then rewrites the generated region
@@ -33,6 +33,12 @@ const SCENARIOS: readonly Scenario[] = [
   idleRss,
   uiAgentsPage,
 ];
+
+if (process.argv.includes('--scale')) {
+  // The scale run (19,000 agents, restart storm) is its own 10-minute run with its own results file.
+  const { runScaleBench } = await import('./scale/run-scale.js');
+  process.exit(await runScaleBench(process.argv.slice(2)));
+}
 
 const options = parseBenchOptions(process.argv.slice(2));
 const selected = SCENARIOS.filter((s) => options.only.length === 0 || options.only.includes(s.name));

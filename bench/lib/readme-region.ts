@@ -10,6 +10,7 @@ import {
   targetsTable,
   type BenchReport,
 } from './report.js';
+import { scaleSection } from './scale-section.js';
 import { type Measurement } from '../scenarios/scenario.types.js';
 
 /** The region of bench/README.md written from the results; everything between the markers is replaced. */
@@ -73,10 +74,11 @@ const readReport = (file: string): BenchReport | undefined => {
   return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as BenchReport) : undefined;
 };
 
-/** The generated region (markers included) from `latest.json` and `latest-quick.json`. */
+/** The generated region (markers included) from `latest.json`, `latest-quick.json` and `scale-latest.json`. */
 export function renderRegion(
   full = readReport('latest.json'),
   quick = readReport('latest-quick.json'),
+  scale = readReport('scale-latest.json'),
 ): string {
   return [
     REGION_START,
@@ -87,6 +89,8 @@ export function renderRegion(
     section('Full run', 'latest.json', full),
     '',
     section('Quick run', 'latest-quick.json', quick),
+    '',
+    scaleSection(scale, 'scale-latest.json'),
     '',
     REGION_END,
   ].join('\n');

@@ -18,6 +18,8 @@ export interface ServerProcessOptions {
   /** Use these ports instead of free ones (a restart on the same address). */
   readonly opampPort?: number;
   readonly adminPort?: number;
+  /** How long start-up may take before it is a failure (default 30 s; a loaded machine may need more). */
+  readonly readyTimeoutMs?: number;
 }
 
 /** How a server process ended. */
@@ -91,7 +93,8 @@ export class ServerProcess {
     }
     let exitedEarly = false;
     void server.exited.then(() => (exitedEarly = true));
-    await waitFor(
+    // A server that does not become ready is not left running.
+    const ready = waitFor(
       async () => {
         if (exitedEarly) throw new Error(`the server exited during start-up; see ${options.logFile}`);
         try {
@@ -102,10 +105,14 @@ export class ServerProcess {
           return undefined;
         }
       },
-      30_000,
+      options.readyTimeoutMs ?? 30_000,
       'the server to be ready',
       50,
     );
+    await ready.catch(async (error: unknown) => {
+      await server.stop('SIGKILL', 5000);
+      throw error;
+    });
     if (inspectorUrl) server.inspector = await InspectorClient.connect(await inspectorUrl);
     return server;
   }

@@ -59,7 +59,12 @@ export const serverEnvSchema = z.object({
   MAX_MESSAGE_BYTES: positiveInt(16 * 1024 * 1024).describe(
     'a positive number of bytes, the decoded message size limit; default 16777216',
   ),
-  MAX_CONNECTIONS: positiveInt(20_000).describe('a positive number of WebSocket connections; default 20000'),
+  MAX_CONNECTIONS: positiveInt(100_000).describe(
+    'a positive number of WebSocket connections held at once before new upgrades get 503 + Retry-After; each needs an open file, so the open-file limit (ulimit -n, LimitNOFILE, the container runtime) must be above it plus a few hundred; default 100000',
+  ),
+  OPAMP_LISTEN_BACKLOG: positiveInt(4096).describe(
+    'pending TCP connections the OpAMP listener queues before accepting them (the kernel caps it at net.core.somaxconn): a fleet reconnecting at once after a restart fills a short queue, and agents whose handshakes are dropped retry a second or more later; default 4096',
+  ),
   OPAMP_GZIP_MIN_BYTES: z.coerce
     .number()
     .int()
@@ -244,6 +249,7 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       unixSocket: e.OPAMP_UNIX_SOCKET,
       maxMessageBytes: e.MAX_MESSAGE_BYTES,
       maxConnections: e.MAX_CONNECTIONS,
+      listenBacklog: e.OPAMP_LISTEN_BACKLOG,
       gzipMinBytes: e.OPAMP_GZIP_MIN_BYTES,
       wsPingIntervalMs: e.WS_PING_INTERVAL_S * 1000,
       wsMaxBadMessages: e.WS_MAX_BAD_MESSAGES,

@@ -31,8 +31,10 @@ export interface ServerConfig {
     unixSocket?: string;
     /** Largest message after decompression, either direction (`MAX_MESSAGE_BYTES`, default 16 MiB). */
     maxMessageBytes: number;
-    /** Concurrent WebSocket connections before new ones get 503 (`MAX_CONNECTIONS`, default 20000). */
+    /** Concurrent WebSocket connections before new ones get 503 (`MAX_CONNECTIONS`, default 100000). */
     maxConnections: number;
+    /** Pending TCP connections queued before they are accepted (`OPAMP_LISTEN_BACKLOG`, default 4096). */
+    listenBacklog: number;
     /** Replies smaller than this are sent uncompressed even when gzip is accepted (`OPAMP_GZIP_MIN_BYTES`, default 1024). */
     gzipMinBytes: number;
     /** WebSocket ping period; a socket that misses one pong is closed (`WS_PING_INTERVAL_S`, default 30). */

@@ -97,9 +97,10 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
       preClose: () => this.ws.closeAll(),
     });
     await fastify.register(async (scope) => this.routes(scope));
-    await fastify.listen({ host: opamp.host, port: opamp.port });
+    await fastify.listen({ host: opamp.host, port: opamp.port, backlog: opamp.listenBacklog });
     this.fastify = fastify;
-    this.keepAlive = setInterval(() => this.ws.pingAll(), opamp.wsPingIntervalMs).unref();
+    // One slot of sockets per step, not every socket per interval: the keep-alive work is spread evenly.
+    this.keepAlive = setInterval(() => this.ws.keepAliveStep(), this.ws.keepAliveStepMs).unref();
     if (tls && opamp.tls) {
       this.tls = new TlsReloader({
         files: opamp.tls,

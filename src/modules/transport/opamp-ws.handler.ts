@@ -15,6 +15,7 @@ import { MessagePipeline } from '../session/index.js';
 import { TokenBucket } from './token-bucket.js';
 import { TransportEvents, type MessageOutcome } from './transport-events.js';
 import { WsAgentConnection } from './ws-agent-connection.js';
+import { KeepAliveWheel } from './ws-keep-alive-wheel.js';
 
 const NO_UID = Buffer.alloc(0);
 
@@ -22,14 +23,22 @@ const NO_UID = Buffer.alloc(0);
 @Injectable()
 export class OpampWebSocketHandler {
   private readonly logger = new Logger(OpampWebSocketHandler.name);
-  private readonly connections = new Set<WsAgentConnection>();
+  /** The open agent WebSockets, in the slots of their keep-alive turn. */
+  private readonly connections: KeepAliveWheel<WsAgentConnection>;
 
   constructor(
     private readonly codec: OpampCodec,
     private readonly server: MessagePipeline,
     @InjectTransportOptions() private readonly options: TransportOptions,
     private readonly events: TransportEvents,
-  ) {}
+  ) {
+    this.connections = new KeepAliveWheel(options.wsPingIntervalMs);
+  }
+
+  /** Time between two {@link keepAliveStep} calls, ms: a whole turn takes `WS_PING_INTERVAL_S`. */
+  get keepAliveStepMs(): number {
+    return this.connections.stepMs;
+  }
 
   /** Open agent WebSockets. */
   get connectionCount(): number {
@@ -75,9 +84,17 @@ export class OpampWebSocketHandler {
     });
   }
 
-  /** A keep-alive tick on every socket: silent ones are pinged, those that missed the last ping terminated. */
+  /**
+   * One step of the keep-alive turn: a keep-alive tick on the sockets of the next slot (silent ones are
+   * pinged, those that missed their last ping terminated). Every socket gets one tick per `WS_PING_INTERVAL_S`.
+   */
+  keepAliveStep(): void {
+    this.connections.step();
+  }
+
+  /** A keep-alive tick on every socket at once. */
   pingAll(): void {
-    for (const connection of this.connections) connection.keepAlive();
+    this.connections.turn();
   }
 
   /** Closes every agent WebSocket with 1001 (server going away). */

@@ -23,6 +23,8 @@ export class WsAgentConnection implements AgentConnection {
   awaitingPong = false;
   /** Consecutive messages that could not be served. */
   badMessages = 0;
+  /** Its slot in the handler's keep-alive wheel. */
+  keepAliveSlot = 0;
   private running = false;
   private readonly waiting: Array<() => Promise<void>> = [];
   private handshakeTimer?: NodeJS.Timeout;

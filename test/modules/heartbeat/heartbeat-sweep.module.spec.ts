@@ -5,7 +5,7 @@ import { AgentCapabilities } from '../../../src/generated/opamp/v1/opamp.js';
 import { CLOCK } from '../../../src/common/clock.js';
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
 import { ConnectionSettingsModule } from '../../../src/modules/connection-settings/index.js';
-import { HeartbeatModule, HeartbeatMonitor } from '../../../src/modules/heartbeat/index.js';
+import { HeartbeatModule, HeartbeatMonitor, SWEEP_STEP_MS } from '../../../src/modules/heartbeat/index.js';
 import { bitmask } from '../../../src/modules/protocol/index.js';
 import { type DisconnectReason } from '../../../src/plugin-api/index.js';
 import { AgentEvents, AgentRegistry, MessagePipeline } from '../../../src/modules/session/index.js';
@@ -102,24 +102,51 @@ describe('HeartbeatModule: the stale sweep', () => {
     expect(moduleRef!.get(AgentRegistry).get(uid)).toBeDefined();
   });
 
-  it('sweeps on its own every SWEEP_INTERVAL_S once started, and stops when closed', async () => {
+  it('sweeps on its own once started, a share of the sessions each second, all of them every SWEEP_INTERVAL_S, and stops when closed', async () => {
     jest.useFakeTimers({
       doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'Date', 'hrtime', 'performance'],
     });
     await start();
-    const uid = await connect(new FakeConnection('http'));
+    const steps = SWEEP_MS / SWEEP_STEP_MS;
+    const uids: Buffer[] = [];
+    for (let i = 0; i < 2 * steps; i++) uids.push(await connect(new FakeConnection('http')));
     const registry = moduleRef!.get(AgentRegistry);
     clock.advance(STALE_AFTER_MS + 1);
 
-    jest.advanceTimersByTime(SWEEP_MS - 1);
-    expect(registry.get(uid)).toBeDefined();
-    jest.advanceTimersByTime(1);
-    expect(registry.get(uid)).toBeUndefined();
+    jest.advanceTimersByTime(SWEEP_STEP_MS - 1);
+    expect(registry.size).toBe(2 * steps);
+    const left: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      jest.advanceTimersByTime(i === 0 ? 1 : SWEEP_STEP_MS);
+      left.push(registry.size);
+    }
+    // Two sessions a step, no step all of them at once; every one ended within one SWEEP_INTERVAL_S.
+    expect(left.slice(0, 3)).toEqual([2 * steps - 2, 2 * steps - 4, 2 * steps - 6]);
+    expect(registry.size).toBe(0);
+    expect(uids.every((uid) => registry.get(uid) === undefined)).toBe(true);
     expect(jest.getTimerCount()).toBe(1);
 
     await moduleRef!.close();
     moduleRef = undefined;
     expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('does not end again in a later step a session that ended after its pass began', async () => {
+    await start();
+    const reasons = disconnects();
+    const monitor = moduleRef!.get(HeartbeatMonitor);
+    const first = await connect(new FakeConnection('http'));
+    await connect(new FakeConnection('http'));
+    clock.advance(STALE_AFTER_MS + 1);
+
+    monitor.sweepStep(); // takes the snapshot of both, checks the first
+    monitor.sweep(); // ends both now
+    const later: number[] = [];
+    for (let i = 1; i < SWEEP_MS / SWEEP_STEP_MS; i++) later.push(monitor.sweepStep().length);
+
+    expect(moduleRef!.get(AgentRegistry).get(first)).toBeUndefined();
+    expect(later.every((ended) => ended === 0)).toBe(true);
+    expect(reasons).toEqual(['stale', 'stale']);
   });
 
   it('with the ConnectionSettingsModule, offers HEARTBEAT_INTERVAL_S to an agent that reports heartbeats', async () => {
