@@ -144,8 +144,8 @@ export const serverEnvSchema = z.object({
   PERSISTENCE_WRITE_CONCURRENCY_MAX: positiveInt(32).describe(
     'the most agent-record writes in flight at once (at least PERSISTENCE_WRITE_CONCURRENCY_MIN; equal to it for a fixed concurrency); default 32',
   ),
-  PERSISTENCE_WRITE_SLOW_MS: positiveInt(1000).describe(
-    'milliseconds above which an agent-record write counts as slow: the write concurrency stops growing and steps down by a fifth; default 1000',
+  PERSISTENCE_WRITE_SLOW_MS: positiveInt(250).describe(
+    'milliseconds above which an agent-record write counts as slow (a busy API queues requests: more in flight only adds waiting): the write concurrency stops growing and steps down by a fifth; default 250',
   ),
   KUBERNETES_SERVICE_HOST: z
     .preprocess(blankToUndefined, z.string().optional())

@@ -85,7 +85,7 @@ describe('server configuration', () => {
       initial: 4,
       min: 2,
       max: 32,
-      slowMs: 1000,
+      slowMs: 250,
     });
     expect(
       parseServerConfig({ PERSISTENCE_WRITE_CONCURRENCY_MIN: '8', PERSISTENCE_WRITE_CONCURRENCY_MAX: '8' })
