@@ -138,8 +138,8 @@ export const serverEnvSchema = z.object({
     .enum(['auto', 'memory', 'kubernetes'])
     .default('auto')
     .describe('auto, memory or kubernetes (auto: kubernetes inside a cluster); default auto'),
-  PERSISTENCE_WRITE_CONCURRENCY_MIN: positiveInt(2).describe(
-    'the fewest agent-record writes to the Kubernetes API in flight at once: the write concurrency starts at 4 (within MIN and MAX), grows while the API answers fast and work is waiting, halves on 429, 5xx or a timeout; default 2',
+  PERSISTENCE_WRITE_CONCURRENCY_MIN: positiveInt(4).describe(
+    'the fewest agent-record writes to the Kubernetes API in flight at once: the write concurrency starts at 4 (within MIN and MAX), grows while the API answers fast and work is waiting, halves on 429, 5xx or a timeout; default 4 (the fixed concurrency of earlier versions)',
   ),
   PERSISTENCE_WRITE_CONCURRENCY_MAX: positiveInt(32).describe(
     'the most agent-record writes in flight at once (at least PERSISTENCE_WRITE_CONCURRENCY_MIN; equal to it for a fixed concurrency); default 32',

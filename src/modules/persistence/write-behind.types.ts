@@ -7,7 +7,7 @@ import { systemTimers, type Timers } from './timers.js';
 export interface WriteBehindOptions {
   /**
    * Store calls in flight at once (never two for one record or one pod): a number is a fixed limit; limits
-   * make it adaptive (`AdaptiveConcurrency`). Default adaptive from 4, between 2 and 32, slow above 250 ms.
+   * make it adaptive (`AdaptiveConcurrency`). Default adaptive from 4, between 4 and 32, slow above 250 ms.
    */
   concurrency: number | ConcurrencyLimits;
   /** First retry delay; doubles per consecutive failure of a record. Default 250 ms. */
@@ -25,7 +25,7 @@ export interface WriteBehindOptions {
 }
 
 /** Default adaptive write concurrency (the `PERSISTENCE_WRITE_CONCURRENCY_*` settings' defaults). */
-export const DEFAULT_CONCURRENCY_LIMITS: ConcurrencyLimits = { initial: 4, min: 2, max: 32, slowMs: 250 };
+export const DEFAULT_CONCURRENCY_LIMITS: ConcurrencyLimits = { initial: 4, min: 4, max: 32, slowMs: 250 };
 
 /** Default {@link WriteBehindOptions}. */
 export const DEFAULT_WRITE_BEHIND_OPTIONS: WriteBehindOptions = {

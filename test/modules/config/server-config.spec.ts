@@ -83,7 +83,7 @@ describe('server configuration', () => {
   it('bounds the adaptive write concurrency: it starts at 4 within MIN and MAX, and MIN may not exceed MAX', () => {
     expect(parseServerConfig({}).kubernetes.writeConcurrency).toEqual({
       initial: 4,
-      min: 2,
+      min: 4,
       max: 32,
       slowMs: 250,
     });
