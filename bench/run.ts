@@ -14,6 +14,7 @@ import { README_PATH, updatedReadme } from './lib/readme-region.js';
 import { renderReport, summarizeTargets, writeReport, type BenchReport } from './lib/report.js';
 import { httpHeartbeats } from './scenarios/http-heartbeats.js';
 import { idleRss } from './scenarios/idle-rss.js';
+import { instanceLifecycle } from './scenarios/instance-lifecycle.js';
 import { persistenceLifecycle } from './scenarios/persistence.js';
 import { configRollout } from './scenarios/rollout.js';
 import { crashed, type Scenario, type ScenarioResult } from './scenarios/scenario.types.js';
@@ -30,6 +31,7 @@ const SCENARIOS: readonly Scenario[] = [
   configRollout,
   odigosStorm,
   persistenceLifecycle,
+  instanceLifecycle,
   idleRss,
   uiAgentsPage,
 ];

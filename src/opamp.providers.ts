@@ -38,6 +38,7 @@ export function moduleOptionProviders(): Provider[] {
       inject: [OPAMP_MODULE_OPTIONS, SERVER_CONFIG],
       useFactory: (options: OpampModuleOptions, config: ServerConfig): PersistenceModuleOptions => ({
         ...options.persistence,
+        queue: { concurrency: config.kubernetes.writeConcurrency, ...options.persistence?.queue },
         mode: config.kubernetes.persistence,
         nodeName: config.kubernetes.nodeName,
         staleAfterMs: config.heartbeat.staleAfterMs,

@@ -12,6 +12,8 @@ export interface PersistenceStats {
   readonly dropped?: number;
   /** Failed store calls scheduled to be tried again. */
   readonly retries?: number;
+  /** Store calls allowed in flight now (the adaptive write concurrency). */
+  readonly concurrencyLimit?: number;
   /** Age of the oldest state not written yet, ms (0 when none). */
   readonly oldestPendingMs?: number;
   /** What successful store calls did (`created`, `updated`, `deleted`, `skipped-foreign`, ...), by outcome. */

@@ -5,6 +5,7 @@ import { isLoopback } from './loopback.js';
 import { parseVariables } from './parse-variables.js';
 import { type ServerConfig } from './server-config.js';
 import { requireClientCaPair } from './client-ca-settings.js';
+import { requireWriteConcurrencyOrder } from './write-concurrency-settings.js';
 import { listenerTls, requireTlsPairs } from './tls-settings.js';
 
 const blankToUndefined = (value: unknown): unknown =>
@@ -142,6 +143,15 @@ export const serverEnvSchema = z.object({
     .enum(['auto', 'memory', 'kubernetes'])
     .default('auto')
     .describe('auto, memory or kubernetes (auto: kubernetes inside a cluster); default auto'),
+  PERSISTENCE_WRITE_CONCURRENCY_MIN: positiveInt(4).describe(
+    'the fewest agent-record writes to the Kubernetes API in flight at once: the write concurrency starts at 4 (within MIN and MAX), grows while the API answers fast and work is waiting, halves on 429, 5xx or a timeout; default 4 (the fixed concurrency of earlier versions)',
+  ),
+  PERSISTENCE_WRITE_CONCURRENCY_MAX: positiveInt(32).describe(
+    'the most agent-record writes in flight at once (at least PERSISTENCE_WRITE_CONCURRENCY_MIN; equal to it for a fixed concurrency); default 32',
+  ),
+  PERSISTENCE_WRITE_SLOW_MS: positiveInt(250).describe(
+    'milliseconds above which an agent-record write counts as slow (a busy API queues requests: more in flight only adds waiting): the write concurrency stops growing and steps down by a fifth; default 250',
+  ),
   KUBERNETES_SERVICE_HOST: z
     .preprocess(blankToUndefined, z.string().optional())
     .describe('set by Kubernetes inside a pod; its presence means "in a cluster"'),
@@ -220,7 +230,8 @@ export const serverEnvSchema = z.object({
  */
 const checkedServerEnvSchema = serverEnvSchema
   .superRefine(requireTlsPairs, { when: () => true })
-  .superRefine(requireClientCaPair, { when: () => true });
+  .superRefine(requireClientCaPair, { when: () => true })
+  .superRefine(requireWriteConcurrencyOrder, { when: () => true });
 
 /** The raw variables as validated, before they are shaped into a {@link ServerConfig}. */
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
@@ -289,6 +300,15 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       watchNodePods: e.WATCH_NODE_PODS === 'true' && e.NODE_NAME !== undefined,
       podNamespace: e.POD_NAMESPACE,
       kubeletPodResourcesSocket: e.KUBELET_POD_RESOURCES_SOCKET,
+      writeConcurrency: {
+        initial: Math.min(
+          e.PERSISTENCE_WRITE_CONCURRENCY_MAX,
+          Math.max(e.PERSISTENCE_WRITE_CONCURRENCY_MIN, 4),
+        ),
+        min: e.PERSISTENCE_WRITE_CONCURRENCY_MIN,
+        max: e.PERSISTENCE_WRITE_CONCURRENCY_MAX,
+        slowMs: e.PERSISTENCE_WRITE_SLOW_MS,
+      },
     },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     fleet: {

@@ -110,6 +110,11 @@ export interface ServerConfig {
     podNamespace?: string;
     /** Kubelet pod-resources socket (`KUBELET_POD_RESOURCES_SOCKET`). */
     kubeletPodResourcesSocket: string;
+    /**
+     * Bounds of the adaptive concurrency of agent-record writes (`PERSISTENCE_WRITE_CONCURRENCY_MIN`/`_MAX`,
+     * `PERSISTENCE_WRITE_SLOW_MS`); it starts at 4 within them.
+     */
+    writeConcurrency: { initial: number; min: number; max: number; slowMs: number };
   };
   log: {
     /** Minimum level logged (`LOG_LEVEL`, default `info`). */

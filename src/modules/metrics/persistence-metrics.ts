@@ -23,7 +23,8 @@ function inSeconds(latency: PersistenceLatency): HistogramSnapshot {
 
 /**
  * Registers the persistence series, read from `source` at every scrape:
- * - `opamp_persistence_queue_depth` (gauge), `opamp_persistence_oldest_pending_seconds` (gauge);
+ * - `opamp_persistence_queue_depth` (gauge), `opamp_persistence_oldest_pending_seconds` (gauge),
+ *   `opamp_persistence_write_concurrency` (gauge: store calls allowed in flight now);
  * - `opamp_persistence_writes_total{operation,result}` (`ok`, `failed`),
  *   `opamp_persistence_write_outcomes_total{outcome}` (`created`, `updated`, `deleted`, `skipped-foreign`, ...);
  * - `opamp_persistence_retries_total`, `opamp_persistence_dropped_total`;
@@ -63,6 +64,16 @@ export function registerPersistenceMetrics(registry: Registry, source: Persisten
       this.inc(source.stats().dropped ?? 0);
     },
   });
+  if (probe.concurrencyLimit !== undefined) {
+    new Gauge({
+      name: 'opamp_persistence_write_concurrency',
+      help: 'Store calls the persistence layer allows in flight now (adapted to how fast the store answers).',
+      registers,
+      collect() {
+        this.set(source.stats().concurrencyLimit ?? 0);
+      },
+    });
+  }
   if (probe.oldestPendingMs !== undefined) {
     new Gauge({
       name: 'opamp_persistence_oldest_pending_seconds',

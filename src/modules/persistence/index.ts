@@ -1,3 +1,4 @@
+export { AdaptiveConcurrency, type CallSignal, type ConcurrencyLimits } from './adaptive-concurrency.js';
 export { AgentPersistence } from './agent-persistence.service.js';
 export { type AgentSnapshot, agentSnapshotMapping } from './agent-snapshot.mapping.js';
 export { isManagedByUs, isValidLabelValue } from './custom-resource.labels.js';
@@ -10,6 +11,7 @@ export { PERSISTENCE_OPTIONS, type PersistenceModuleOptions } from './persistenc
 export { PersistenceModule } from './persistence.module.js';
 export { type Timers, type TimerHandle } from './timers.js';
 export {
+  DEFAULT_CONCURRENCY_LIMITS,
   type FlushResult,
   type WriteBehindOptions,
   type WriteBehindStats,

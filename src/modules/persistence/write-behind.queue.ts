@@ -6,6 +6,7 @@ import {
   type RemoveReason,
   type UpsertOutcome,
 } from '../../plugin-api/index.js';
+import { AdaptiveConcurrency, type CallSignal, concurrencyLimits } from './adaptive-concurrency.js';
 import { BoundedMap } from './bounded-map.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { AgentStoreError } from './persistence.errors.js';
@@ -53,7 +54,8 @@ const WRITTEN_FINGERPRINTS = 10_000;
  * - Retried with exponential backoff and jitter for as long as the store fails (outages of any length): the
  *   desired state stays until written. Only a non-retryable `AgentStoreError` gives a state up.
  * - One call at a time per record and per record group (e.g. a pod, whose cap is counted before creating);
- *   up to `concurrency` calls overall.
+ *   overall, as many as an {@link AdaptiveConcurrency} allows: more while the store answers fast, fewer
+ *   when it throttles (429), fails (5xx) or times out.
  *
  * Keys, groups and what counts as unchanged come from the {@link AgentRecordMapping}.
  */
@@ -73,6 +75,7 @@ export class WriteBehindQueue<R extends object = object> {
   >;
   private counters = { retries: 0, coalesced: 0, unchanged: 0, dropped: 0 };
   private inFlight = 0;
+  private readonly concurrency: AdaptiveConcurrency;
   private flushing = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -83,6 +86,10 @@ export class WriteBehindQueue<R extends object = object> {
     options: Partial<WriteBehindOptions> = {},
   ) {
     this.options = { ...DEFAULT_WRITE_BEHIND_OPTIONS, ...options };
+    this.concurrency = new AdaptiveConcurrency(
+      concurrencyLimits(this.options.concurrency),
+      this.options.monotonicNow,
+    );
   }
 
   /** Asks for `record` to be stored (replacing any state of the same record not yet written). */
@@ -108,6 +115,7 @@ export class WriteBehindQueue<R extends object = object> {
     return {
       depth: this.entries.size,
       inFlight: this.inFlight,
+      concurrencyLimit: this.concurrency.limit,
       oldestPendingMs: now - oldest,
       writes: { upsert: { ...this.writes.upsert }, remove: { ...this.writes.remove } },
       outcomes: { ...this.outcomes },
@@ -180,7 +188,7 @@ export class WriteBehindQueue<R extends object = object> {
   private pump(): void {
     if (this.closed) return;
     for (const key of this.ready) {
-      if (this.inFlight >= this.options.concurrency) return;
+      if (this.inFlight >= this.concurrency.limit) return;
       const entry = this.entries.get(key);
       const desired = entry?.desired;
       if (!entry || !desired) {
@@ -204,16 +212,22 @@ export class WriteBehindQueue<R extends object = object> {
     this.busyGroups.add(group);
     this.inFlight++;
     const started = this.options.monotonicNow();
+    let signal: CallSignal = 'neutral';
     try {
       const outcome =
         desired.op === 'upsert'
           ? await this.store.upsert(desired.record)
           : await this.store.remove(desired.record, desired.reason);
+      signal = this.concurrency.signalOf(this.options.monotonicNow() - started);
       this.succeeded(key, entry, desired, outcome);
     } catch (error) {
+      signal = overloadSignalOf(error);
       this.failed(key, entry, desired, error);
     } finally {
       this.latency.observe(this.options.monotonicNow() - started);
+      // Saturated: every allowed call was in use and work was waiting for one.
+      const saturated = this.inFlight >= this.concurrency.limit && this.ready.size > 0;
+      this.concurrency.record(signal, started, saturated);
       this.inFlight--;
       this.busyGroups.delete(group);
       entry.running = false;
@@ -305,4 +319,15 @@ export class WriteBehindQueue<R extends object = object> {
       for (const resolve of waiters) resolve();
     }
   }
+}
+
+/**
+ * What a failed call says about the store's load: throttled (429), failing (5xx) or unreachable / timed out
+ * (no status) means overloaded; a conflict or a rejected record says nothing about load.
+ */
+function overloadSignalOf(error: unknown): CallSignal {
+  if (!(error instanceof AgentStoreError)) return 'overloaded';
+  const status = error.context.status;
+  if (status === undefined) return error.retryable ? 'overloaded' : 'neutral';
+  return status === 429 || status >= 500 ? 'overloaded' : 'neutral';
 }

@@ -1,11 +1,15 @@
 import { type RemoveOutcome, type UpsertOutcome } from '../../plugin-api/index.js';
+import { type ConcurrencyLimits } from './adaptive-concurrency.js';
 import { type LatencySnapshot } from './latency-histogram.js';
 import { systemTimers, type Timers } from './timers.js';
 
 /** Tuning of a `WriteBehindQueue`. */
 export interface WriteBehindOptions {
-  /** Store calls in flight at once (never two for one record or one pod). Default 4. */
-  concurrency: number;
+  /**
+   * Store calls in flight at once (never two for one record or one pod): a number is a fixed limit; limits
+   * make it adaptive (`AdaptiveConcurrency`). Default adaptive from 4, between 4 and 32, slow above 250 ms.
+   */
+  concurrency: number | ConcurrencyLimits;
   /** First retry delay; doubles per consecutive failure of a record. Default 250 ms. */
   baseDelayMs: number;
   /** Longest retry delay. Default 30 s. */
@@ -20,9 +24,12 @@ export interface WriteBehindOptions {
   monotonicNow: () => number;
 }
 
+/** Default adaptive write concurrency (the `PERSISTENCE_WRITE_CONCURRENCY_*` settings' defaults). */
+export const DEFAULT_CONCURRENCY_LIMITS: ConcurrencyLimits = { initial: 4, min: 4, max: 32, slowMs: 250 };
+
 /** Default {@link WriteBehindOptions}. */
 export const DEFAULT_WRITE_BEHIND_OPTIONS: WriteBehindOptions = {
-  concurrency: 4,
+  concurrency: DEFAULT_CONCURRENCY_LIMITS,
   baseDelayMs: 250,
   maxDelayMs: 30_000,
   flushRetryDelayMs: 100,
@@ -40,6 +47,8 @@ export interface WriteBehindStats {
   readonly depth: number;
   /** Store calls in flight. */
   readonly inFlight: number;
+  /** Store calls allowed in flight now (the adaptive concurrency's current limit). */
+  readonly concurrencyLimit: number;
   /** Age of the oldest unwritten desired state, ms (0 when none). */
   readonly oldestPendingMs: number;
   /** Store calls that returned (ok) or threw (failed), by operation. */

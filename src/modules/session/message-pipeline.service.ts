@@ -11,6 +11,7 @@ import {
 import { type Awaitable, isThenable } from '../../common/awaitable.js';
 import { type Clock, InjectClock } from '../../common/clock.js';
 import {
+  type AgentStatusField,
   type AgentUpdate,
   type AuthorizeDecision,
   type ConnectionRequest,
@@ -38,6 +39,17 @@ import { composeRemoteConfig, normalizeResourceAttributes } from './resource-att
 const REQUEST_INSTANCE_UID = BigInt(AgentToServerFlags.AgentToServerFlags_RequestInstanceUid);
 const REPORT_FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
 const ACCEPT: AuthorizeDecision = { accept: true };
+const NO_UPDATES: ReadonlyArray<AgentUpdate | void> = [];
+
+/** One message on its way through the pipeline's steps. */
+interface MessageStep {
+  readonly session: AgentSession;
+  readonly isNew: boolean;
+  readonly message: AgentToServer;
+  readonly connection: AgentConnection;
+  readonly reply: ServerToAgent;
+  readonly changed: readonly AgentStatusField[];
+}
 
 /** What happened to a message given to {@link MessagePipeline.push}. */
 export type PushResult = 'sent' | 'queued';
@@ -115,6 +127,14 @@ export class MessagePipeline {
    * `instanceUidKey` of the message's uid when the transport computed it already (rate limiting).
    */
   async handle(connection: AgentConnection, message: AgentToServer, uidKey?: string): Promise<ServerToAgent> {
+    return this.handleNow(connection, message, uidKey);
+  }
+
+  /**
+   * {@link handle} without a promise when every step answered synchronously (a heartbeat of a known agent
+   * with synchronous plugins: the transports' fast path); a refusal is then thrown, not rejected.
+   */
+  handleNow(connection: AgentConnection, message: AgentToServer, uidKey?: string): Awaitable<ServerToAgent> {
     if (this.drainingRetryAfterMs !== undefined) {
       throw new ServerUnavailableError('server is shutting down; reconnect later', this.drainingRetryAfterMs);
     }
@@ -134,37 +154,10 @@ export class MessagePipeline {
     session.lastSeenAt = now;
     session.messageCount++;
 
-    if (!session.identity) {
-      try {
-        await this.identify(session, message, connection);
-      } catch (error) {
-        // A session nobody could identify never started: the retry is a first message again (full state, onConnect).
-        if (isNew) this.forget(session);
-        throw error;
-      }
-    }
-    this.offerRemoteConfig(session, reply);
-    this.takePending(session, reply);
-    this.announceCapabilities(session, connection, reply);
-
-    if (isNew) {
-      this.events.emit({ type: 'connected', session });
-      const connected = this.plugins.observeNow('onConnect', session);
-      if (isThenable(connected)) await connected;
-    }
-    const observed = this.plugins.observeNow('onMessage', { agent: session, message, connection, reply });
-    for (const extra of isThenable(observed) ? await observed : observed) mergeInto(reply, extra);
-    if (changed.length > 0) {
-      const notified = this.plugins.observeNow('onStatusChange', session, changed);
-      for (const update of isThenable(notified) ? await notified : notified) this.apply(session, update);
-    }
-    this.events.emit({ type: 'message', session, message, changed });
-    if (message.agentDisconnect) this.end(session, 'agent-disconnect');
-
-    this.restrict(session, reply);
-    return reply;
+    const step: MessageStep = { session, isNew, message, connection, reply, changed };
+    if (!session.identity) return this.identifyThenAnswer(step);
+    return this.answer(step);
   }
-
   /**
    * Sets the remote config an agent should run (its hash is computed when empty). A WebSocket agent that
    * accepts remote config and reports another hash receives it at once; an HTTP agent on its next poll.
@@ -264,6 +257,59 @@ export class MessagePipeline {
     return { session, isNew: true };
   }
 
+  /** The first message(s) of an agent not identified yet: the identify hooks, then the rest of the steps. */
+  private async identifyThenAnswer(step: MessageStep): Promise<ServerToAgent> {
+    try {
+      await this.identify(step.session, step.message, step.connection);
+    } catch (error) {
+      // A session nobody could identify never started: the retry is a first message again (full state, onConnect).
+      if (step.isNew) this.forget(step.session);
+      throw error;
+    }
+    return this.answer(step);
+  }
+
+  /** Builds the reply and tells the plugins (onConnect, onMessage, onStatusChange), in that order. */
+  private answer(step: MessageStep): Awaitable<ServerToAgent> {
+    const { session, connection, reply } = step;
+    this.offerRemoteConfig(session, reply);
+    this.takePending(session, reply);
+    this.announceCapabilities(session, connection, reply);
+    if (step.isNew) {
+      this.events.emit({ type: 'connected', session });
+      const connected = this.plugins.observeNow('onConnect', session);
+      if (isThenable(connected)) return connected.then(() => this.observeMessage(step));
+    }
+    return this.observeMessage(step);
+  }
+
+  private observeMessage(step: MessageStep): Awaitable<ServerToAgent> {
+    const { session, message, connection, reply } = step;
+    const observed = this.plugins.observeNow('onMessage', { agent: session, message, connection, reply });
+    if (isThenable(observed)) return observed.then((extras) => this.observeStatus(step, extras));
+    return this.observeStatus(step, observed);
+  }
+
+  private observeStatus(
+    step: MessageStep,
+    extras: ReadonlyArray<Partial<ServerToAgent>>,
+  ): Awaitable<ServerToAgent> {
+    for (const extra of extras) mergeInto(step.reply, extra);
+    if (step.changed.length === 0) return this.conclude(step, NO_UPDATES);
+    const notified = this.plugins.observeNow('onStatusChange', step.session, step.changed);
+    if (isThenable(notified)) return notified.then((updates) => this.conclude(step, updates));
+    return this.conclude(step, notified);
+  }
+
+  private conclude(step: MessageStep, updates: ReadonlyArray<AgentUpdate | void>): ServerToAgent {
+    const { session, message, changed, reply } = step;
+    for (const update of updates) this.apply(session, update);
+    this.events.emit({ type: 'message', session, message, changed });
+    if (message.agentDisconnect) this.end(session, 'agent-disconnect');
+    this.restrict(session, reply);
+    return reply;
+  }
+
   /** Runs the identify hooks; once identified, computes resource attributes and the remote config. */
   private async identify(
     session: AgentSession,
@@ -306,7 +352,8 @@ export class MessagePipeline {
 
   private heldByAnotherLiveConnection(session: AgentSession, connection: AgentConnection): boolean {
     const current = session.connection;
-    return current !== undefined && current.id !== connection.id && current.canPush;
+    // canPush first: an HTTP connection's id is a string made when first asked for.
+    return current !== undefined && current.canPush && current !== connection && current.id !== connection.id;
   }
 
   private bind(session: AgentSession, connection: AgentConnection, isNew: boolean): void {

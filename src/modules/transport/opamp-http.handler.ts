@@ -1,6 +1,6 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
-import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
+import { type AgentToServer, type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import {
   acceptsGzip,
   ConnectionRejectedError,
@@ -14,7 +14,7 @@ import {
   ServerUnavailableError,
   UnsupportedMediaTypeError,
 } from '../protocol/index.js';
-import { isThenable } from '../../common/awaitable.js';
+import { type Awaitable, isThenable } from '../../common/awaitable.js';
 import { InjectTransportOptions, type TransportOptions } from './transport.options.js';
 import { MessagePipeline } from '../session/index.js';
 import { HttpAgentConnection } from './http-agent-connection.js';
@@ -45,44 +45,130 @@ export class OpampHttpHandler {
     this.limiter = new KeyedRateLimiter(rate, rate * 2);
   }
 
-  /** Serves one POST; never rejects (every failure is answered). */
-  async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    let instanceUid: Uint8Array = NO_UID;
+  /**
+   * Serves one POST; never rejects (every failure is answered). Once the body is read, the rest runs
+   * without a promise unless something is asynchronous (gzip, an asynchronous plugin hook).
+   */
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
-    let outcome: MessageOutcome = 'ok';
+    if (this.server.needsAuthorization) return this.authorizeThenServe(request, response, started);
     try {
-      const { headers } = request;
-      const remote = request.socket.remoteAddress ?? `unix:${this.options.unixSocket ?? ''}`;
-      if (this.server.needsAuthorization) {
-        const decision = await this.server.authorize({
-          transport: 'http',
-          remoteAddress: remote,
-          headers,
-          clientCertificate: verifiedClientCertificate(request.socket),
-        });
-        if (!decision.accept)
-          throw new ConnectionRejectedError(decision.status, decision.reason, decision.retryAfterS);
-      }
-      assertProtobufContentType(headers['content-type']);
-      const body = await readRequestBody(request, this.options.maxMessageBytes);
-      let message = this.codec.decodeHttpBodyNow(body, header(headers['content-encoding']));
-      if (isThenable(message)) message = await message;
-      instanceUid = message.instanceUid;
+      assertProtobufContentType(request.headers['content-type']);
+    } catch (error) {
+      return this.failed(request, response, NO_UID, error, started);
+    }
+    return readRequestBody(request, this.options.maxMessageBytes).then(
+      (body) => this.serve(request, response, body, started),
+      (error: unknown) => this.failed(request, response, NO_UID, error, started),
+    );
+  }
+
+  private async authorizeThenServe(
+    request: IncomingMessage,
+    response: ServerResponse,
+    started: number,
+  ): Promise<void> {
+    let body: Buffer;
+    try {
+      const decision = await this.server.authorize({
+        transport: 'http',
+        remoteAddress: this.remoteOf(request),
+        headers: request.headers,
+        clientCertificate: verifiedClientCertificate(request.socket),
+      });
+      if (!decision.accept)
+        throw new ConnectionRejectedError(decision.status, decision.reason, decision.retryAfterS);
+      assertProtobufContentType(request.headers['content-type']);
+      body = await readRequestBody(request, this.options.maxMessageBytes);
+    } catch (error) {
+      return this.failed(request, response, NO_UID, error, started);
+    }
+    return this.serve(request, response, body, started);
+  }
+
+  /** From a read body to the reply. */
+  private serve(
+    request: IncomingMessage,
+    response: ServerResponse,
+    body: Buffer,
+    started: number,
+  ): Awaitable<void> {
+    try {
+      const message = this.codec.decodeHttpBodyNow(body, header(request.headers['content-encoding']));
+      if (!isThenable(message)) return this.answer(request, response, message, started);
+      return message.then(
+        (decoded) => this.answer(request, response, decoded, started),
+        (error: unknown) => this.failed(request, response, NO_UID, error, started),
+      );
+    } catch (error) {
+      return this.failed(request, response, NO_UID, error, started);
+    }
+  }
+
+  private answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    message: AgentToServer,
+    started: number,
+  ): Awaitable<void> {
+    try {
       const uidKey = instanceUidKey(message.instanceUid);
       const waitMs = this.limiter.take(uidKey, started);
       if (waitMs > 0) throw new RateLimitedError(this.options.maxMessagesPerSecond, waitMs);
-      const connection = new HttpAgentConnection(remote, headers);
-      const answer = await this.server.handle(connection, message, uidKey);
-      connection.release();
-      const sending = this.send(request, response, 200, answer);
-      if (sending) await sending;
+      const connection = new HttpAgentConnection(this.remoteOf(request), request.headers);
+      const answer = this.server.handleNow(connection, message, uidKey);
+      if (!isThenable(answer)) return this.reply(request, response, connection, answer, started);
+      return answer.then(
+        (reply) => this.reply(request, response, connection, reply, started),
+        (error: unknown) => this.failed(request, response, message.instanceUid, error, started),
+      );
     } catch (error) {
-      outcome = error instanceof ProtocolError ? 'refused' : 'error';
+      return this.failed(request, response, message.instanceUid, error, started);
+    }
+  }
+
+  private reply(
+    request: IncomingMessage,
+    response: ServerResponse,
+    connection: HttpAgentConnection,
+    answer: ServerToAgent,
+    started: number,
+  ): Awaitable<void> {
+    connection.release();
+    try {
+      const sending = this.send(request, response, 200, answer);
+      if (!sending) return this.handled('ok', started);
+      return sending.then(
+        () => this.handled('ok', started),
+        (error: unknown) => this.failed(request, response, answer.instanceUid, error, started),
+      );
+    } catch (error) {
+      return this.failed(request, response, answer.instanceUid, error, started);
+    }
+  }
+
+  /** Answers a failure and counts the request as refused (a ProtocolError) or failed (a bug). */
+  private async failed(
+    request: IncomingMessage,
+    response: ServerResponse,
+    instanceUid: Uint8Array,
+    error: unknown,
+    started: number,
+  ): Promise<void> {
+    try {
       await this.fail(request, response, instanceUid, error);
     } finally {
-      const durationS = (performance.now() - started) / 1000;
-      this.events.emit({ type: 'handled', transport: 'http', outcome, durationS });
+      this.handled(error instanceof ProtocolError ? 'refused' : 'error', started);
     }
+  }
+
+  private handled(outcome: MessageOutcome, started: number): void {
+    const durationS = (performance.now() - started) / 1000;
+    this.events.emit({ type: 'handled', transport: 'http', outcome, durationS });
+  }
+
+  private remoteOf(request: IncomingMessage): string {
+    return request.socket.remoteAddress ?? `unix:${this.options.unixSocket ?? ''}`;
   }
 
   /** Answers a request that could not be served: an OpAMP error reply, or 500 for a bug. */

@@ -45,6 +45,8 @@ interface PlacedAgent {
 export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
   private readonly logger = new Logger(OdigosPlugin.name);
   private readonly placed = new WeakMap<AgentView, PlacedAgent>();
+  /** Remote configs of attribute-identified agents by container entry (entries are replaced, never changed, on an update). */
+  private readonly sharedRemoteConfigs = new WeakMap<ContainerAgentConfig, AgentRemoteConfig>();
   private readonly records = new InstrumentationInstanceMapping((agent) => this.locationOf(agent));
 
   constructor(
@@ -117,10 +119,20 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
   remoteConfig(agent: AgentView): AgentRemoteConfig | undefined {
     const placed = this.placed.get(agent);
     if (!placed) return undefined;
-    return buildOdigosRemoteConfig({
-      containerConfig: this.containerConfigOf(placed.placement),
-      sdkResourceAttributes: placed.agent.deviceId ? placed.placement.resourceAttributes : undefined,
-    });
+    const containerConfig = this.containerConfigOf(placed.placement);
+    if (placed.agent.deviceId) {
+      return buildOdigosRemoteConfig({
+        containerConfig,
+        sdkResourceAttributes: placed.placement.resourceAttributes,
+      });
+    }
+    // Every process of a container gets the same config: built (JSON and SHA-256) once per container entry.
+    let config = this.sharedRemoteConfigs.get(containerConfig);
+    if (!config) {
+      config = buildOdigosRemoteConfig({ containerConfig });
+      this.sharedRemoteConfigs.set(containerConfig, config);
+    }
+    return config;
   }
 
   /** A device-id agent may describe itself after it was identified: its process id completes the identity. */

@@ -79,4 +79,20 @@ describe('server configuration', () => {
   it('puts probes and metrics on a port of their own, on every interface by default', () => {
     expect(parseServerConfig({}).health).toEqual({ host: '0.0.0.0', port: 4322 });
   });
+
+  it('bounds the adaptive write concurrency: it starts at 4 within MIN and MAX, and MIN may not exceed MAX', () => {
+    expect(parseServerConfig({}).kubernetes.writeConcurrency).toEqual({
+      initial: 4,
+      min: 4,
+      max: 32,
+      slowMs: 250,
+    });
+    expect(
+      parseServerConfig({ PERSISTENCE_WRITE_CONCURRENCY_MIN: '8', PERSISTENCE_WRITE_CONCURRENCY_MAX: '8' })
+        .kubernetes.writeConcurrency,
+    ).toMatchObject({ initial: 8, min: 8, max: 8 });
+    expect(() =>
+      parseServerConfig({ PERSISTENCE_WRITE_CONCURRENCY_MIN: '9', PERSISTENCE_WRITE_CONCURRENCY_MAX: '8' }),
+    ).toThrow(/PERSISTENCE_WRITE_CONCURRENCY_MAX: must be at least PERSISTENCE_WRITE_CONCURRENCY_MIN \(9\)/);
+  });
 });
