@@ -175,13 +175,20 @@ export const serverEnvSchema = z.object({
     .enum(['auto', 'memory', 'kubernetes'])
     .default('auto')
     .describe(
-      'where remote configs and their assignments live: memory, kubernetes (ConfigMaps in POD_NAMESPACE) or auto (kubernetes when a Kubernetes client configuration is available); default auto',
+      'where remote configs, packages and their assignments live: memory, kubernetes (ConfigMaps in POD_NAMESPACE) or auto (kubernetes when a Kubernetes client configuration is available); default auto',
     ),
   CONFIG_LABEL_SELECTOR: z
     .string()
     .regex(/^\S+$/, 'must be a label selector without spaces, e.g. opamp-nest.io/config=true')
     .default('opamp-nest.io/config=true')
     .describe('label selector of the ConfigMaps holding remote configs; default opamp-nest.io/config=true'),
+  PACKAGE_LABEL_SELECTOR: z
+    .string()
+    .regex(/^\S+$/, 'must be a label selector without spaces, e.g. opamp-nest.io/package=true')
+    .default('opamp-nest.io/package=true')
+    .describe(
+      'label selector of the ConfigMaps holding the package catalog (with CONFIG_STORE kubernetes); default opamp-nest.io/package=true',
+    ),
   CUSTOM_CAPABILITIES: commaSeparated
     .pipe(
       z.array(z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be reverse-FQDN names such as io.example.pause')),
@@ -288,6 +295,7 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
     fleet: {
       configStore: e.CONFIG_STORE,
       configLabelSelector: e.CONFIG_LABEL_SELECTOR,
+      packageLabelSelector: e.PACKAGE_LABEL_SELECTOR,
     },
     connectionSettings: {
       ownMetricsEndpoint: e.OWN_METRICS_ENDPOINT,

@@ -117,12 +117,14 @@ export interface ServerConfig {
   };
   fleet: {
     /**
-     * Where remote configs and assignments are kept (`CONFIG_STORE`, default `auto`: ConfigMaps when a
+     * Where remote configs, packages and their assignments are kept (`CONFIG_STORE`, default `auto`: ConfigMaps when a
      * Kubernetes client configuration is available, memory otherwise).
      */
     configStore: 'auto' | 'memory' | 'kubernetes';
     /** Label selector of the ConfigMaps holding configs (`CONFIG_LABEL_SELECTOR`, default `opamp-nest.io/config=true`). */
     configLabelSelector: string;
+    /** Label selector of the ConfigMaps holding packages (`PACKAGE_LABEL_SELECTOR`, default `opamp-nest.io/package=true`). */
+    packageLabelSelector: string;
   };
   connectionSettings: {
     /** Offered to agents with ReportsOwnMetrics (`OWN_METRICS_ENDPOINT`, default none). */

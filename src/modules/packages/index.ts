@@ -1,3 +1,4 @@
+export * from './kubernetes-package.catalog.js';
 export * from './memory-package.catalog.js';
 export * from './package-catalog.interface.js';
 export * from './package-hash.js';

@@ -23,3 +23,13 @@ export class PackageAssignmentNotFoundError extends PackagesError {
     super(`package "${packageName}" has no assignment named "${assignment}"`);
   }
 }
+
+/** The package catalog's backing store refused a write (for ConfigMaps: the Kubernetes API said no). */
+export class PackageCatalogRejectedError extends PackagesError {
+  override readonly name = 'PackageCatalogRejectedError';
+}
+
+/** The package catalog's backing store could not be reached; the write may be retried. */
+export class PackageCatalogUnavailableError extends PackagesError {
+  override readonly name = 'PackageCatalogUnavailableError';
+}

@@ -37,6 +37,9 @@ export const putPackageBodySchema = z.strictObject({
 });
 export type PutPackageBody = z.output<typeof putPackageBodySchema>;
 
+/** A package as a ConfigMap's `data` holds it (`headers` parsed from JSON): the body's fields. */
+export const storedPackageSchema = putPackageBodySchema;
+
 const stateCounts = z.object({
   unsupported: z.number(),
   pending: z.number(),
