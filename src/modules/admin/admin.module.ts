@@ -10,13 +10,15 @@ import { AdminAudit } from './api/admin-audit.js';
 import { AgentsController } from './api/agents.controller.js';
 import { AdminTokenGuard } from './api/admin-token.guard.js';
 import { ConfigsController } from './api/configs.controller.js';
+import { PackageFileBodyParser } from './api/packages-file-body.parser.js';
 import { PackagesController } from './api/packages.controller.js';
+import { PackagesFilesController } from './api/packages-files.controller.js';
 import { ConnectionOffersController } from './api/connection-offers.controller.js';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 
 /**
  * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs`, `/api/v1/packages`,
- * `/api/v1/connection-offers` (OpenAPI at
+ * `/api/v1/connection-offers`, and `/package-files` for agents' downloads (OpenAPI at
  * `/api/docs-json` once `setupAdminOpenApi(app)` ran), behind `ADMIN_TOKEN` when set, every change audited.
  * Probes and metrics are the HealthModule's, on a listener of their own.
  */
@@ -29,7 +31,13 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     PackagesModule,
     ConnectionSettingsModule,
   ],
-  controllers: [AgentsController, ConfigsController, PackagesController, ConnectionOffersController],
+  controllers: [
+    AgentsController,
+    ConfigsController,
+    PackagesController,
+    PackagesFilesController,
+    ConnectionOffersController,
+  ],
   providers: [
     {
       provide: ADMIN_OPTIONS,
@@ -38,6 +46,7 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     },
     AdminTokenGuard,
     AdminAudit,
+    PackageFileBodyParser,
   ],
 })
 export class AdminModule {}

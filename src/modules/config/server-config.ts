@@ -126,6 +126,14 @@ export interface ServerConfig {
     /** Label selector of the ConfigMaps holding packages (`PACKAGE_LABEL_SELECTOR`, default `opamp-nest.io/package=true`). */
     packageLabelSelector: string;
   };
+  packageFiles: {
+    /** Where uploaded package files are kept (`PACKAGE_FILES_DIR`); default none: in memory. */
+    directory?: string;
+    /** Largest accepted upload, bytes (`PACKAGE_FILE_MAX_BYTES`, default 64 MiB). */
+    maxBytes: number;
+    /** Base URL agents download uploaded files from (`PACKAGE_FILES_URL`); default the creating call's origin. */
+    baseUrl?: string;
+  };
   connectionSettings: {
     /** Offered to agents with ReportsOwnMetrics (`OWN_METRICS_ENDPOINT`, default none). */
     ownMetricsEndpoint?: string;

@@ -3,17 +3,19 @@ import { type FastifyReply } from 'fastify';
 import {
   PackageCatalogRejectedError,
   PackageCatalogUnavailableError,
+  PackageFileHashMismatchError,
   PackagesError,
 } from '../../packages/index.js';
 
 const STATUS: ReadonlyArray<[new (...args: never[]) => Error, number, string]> = [
   [PackageCatalogRejectedError, 422, 'Unprocessable Entity'],
+  [PackageFileHashMismatchError, 422, 'Unprocessable Entity'],
   [PackageCatalogUnavailableError, 503, 'Service Unavailable'],
 ];
 
 /**
  * Answers the packages module's errors with their status and the message: a package or assignment not
- * found is 404, a write the catalog's store refused 422, an unreachable store 503.
+ * found is 404, a write the catalog's store refused or a file that does not hash right 422, an unreachable store 503.
  */
 @Catch(PackagesError)
 export class PackagesErrorsFilter implements ExceptionFilter {
