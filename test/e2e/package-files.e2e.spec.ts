@@ -7,6 +7,7 @@ import { AgentCapabilities, type PackageAvailable } from '../../src/generated/op
 import { bitmask } from '../../src/modules/protocol/index.js';
 import { adminCall, type JsonObject } from '../support/admin-client.js';
 import { postMessage } from '../support/http-agent.js';
+import { parsePrometheusText, sampleValue } from '../support/prometheus-text.js';
 import { description, randomUid } from '../support/opamp-messages.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { WsAgentPool } from '../support/ws-agent.js';
@@ -92,6 +93,9 @@ describe('package files uploaded to and served by the admin listener', () => {
       const downloaded = Buffer.from(await response.arrayBuffer());
       expect(sha256hex(downloaded)).toBe(Buffer.from(pkg.file!.contentHash).toString('hex'));
     }
+    const metrics = parsePrometheusText(await (await fetch(`${server.healthUrl}/metrics`)).text());
+    expect(sampleValue(metrics.samples, 'opamp_package_file_downloads_total', {})).toBe(2);
+    expect(sampleValue(metrics.samples, 'opamp_package_file_uploads_total', { outcome: 'stored' })).toBe(1);
   });
 
   it('answers a byte range with 206 and a matching ETag with 304', async () => {

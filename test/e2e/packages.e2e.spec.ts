@@ -221,6 +221,9 @@ describe('packages offered through the admin API', () => {
       sampleValue(metrics.samples, 'opamp_package_agents', { package: 'otelcol', state: 'installed' }),
     ).toBe(1);
     expect(sampleValue(metrics.samples, 'opamp_package_offers_total', {})).toBeGreaterThanOrEqual(4);
+    for (const outcome of ['failed', 'installed', 'installing']) {
+      expect(sampleValue(metrics.samples, 'opamp_package_status_reports_total', { outcome })).toBe(1);
+    }
   });
 
   it('refuses bad bodies, answers 404 for unknown packages, and documents response schemas', async () => {

@@ -32,12 +32,23 @@ const TOKEN_PREFIX = 'pf1.';
 @Injectable()
 export class PackageFiles {
   private readonly logger = new Logger(PackageFiles.name);
+  /** Uploads by outcome, for the metrics. */
+  readonly uploads = new Map<'stored' | 'hash-mismatch', number>([
+    ['stored', 0],
+    ['hash-mismatch', 0],
+  ]);
+  private served = 0;
 
   constructor(
     @InjectPackageFileStore() private readonly store: PackageFileStore,
     @InjectPackageCatalog() private readonly catalog: PackageCatalog,
     @InjectPackageFilesOptions() private readonly options: PackageFilesOptions,
   ) {}
+
+  /** Files opened for download so far. */
+  get downloads(): number {
+    return this.served;
+  }
 
   /** `memory` or `directory`. */
   get storeKind(): string {
@@ -68,8 +79,12 @@ export class PackageFiles {
     if (!pkg) throw new PackageNotFoundError(name);
     const expected = pkg.contentHash.toString('hex');
     const actual = createHash('sha256').update(bytes).digest('hex');
-    if (actual !== expected) throw new PackageFileHashMismatchError(name, expected, actual);
+    if (actual !== expected) {
+      this.uploads.set('hash-mismatch', (this.uploads.get('hash-mismatch') ?? 0) + 1);
+      throw new PackageFileHashMismatchError(name, expected, actual);
+    }
     await this.store.put(actual, bytes);
+    this.uploads.set('stored', (this.uploads.get('stored') ?? 0) + 1);
     this.logger.log({ package: name, contentHash: actual, bytes: bytes.length }, 'package file uploaded');
     return { contentHash: actual, size: bytes.length };
   }
@@ -82,6 +97,7 @@ export class PackageFiles {
   async open(contentHash: string, authorization: string | undefined): Promise<StoredPackageFile> {
     const file = this.authorized(contentHash, authorization) ? await this.store.get(contentHash) : undefined;
     if (!file) throw new PackageFileNotFoundError(contentHash);
+    this.served++;
     return file;
   }
 

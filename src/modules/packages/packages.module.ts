@@ -11,6 +11,7 @@ import {
   type PackageFilesOptions,
 } from './package-files.options.js';
 import { PackageFiles } from './package-files.service.js';
+import { PackageStatusStats } from './package-status.stats.js';
 import { PackageMetricsRegistrar } from './package-metrics.registrar.js';
 import { PackageRollout } from './package-rollout.service.js';
 import { PACKAGE_CATALOG } from './packages.constants.js';
@@ -47,6 +48,7 @@ import { PackagesPlugin } from './packages.plugin.js';
         directory === undefined ? new MemoryPackageFileStore() : new DirectoryPackageFileStore(directory),
     },
     PackageFiles,
+    { provide: PackageStatusStats, useFactory: () => new PackageStatusStats() },
     PackageRollout,
     PackagesPlugin,
     PackagesAdmin,
