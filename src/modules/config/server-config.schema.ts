@@ -175,7 +175,7 @@ export const serverEnvSchema = z.object({
     .enum(['auto', 'memory', 'kubernetes'])
     .default('auto')
     .describe(
-      'where remote configs, packages and their assignments live: memory, kubernetes (ConfigMaps in POD_NAMESPACE) or auto (kubernetes when a Kubernetes client configuration is available); default auto',
+      'where remote configs, packages, connection offers and their assignments live: memory, kubernetes (ConfigMaps in POD_NAMESPACE) or auto (kubernetes when a Kubernetes client configuration is available); default auto',
     ),
   CONFIG_LABEL_SELECTOR: z
     .string()
@@ -188,6 +188,13 @@ export const serverEnvSchema = z.object({
     .default('opamp-nest.io/package=true')
     .describe(
       'label selector of the ConfigMaps holding the package catalog (with CONFIG_STORE kubernetes); default opamp-nest.io/package=true',
+    ),
+  CONNECTION_OFFER_LABEL_SELECTOR: z
+    .string()
+    .regex(/^\S+$/, 'must be a label selector without spaces, e.g. opamp-nest.io/connection-offer=true')
+    .default('opamp-nest.io/connection-offer=true')
+    .describe(
+      'label selector of the ConfigMaps holding connection offers (with CONFIG_STORE kubernetes); default opamp-nest.io/connection-offer=true',
     ),
   PACKAGE_FILES_DIR: optionalFile.describe(
     'a directory where package files uploaded through the admin API are kept (named by their SHA-256; put it on a volume shared by the servers, or offer external URLs); default none: kept in memory, lost on restart',
@@ -305,6 +312,7 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       configStore: e.CONFIG_STORE,
       configLabelSelector: e.CONFIG_LABEL_SELECTOR,
       packageLabelSelector: e.PACKAGE_LABEL_SELECTOR,
+      connectionOfferLabelSelector: e.CONNECTION_OFFER_LABEL_SELECTOR,
     },
     packageFiles: {
       directory: e.PACKAGE_FILES_DIR,

@@ -125,6 +125,8 @@ export interface ServerConfig {
     configLabelSelector: string;
     /** Label selector of the ConfigMaps holding packages (`PACKAGE_LABEL_SELECTOR`, default `opamp-nest.io/package=true`). */
     packageLabelSelector: string;
+    /** Label selector of the ConfigMaps holding connection offers (`CONNECTION_OFFER_LABEL_SELECTOR`, default `opamp-nest.io/connection-offer=true`). */
+    connectionOfferLabelSelector: string;
   };
   packageFiles: {
     /** Where uploaded package files are kept (`PACKAGE_FILES_DIR`); default none: in memory. */
