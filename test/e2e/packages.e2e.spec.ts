@@ -246,5 +246,18 @@ describe('packages offered through the admin API', () => {
     expect(get.responses['200']?.content?.['application/json']?.schema).toEqual(
       expect.objectContaining({ type: 'object' }),
     );
+    const upload = doc.body.paths['/api/v1/packages/{name}/file']?.put as {
+      requestBody: { content: Record<string, unknown> };
+      responses: Record<string, { content?: Record<string, { schema?: JsonObject }> }>;
+    };
+    expect(Object.keys(upload.requestBody.content)).toEqual(['application/octet-stream']);
+    expect(upload.responses['200']?.content?.['application/json']?.schema).toEqual(
+      expect.objectContaining({ type: 'object' }),
+    );
+    expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(['404', '413', '415', '422']));
+    const download = doc.body.paths['/package-files/{sha256}']?.get as {
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(download.responses['200']?.content ?? {})).toEqual(['application/octet-stream']);
   });
 });
