@@ -69,7 +69,7 @@ describe('package files uploaded to and served by the admin listener', () => {
 
   it('a WebSocket agent and an HTTP agent download the offered file, and its bytes hash to the offered hash', async () => {
     server = await startTestServer();
-    const bytes = randomBytes(300_000);
+    const bytes = randomBytes(2_500_000); // above Fastify's default body limit of 1 MiB
     const created = await hostPackage(bytes);
     expect(created.downloadUrl).toBe(`${server.adminUrl}/package-files/${sha256hex(bytes)}`);
 
