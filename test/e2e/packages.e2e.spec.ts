@@ -243,17 +243,17 @@ describe('packages offered through the admin API', () => {
     const get = doc.body.paths['/api/v1/packages/{name}']?.get as {
       responses: Record<string, { content?: Record<string, { schema?: JsonObject }> }>;
     };
-    expect(get.responses['200']?.content?.['application/json']?.schema).toEqual(
-      expect.objectContaining({ type: 'object' }),
-    );
+    expect(get.responses['200']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/Package',
+    });
     const upload = doc.body.paths['/api/v1/packages/{name}/file']?.put as {
       requestBody: { content: Record<string, unknown> };
       responses: Record<string, { content?: Record<string, { schema?: JsonObject }> }>;
     };
     expect(Object.keys(upload.requestBody.content)).toEqual(['application/octet-stream']);
-    expect(upload.responses['200']?.content?.['application/json']?.schema).toEqual(
-      expect.objectContaining({ type: 'object' }),
-    );
+    expect(upload.responses['200']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/PackageFile',
+    });
     expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(['404', '413', '415', '422']));
     const download = doc.body.paths['/package-files/{sha256}']?.get as {
       responses: Record<string, { content?: Record<string, unknown> }>;

@@ -4,6 +4,7 @@ import { SERVER_CONFIG, type ServerConfig } from '../config/index.js';
 import { ConnectionSettingsModule } from '../connection-settings/index.js';
 import { FleetModule } from '../fleet/index.js';
 import { PackagesModule } from '../packages/index.js';
+import { PluginsModule } from '../plugins/index.js';
 import { SessionModule } from '../session/index.js';
 import { TransportModule } from '../transport/index.js';
 import { AdminAudit } from './api/admin-audit.js';
@@ -14,11 +15,16 @@ import { PackageFileBodyParser } from './api/packages-file-body.parser.js';
 import { PackagesController } from './api/packages.controller.js';
 import { PackagesFilesController } from './api/packages-files.controller.js';
 import { ConnectionOffersController } from './api/connection-offers.controller.js';
+import { ServerController } from './api/server.controller.js';
+import { EventsController } from './api/events.controller.js';
+import { LiveEvents } from './api/live-events.js';
+import { ServerIdentity } from './api/server-identity.js';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 
 /**
  * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs`, `/api/v1/packages`,
- * `/api/v1/connection-offers`, and `/package-files` for agents' downloads (OpenAPI at
+ * `/api/v1/connection-offers`, `/api/v1/server`, `/api/v1/summary`, `/api/v1/events`, and `/package-files`
+ * for agents' downloads (OpenAPI at
  * `/api/docs-json` once `setupAdminOpenApi(app)` ran), behind `ADMIN_TOKEN` when set, every change audited.
  * Probes and metrics are the HealthModule's, on a listener of their own.
  */
@@ -30,6 +36,7 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     CommandsModule,
     PackagesModule,
     ConnectionSettingsModule,
+    PluginsModule,
   ],
   controllers: [
     AgentsController,
@@ -37,6 +44,8 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     PackagesController,
     PackagesFilesController,
     ConnectionOffersController,
+    ServerController,
+    EventsController,
   ],
   providers: [
     {
@@ -46,6 +55,8 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     },
     AdminTokenGuard,
     AdminAudit,
+    ServerIdentity,
+    LiveEvents,
     PackageFileBodyParser,
   ],
 })
