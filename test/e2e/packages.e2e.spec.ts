@@ -221,6 +221,9 @@ describe('packages offered through the admin API', () => {
       sampleValue(metrics.samples, 'opamp_package_agents', { package: 'otelcol', state: 'installed' }),
     ).toBe(1);
     expect(sampleValue(metrics.samples, 'opamp_package_offers_total', {})).toBeGreaterThanOrEqual(4);
+    for (const outcome of ['failed', 'installed', 'installing']) {
+      expect(sampleValue(metrics.samples, 'opamp_package_status_reports_total', { outcome })).toBe(1);
+    }
   });
 
   it('refuses bad bodies, answers 404 for unknown packages, and documents response schemas', async () => {
@@ -243,5 +246,18 @@ describe('packages offered through the admin API', () => {
     expect(get.responses['200']?.content?.['application/json']?.schema).toEqual({
       $ref: '#/components/schemas/Package',
     });
+    const upload = doc.body.paths['/api/v1/packages/{name}/file']?.put as {
+      requestBody: { content: Record<string, unknown> };
+      responses: Record<string, { content?: Record<string, { schema?: JsonObject }> }>;
+    };
+    expect(Object.keys(upload.requestBody.content)).toEqual(['application/octet-stream']);
+    expect(upload.responses['200']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/PackageFile',
+    });
+    expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(['404', '413', '415', '422']));
+    const download = doc.body.paths['/package-files/{sha256}']?.get as {
+      responses: Record<string, { content?: Record<string, unknown> }>;
+    };
+    expect(Object.keys(download.responses['200']?.content ?? {})).toEqual(['application/octet-stream']);
   });
 });

@@ -204,12 +204,32 @@ export type paths = {
     get: operations['PackagesController_get'];
     /**
      * Create or replace a package
-     * @description Keeps the assignments. Agents it is offered to get the new offer: at once over WebSocket (the call answers after it was sent), with their next poll over HTTP.
+     * @description Keeps the assignments. Agents it is offered to get the new offer: at once over WebSocket (the call answers after it was sent), with their next poll over HTTP. Without `downloadUrl` the file is served by this server: upload it with `PUT /api/v1/packages/{name}/file` before assigning the package.
      */
     put: operations['PackagesController_put'];
     post?: never;
     /** Delete a package and its assignments (agents are offered the rest) */
     delete: operations['PackagesController_delete'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/packages/{name}/file': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Upload a package's file, served to agents by this server
+     * @description Body: the file, `Content-Type: application/octet-stream`, at most PACKAGE_FILE_MAX_BYTES. Accepted only when its SHA-256 is the package's `contentHash`. Kept in memory, or in PACKAGE_FILES_DIR; served at `GET /package-files/{contentHash}`, the `downloadUrl` of a package created without one.
+     */
+    put: operations['PackagesController_putFile'];
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -231,6 +251,23 @@ export type paths = {
     post?: never;
     /** Delete an assignment of a package */
     delete: operations['PackagesController_deleteAssignment'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/package-files/{sha256}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Download an uploaded package file (what agents are offered) */
+    get: operations['PackagesFilesController_download'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -761,6 +798,17 @@ export type components = {
     PackageList: {
       catalog: string;
       items: components['schemas']['Package'][];
+    };
+    PackageFile: {
+      package: string;
+      /** @description SHA-256 of the stored file, hex */
+      contentHash: string;
+      /** @description bytes */
+      size: number;
+      /** @enum {string} */
+      store: 'memory' | 'directory';
+      /** @description where this server serves the file */
+      downloadUrl: string;
     };
   };
   responses: never;
@@ -1547,9 +1595,9 @@ export interface operations {
           version: string;
           /**
            * Format: uri
-           * @description where agents download the file
+           * @description where agents download the file; default this server (/package-files/<contentHash> on the admin listener, the file uploaded with PUT /api/v1/packages/{name}/file)
            */
-          downloadUrl: string;
+          downloadUrl?: string;
           /** @description SHA-256 of the file, hex */
           contentHash: string;
           /**
@@ -1636,6 +1684,77 @@ export interface operations {
       };
       /** @description no such package */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  PackagesController_putFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description package name */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/octet-stream': string;
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PackageFile'];
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description no such package */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description larger than PACKAGE_FILE_MAX_BYTES */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description not application/octet-stream */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description the file's SHA-256 is not the package's contentHash */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -1744,6 +1863,50 @@ export interface operations {
         };
       };
       /** @description no such package or assignment */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  PackagesFilesController_download: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Bearer <download token>, as offered in the package headers (when ADMIN_TOKEN is set) */
+        Authorization?: string;
+      };
+      path: {
+        /** @description the file's SHA-256, 64 hex digits */
+        sha256: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the file */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description no such file on this server, or a wrong download token */
       404: {
         headers: {
           [name: string]: unknown;

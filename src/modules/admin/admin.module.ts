@@ -11,7 +11,9 @@ import { AdminAudit } from './api/admin-audit.js';
 import { AgentsController } from './api/agents.controller.js';
 import { AdminTokenGuard } from './api/admin-token.guard.js';
 import { ConfigsController } from './api/configs.controller.js';
+import { PackageFileBodyParser } from './api/packages-file-body.parser.js';
 import { PackagesController } from './api/packages.controller.js';
+import { PackagesFilesController } from './api/packages-files.controller.js';
 import { ConnectionOffersController } from './api/connection-offers.controller.js';
 import { ServerController } from './api/server.controller.js';
 import { EventsController } from './api/events.controller.js';
@@ -21,7 +23,8 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 
 /**
  * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs`, `/api/v1/packages`,
- * `/api/v1/connection-offers`, `/api/v1/server`, `/api/v1/summary`, `/api/v1/events` (OpenAPI at
+ * `/api/v1/connection-offers`, `/api/v1/server`, `/api/v1/summary`, `/api/v1/events`, and `/package-files`
+ * for agents' downloads (OpenAPI at
  * `/api/docs-json` once `setupAdminOpenApi(app)` ran), behind `ADMIN_TOKEN` when set, every change audited.
  * Probes and metrics are the HealthModule's, on a listener of their own.
  */
@@ -39,6 +42,7 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     AgentsController,
     ConfigsController,
     PackagesController,
+    PackagesFilesController,
     ConnectionOffersController,
     ServerController,
     EventsController,
@@ -53,6 +57,7 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     AdminAudit,
     ServerIdentity,
     LiveEvents,
+    PackageFileBodyParser,
   ],
 })
 export class AdminModule {}

@@ -190,13 +190,36 @@ export const serverEnvSchema = z.object({
     .enum(['auto', 'memory', 'kubernetes'])
     .default('auto')
     .describe(
-      'where remote configs and their assignments live: memory, kubernetes (ConfigMaps in POD_NAMESPACE) or auto (kubernetes when a Kubernetes client configuration is available); default auto',
+      'where remote configs, packages, connection offers and their assignments live: memory, kubernetes (ConfigMaps in POD_NAMESPACE) or auto (kubernetes when a Kubernetes client configuration is available); default auto',
     ),
   CONFIG_LABEL_SELECTOR: z
     .string()
     .regex(/^\S+$/, 'must be a label selector without spaces, e.g. opamp-nest.io/config=true')
     .default('opamp-nest.io/config=true')
     .describe('label selector of the ConfigMaps holding remote configs; default opamp-nest.io/config=true'),
+  PACKAGE_LABEL_SELECTOR: z
+    .string()
+    .regex(/^\S+$/, 'must be a label selector without spaces, e.g. opamp-nest.io/package=true')
+    .default('opamp-nest.io/package=true')
+    .describe(
+      'label selector of the ConfigMaps holding the package catalog (with CONFIG_STORE kubernetes); default opamp-nest.io/package=true',
+    ),
+  CONNECTION_OFFER_LABEL_SELECTOR: z
+    .string()
+    .regex(/^\S+$/, 'must be a label selector without spaces, e.g. opamp-nest.io/connection-offer=true')
+    .default('opamp-nest.io/connection-offer=true')
+    .describe(
+      'label selector of the ConfigMaps holding connection offers (with CONFIG_STORE kubernetes); default opamp-nest.io/connection-offer=true',
+    ),
+  PACKAGE_FILES_DIR: optionalFile.describe(
+    'a directory where package files uploaded through the admin API are kept (named by their SHA-256; put it on a volume shared by the servers, or offer external URLs); default none: kept in memory, lost on restart',
+  ),
+  PACKAGE_FILE_MAX_BYTES: positiveInt(64 * 1024 * 1024).describe(
+    'the largest package file the admin API accepts for upload, in bytes; default 67108864 (64 MiB)',
+  ),
+  PACKAGE_FILES_URL: endpointUrl.describe(
+    'the http(s) base URL at which agents reach this admin listener to download uploaded package files, e.g. https://opamp-admin.example:4321; default the origin of the admin call that creates the package',
+  ),
   CUSTOM_CAPABILITIES: commaSeparated
     .pipe(
       z.array(z.string().regex(/^[A-Za-z0-9._/-]+$/, 'must be reverse-FQDN names such as io.example.pause')),
@@ -314,6 +337,13 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
     fleet: {
       configStore: e.CONFIG_STORE,
       configLabelSelector: e.CONFIG_LABEL_SELECTOR,
+      packageLabelSelector: e.PACKAGE_LABEL_SELECTOR,
+      connectionOfferLabelSelector: e.CONNECTION_OFFER_LABEL_SELECTOR,
+    },
+    packageFiles: {
+      directory: e.PACKAGE_FILES_DIR,
+      maxBytes: e.PACKAGE_FILE_MAX_BYTES,
+      baseUrl: e.PACKAGE_FILES_URL,
     },
     connectionSettings: {
       ownMetricsEndpoint: e.OWN_METRICS_ENDPOINT,

@@ -124,12 +124,24 @@ export interface ServerConfig {
   };
   fleet: {
     /**
-     * Where remote configs and assignments are kept (`CONFIG_STORE`, default `auto`: ConfigMaps when a
+     * Where remote configs, packages and their assignments are kept (`CONFIG_STORE`, default `auto`: ConfigMaps when a
      * Kubernetes client configuration is available, memory otherwise).
      */
     configStore: 'auto' | 'memory' | 'kubernetes';
     /** Label selector of the ConfigMaps holding configs (`CONFIG_LABEL_SELECTOR`, default `opamp-nest.io/config=true`). */
     configLabelSelector: string;
+    /** Label selector of the ConfigMaps holding packages (`PACKAGE_LABEL_SELECTOR`, default `opamp-nest.io/package=true`). */
+    packageLabelSelector: string;
+    /** Label selector of the ConfigMaps holding connection offers (`CONNECTION_OFFER_LABEL_SELECTOR`, default `opamp-nest.io/connection-offer=true`). */
+    connectionOfferLabelSelector: string;
+  };
+  packageFiles: {
+    /** Where uploaded package files are kept (`PACKAGE_FILES_DIR`); default none: in memory. */
+    directory?: string;
+    /** Largest accepted upload, bytes (`PACKAGE_FILE_MAX_BYTES`, default 64 MiB). */
+    maxBytes: number;
+    /** Base URL agents download uploaded files from (`PACKAGE_FILES_URL`); default the creating call's origin. */
+    baseUrl?: string;
   };
   connectionSettings: {
     /** Offered to agents with ReportsOwnMetrics (`OWN_METRICS_ENDPOINT`, default none). */

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { type Clock, InjectClock } from '../../common/clock.js';
 import { type AgentView } from '../../plugin-api/index.js';
 import { agentAttributes, matchesSelector, type AssignmentTarget } from '../fleet/index.js';
+import { type ConnectionOfferStore } from './connection-offer.store.js';
+import { CONNECTION_OFFER_STORE } from './connection-settings.options.js';
 import { type EndpointSettings } from './connection-settings.offer.js';
 import { type ConnectionOffer, type PutConnectionOfferBody } from './connection-offers.types.js';
 
@@ -17,24 +19,48 @@ const specificity = (target: AssignmentTarget): number =>
   'agent' in target ? Number.MAX_SAFE_INTEGER : Object.keys(target.selector).length;
 
 /**
- * The operator's connection offers (`/api/v1/connection-offers`), kept in memory. Like config assignments,
+ * The operator's connection offers (`/api/v1/connection-offers`), kept in the {@link ConnectionOfferStore}
+ * (memory, or labelled ConfigMaps shared by every server). Like config assignments,
  * the most specific offer wins: per agent, then the selector with the most terms, ties to the lowest name;
  * `opamp` and each named other connection are decided separately, so a per-agent offer of new headers can
- * sit on top of a fleet-wide offer of other connections. Listeners hear every change.
+ * sit on top of a fleet-wide offer of other connections. Listeners hear every change, whoever made it.
  */
 @Injectable()
-export class ConnectionOffers {
-  private readonly offers = new Map<string, ConnectionOffer>();
+export class ConnectionOffers implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ConnectionOffers.name);
   private readonly listeners = new Set<() => Promise<void>>();
+  private running: Promise<void> = Promise.resolve();
+  private unsubscribe?: () => void;
 
-  constructor(@InjectClock() private readonly clock: Clock) {}
+  constructor(
+    @InjectClock() private readonly clock: Clock,
+    @Inject(CONNECTION_OFFER_STORE) private readonly store: ConnectionOfferStore,
+  ) {}
+
+  onModuleInit(): void {
+    this.unsubscribe = this.store.onChange(() => {
+      const run = this.changed().catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'connection offers changed; re-offering failed'),
+      );
+      this.running = Promise.all([this.running, run]).then(() => undefined);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe?.();
+  }
+
+  /** `memory` or `kubernetes`. */
+  get storeKind(): string {
+    return this.store.kind;
+  }
 
   list(): ConnectionOffer[] {
-    return [...this.offers.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.store.list();
   }
 
   get(name: string): ConnectionOffer | undefined {
-    return this.offers.get(name);
+    return this.store.get(name);
   }
 
   /** Creates or replaces an offer; resolves once the listeners (pushes to WebSocket agents) are done. */
@@ -42,7 +68,6 @@ export class ConnectionOffers {
     name: string,
     body: PutConnectionOfferBody,
   ): Promise<{ offer: ConnectionOffer; created: boolean }> {
-    const created = !this.offers.has(name);
     const offer: ConnectionOffer = {
       name,
       target: body.target,
@@ -50,15 +75,15 @@ export class ConnectionOffers {
       ...(body.otherConnections ? { otherConnections: body.otherConnections } : {}),
       updatedAt: new Date(this.clock.now()).toISOString(),
     };
-    this.offers.set(name, offer);
-    await this.changed();
-    return { offer, created };
+    const stored = await this.store.put(offer);
+    await this.running;
+    return stored;
   }
 
   /** Deletes an offer; false when there was none. */
   async delete(name: string): Promise<boolean> {
-    if (!this.offers.delete(name)) return false;
-    await this.changed();
+    if (!(await this.store.delete(name))) return false;
+    await this.running;
     return true;
   }
 
@@ -70,9 +95,10 @@ export class ConnectionOffers {
 
   /** The offers that apply to `agent`, most specific first. */
   applying(agent: AgentView): ConnectionOffer[] {
-    if (this.offers.size === 0) return [];
+    const offers = this.list();
+    if (offers.length === 0) return [];
     const attributes = agentAttributes(agent);
-    return this.list()
+    return offers
       .filter(({ target }) =>
         'agent' in target ? target.agent === agent.displayId : matchesSelector(target.selector, attributes),
       )

@@ -22,3 +22,6 @@ export const CONNECTION_SETTINGS_OPTIONS = 'OPAMP:CONNECTION_SETTINGS_OPTIONS';
 
 /** Injects the {@link ConnectionSettingsOptions}. */
 export const InjectConnectionSettingsOptions = (): ParameterDecorator => Inject(CONNECTION_SETTINGS_OPTIONS);
+
+/** DI token of the {@link ConnectionOfferStore} (memory, or ConfigMaps as `CONFIG_STORE` says). */
+export const CONNECTION_OFFER_STORE = 'OPAMP:CONNECTION_OFFER_STORE';

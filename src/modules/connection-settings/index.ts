@@ -1,3 +1,4 @@
+export * from './connection-offer.store.js';
 export * from './connection-offers.service.js';
 export * from './connection-offers.types.js';
 export * from './connection-settings.composer.js';
@@ -5,3 +6,6 @@ export * from './connection-settings.module.js';
 export * from './connection-settings.offer.js';
 export * from './connection-settings.plugin.js';
 export * from './connection-settings.stats.js';
+export * from './connection-settings.errors.js';
+export { CONNECTION_OFFER_STORE } from './connection-settings.options.js';
+export * from './kubernetes-connection-offer.store.js';

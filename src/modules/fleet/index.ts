@@ -1,4 +1,5 @@
 export * from './agent-attributes.js';
+export * from './assignment-annotations.js';
 export * from './assignment-resolver.js';
 export * from './config-rollout.service.js';
 export * from './config-store.interface.js';

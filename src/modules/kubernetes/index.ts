@@ -7,6 +7,7 @@ export * from './kubernetes-stats.js';
 export * from './kube-api-deadline.js';
 export * from './kube-api-probe.js';
 export * from './kube-request-options.js';
+export * from './labelled-configmap.store.js';
 export { KUBERNETES_OPTIONS, type KubernetesModuleOptions } from './kubernetes.options.js';
 export * from './reflected-cache.js';
 export { ReflectorBackoff, type ReflectorBackoffPolicy } from './reflector-backoff.js';

@@ -3,7 +3,9 @@ import { ModuleRef } from '@nestjs/core';
 import { type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '../metrics/index.js';
 import { registerPackageMetrics } from './package-metrics.js';
+import { PackageFiles } from './package-files.service.js';
 import { PackageRollout } from './package-rollout.service.js';
+import { PackageStatusStats } from './package-status.stats.js';
 import { PackagesAdmin } from './packages-admin.service.js';
 
 /**
@@ -16,6 +18,8 @@ export class PackageMetricsRegistrar implements OnApplicationBootstrap {
     private readonly moduleRef: ModuleRef,
     private readonly rollout: PackageRollout,
     private readonly admin: PackagesAdmin,
+    private readonly statusStats: PackageStatusStats,
+    private readonly files: PackageFiles,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -25,6 +29,11 @@ export class PackageMetricsRegistrar implements OnApplicationBootstrap {
     } catch {
       return;
     }
-    registerPackageMetrics(registry, this.rollout, this.admin);
+    registerPackageMetrics(registry, {
+      rollout: this.rollout,
+      admin: this.admin,
+      statusStats: this.statusStats,
+      files: this.files,
+    });
   }
 }

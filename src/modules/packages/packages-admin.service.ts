@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type AssignmentTarget } from '../fleet/index.js';
 import { AgentRegistry } from '../session/index.js';
 import { type PackageCatalog } from './package-catalog.interface.js';
+import { PackageFiles } from './package-files.service.js';
 import { installStateOf, PACKAGE_INSTALL_STATES, type PackageInstallState } from './package-install-state.js';
 import { PackageRollout } from './package-rollout.service.js';
 import { InjectPackageCatalog, MAX_LISTED_FAILED_AGENTS } from './packages.constants.js';
@@ -23,6 +24,7 @@ export class PackagesAdmin {
     @InjectPackageCatalog() private readonly catalog: PackageCatalog,
     private readonly rollout: PackageRollout,
     private readonly registry: AgentRegistry,
+    private readonly files: PackageFiles,
   ) {}
 
   /** `memory`, ... */
@@ -43,15 +45,19 @@ export class PackagesAdmin {
 
   /** Creates or replaces a package; resolves once WebSocket agents were offered the change. */
   async putPackage(name: string, spec: PackageSpec): Promise<{ package: CatalogPackage; created: boolean }> {
+    const previous = this.catalog.getPackage(name);
     const result = await this.catalog.putPackage(name, spec);
     await this.rollout.idle();
+    if (previous) await this.files.prune([previous.contentHash]);
     return result;
   }
 
   /** @throws PackageNotFoundError */
   async deletePackage(name: string): Promise<void> {
+    const previous = this.catalog.getPackage(name);
     if (!(await this.catalog.deletePackage(name))) throw new PackageNotFoundError(name);
     await this.rollout.idle();
+    if (previous) await this.files.prune([previous.contentHash]);
   }
 
   /** @throws PackageNotFoundError */

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 
-/** DI token of the {@link PackageCatalog} holding packages and their assignments (memory). */
+/** DI token of the {@link PackageCatalog} holding packages and their assignments (memory or ConfigMaps). */
 export const PACKAGE_CATALOG = 'OPAMP:PACKAGE_CATALOG';
 
 /** Injects the {@link PackageCatalog} under {@link PACKAGE_CATALOG}. */

@@ -9,6 +9,7 @@ import {
 import { OpampPlugin } from '../plugins/index.js';
 import { MessagePipeline } from '../session/index.js';
 import { PackageRollout } from './package-rollout.service.js';
+import { PackageStatusStats } from './package-status.stats.js';
 import { PACKAGES_PLUGIN_NAME, PACKAGES_PLUGIN_ORDER } from './packages.constants.js';
 
 /**
@@ -23,6 +24,7 @@ export class PackagesPlugin implements OpampPluginHooks, OnModuleInit {
   constructor(
     private readonly pipeline: MessagePipeline,
     private readonly rollout: PackageRollout,
+    private readonly statusStats: PackageStatusStats,
   ) {}
 
   onModuleInit(): void {
@@ -38,6 +40,7 @@ export class PackagesPlugin implements OpampPluginHooks, OnModuleInit {
   }
 
   onStatusChange(agent: AgentView, changed: readonly AgentStatusField[]): Promise<void> | undefined {
+    if (changed.includes('packageStatuses')) this.statusStats.observe(agent);
     if (!changed.includes('description')) return undefined;
     this.rollout.invalidate(agent);
     return this.rollout.recheck(agent).then(() => undefined);

@@ -11,7 +11,13 @@ export const putPackageBodySchema = z.strictObject({
     .default('top-level')
     .describe('top-level (the agent itself) or addon; default top-level'),
   version: z.string().min(1).max(256).describe('the version agents are offered'),
-  downloadUrl: z.url({ error: 'must be a URL' }).max(2048).describe('where agents download the file'),
+  downloadUrl: z
+    .url({ error: 'must be a URL' })
+    .max(2048)
+    .optional()
+    .describe(
+      'where agents download the file; default this server (/package-files/<contentHash> on the admin listener, the file uploaded with PUT /api/v1/packages/{name}/file)',
+    ),
   contentHash: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'must be the SHA-256 of the file as 64 hex digits')
@@ -36,6 +42,20 @@ export const putPackageBodySchema = z.strictObject({
     ),
 });
 export type PutPackageBody = z.output<typeof putPackageBodySchema>;
+
+/** A package as a ConfigMap's `data` holds it (`headers` parsed from JSON): the body's fields, with a URL. */
+export const storedPackageSchema = putPackageBodySchema.extend({
+  downloadUrl: z.url({ error: 'must be a URL' }).max(2048),
+});
+
+/** Answer of `PUT /api/v1/packages/{name}/file`. */
+export const packageFileResponseSchema = z.object({
+  package: z.string(),
+  contentHash: z.string().describe('SHA-256 of the stored file, hex'),
+  size: z.number().describe('bytes'),
+  store: z.enum(['memory', 'directory']),
+  downloadUrl: z.string().describe('where this server serves the file'),
+});
 
 const stateCounts = z.object({
   unsupported: z.number(),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHash } from 'node:crypto';
 import { AgentCapabilities } from '../../../src/generated/opamp/v1/opamp.js';
 import { bitmask, formatInstanceUid } from '../../../src/modules/protocol/index.js';
 import { namedSchema } from '../../../src/modules/admin/index.js';
@@ -8,6 +9,7 @@ import {
   adminClient,
   adminOpenApiDocument,
   checkAgainstDocument,
+  contractFetch,
   ContractViolation,
   seenResponses,
 } from '../../support/admin-client.js';
@@ -62,7 +64,7 @@ describe('the admin API OpenAPI document', () => {
       for (const status of statuses) {
         const content = operation.responses[status]!.content;
         const ref = (content?.['application/json'] ?? content?.['text/event-stream'])?.schema?.$ref;
-        if (status === '204') continue;
+        if (status === '204' || content?.['application/octet-stream']) continue; // no body, or a file
         const expected = /^[45]/.test(status) ? '#/components/schemas/ApiError' : expect.any(String);
         expect([name, status, ref]).toEqual([name, status, expected]);
         expect([name, status, namedSchema(ref!.split('/').at(-1)!) !== undefined]).toEqual([
@@ -193,6 +195,24 @@ describe('the admin API OpenAPI document', () => {
         body: { selector: {} },
       }),
     );
+    const file = Buffer.from('the package file');
+    const hosted = { params: { path: { name: 'hosted' } } };
+    const hostedBody = { version: '1.0.0', contentHash: createHash('sha256').update(file).digest('hex') };
+    const created = await client.PUT('/api/v1/packages/{name}', { ...hosted, body: hostedBody });
+    expectOk(created);
+    expectOk(
+      await client.PUT('/api/v1/packages/{name}/file', {
+        ...hosted,
+        body: file as unknown as string,
+        bodySerializer: (bytes: unknown) => bytes as Buffer,
+        headers: { 'content-type': 'application/octet-stream' },
+      }),
+    );
+    const download = await contractFetch(
+      new Request(created.data!.downloadUrl, { headers: created.data!.headers }),
+    );
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(file);
+    expectOk(await client.DELETE('/api/v1/packages/{name}', hosted));
     expectOk(await client.GET('/api/v1/packages'));
     expectOk(await client.GET('/api/v1/packages/{name}', { params: { path: { name: 'otelcol' } } }));
     expectOk(

@@ -8,6 +8,7 @@ import {
   Param,
   Put,
   Res,
+  UseFilters,
   UseGuards,
 } from '@nestjs/common';
 import {
@@ -31,6 +32,7 @@ import {
   type PutConnectionOfferBody,
 } from '../../connection-settings/index.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
+import { ConnectionOffersErrorsFilter } from './connection-offers-errors.filter.js';
 import { openApiSchema } from './api.schemas.js';
 import { type Json } from './json-render.js';
 import { MutatingRoute } from './mutating-route.decorator.js';
@@ -49,6 +51,7 @@ const render = (offer: ConnectionOffer): Json => JSON.parse(JSON.stringify(offer
 @ApiBearerAuth()
 @Controller('api/v1/connection-offers')
 @UseGuards(AdminTokenGuard)
+@UseFilters(ConnectionOffersErrorsFilter)
 export class ConnectionOffersController {
   constructor(private readonly offers: ConnectionOffers) {}
 

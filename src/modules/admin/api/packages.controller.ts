@@ -6,27 +6,34 @@ import {
   HttpCode,
   Param,
   Put,
+  Req,
   Res,
   UseFilters,
+  UnsupportedMediaTypeException,
   UseGuards,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
+  ApiConsumes,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiPayloadTooLargeResponse,
   ApiTags,
+  ApiUnprocessableEntityResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { type FastifyReply } from 'fastify';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { assignmentNameSchema, type AssignmentTarget } from '../../fleet/index.js';
 import {
   type CatalogPackage,
   type PackageAssignment,
+  PackageFiles,
   packageNameSchema,
   PackagesAdmin,
   putPackageBodySchema,
@@ -59,7 +66,10 @@ function renderPackageAssignment(assignment: PackageAssignment): Json {
 @UseGuards(AdminTokenGuard)
 @UseFilters(PackagesErrorsFilter)
 export class PackagesController {
-  constructor(private readonly packages: PackagesAdmin) {}
+  constructor(
+    private readonly packages: PackagesAdmin,
+    private readonly files: PackageFiles,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List packages, with their assignments and rollout' })
@@ -86,7 +96,8 @@ export class PackagesController {
     summary: 'Create or replace a package',
     description:
       'Keeps the assignments. Agents it is offered to get the new offer: at once over WebSocket (the call ' +
-      'answers after it was sent), with their next poll over HTTP.',
+      'answers after it was sent), with their next poll over HTTP. Without `downloadUrl` the file is served ' +
+      'by this server: upload it with `PUT /api/v1/packages/{name}/file` before assigning the package.',
   })
   @ApiParam({ name: 'name', description: 'lower-case letters, digits, "-" and "."' })
   @ApiBody({ schema: openApiSchema(putPackageBodySchema) })
@@ -96,19 +107,56 @@ export class PackagesController {
   async put(
     @Param('name', namePipe) name: string,
     @Body(new ZodPipe(putPackageBodySchema)) body: PutPackageBody,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Json> {
+    const contentHash = body.contentHash.toLowerCase();
+    const hosted =
+      body.downloadUrl === undefined
+        ? this.files.locationOf(contentHash, `${request.protocol}://${request.host}`)
+        : undefined;
     const { package: stored, created } = await this.packages.putPackage(name, {
       offeredAs: body.offeredAs ?? name,
       type: body.type,
       version: body.version,
-      downloadUrl: body.downloadUrl,
-      contentHash: Buffer.from(body.contentHash, 'hex'),
+      downloadUrl: hosted?.downloadUrl ?? body.downloadUrl!,
+      contentHash: Buffer.from(contentHash, 'hex'),
       signature: Buffer.from(body.signature ?? '', 'base64'),
-      headers: body.headers,
+      headers: { ...body.headers, ...hosted?.headers },
     });
     reply.code(created ? 201 : 200);
     return this.render(stored);
+  }
+
+  @Put(':name/file')
+  @MutatingRoute()
+  @ApiOperation({
+    summary: "Upload a package's file, served to agents by this server",
+    description:
+      'Body: the file, `Content-Type: application/octet-stream`, at most PACKAGE_FILE_MAX_BYTES. Accepted ' +
+      "only when its SHA-256 is the package's `contentHash`. Kept in memory, or in PACKAGE_FILES_DIR; " +
+      'served at `GET /package-files/{contentHash}`, the `downloadUrl` of a package created without one.',
+  })
+  @ApiParam({ name: 'name', description: 'package name' })
+  @ApiConsumes('application/octet-stream')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({ schema: schemaRef(packageSchemas.file) })
+  @ApiNotFoundResponse({ description: 'no such package' })
+  @ApiPayloadTooLargeResponse({ description: 'larger than PACKAGE_FILE_MAX_BYTES' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'not application/octet-stream' })
+  @ApiUnprocessableEntityResponse({ description: "the file's SHA-256 is not the package's contentHash" })
+  async putFile(@Param('name') name: string, @Body() body: unknown): Promise<Json> {
+    if (!Buffer.isBuffer(body)) {
+      throw new UnsupportedMediaTypeException('send the file as Content-Type: application/octet-stream');
+    }
+    const { contentHash, size } = await this.files.upload(name, body);
+    return {
+      package: name,
+      contentHash,
+      size,
+      store: this.files.storeKind,
+      downloadUrl: this.packages.getPackage(name).downloadUrl,
+    };
   }
 
   @Delete(':name')

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   packageAssignmentResponseSchema,
+  packageFileResponseSchema,
   packageListResponseSchema,
   packageResponseSchema,
   packageRolloutResponseSchema,
@@ -347,6 +348,7 @@ export const packageSchemas = {
   assignment: named('PackageAssignment', packageAssignmentResponseSchema),
   package: named('Package', packageResponseSchema),
   list: named('PackageList', packageListResponseSchema),
+  file: named('PackageFile', packageFileResponseSchema),
 };
 
 export type ApiError = z.output<typeof apiErrorSchema>;
