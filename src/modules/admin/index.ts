@@ -1,3 +1,22 @@
 export * from './admin.module.js';
 export * from './admin-openapi.js';
 export { AdminTokenGuard } from './api/admin-token.guard.js';
+// The hub (src/modules/hub) serves the same API from the nodes' answers: it shares its guard, audit, schemas,
+// errors and renderings.
+export { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
+export { AdminAudit } from './api/admin-audit.js';
+export { AdminApiErrorsFilter } from './api/api-errors.filter.js';
+export { cursorAfter, DEFAULT_PAGE_SIZE } from './api/agent-query.js';
+export { renderAssignment } from './api/agent-view.js';
+export {
+  configNameParamSchema,
+  listAgentsQuerySchema,
+  openApiSchema,
+  putAgentConfigBodySchema,
+  putAssignmentBodySchema,
+  putConfigBodySchema,
+  type PutConfigBody,
+} from './api/api.schemas.js';
+export { type Json, renderConfigFiles, renderHash } from './api/json-render.js';
+export { MutatingRoute } from './api/mutating-route.decorator.js';
+export { ZodPipe } from './api/zod-body.pipe.js';
