@@ -39,12 +39,18 @@ export class AppModule {
         throw new ConfigValidationError([
           {
             name: 'MODE',
-            problem: 'is hub, which finds the node servers through the Kubernetes API, but there is no cluster',
+            problem:
+              'is hub, which finds the node servers through the Kubernetes API, but there is no cluster',
             accepts: 'node; or hub in a pod (in-cluster service account) or with KUBECONFIG set',
           },
         ]);
       }
-      const hub = HubModule.forRoot({ config, kubeConfig, configStore: options.configStore, clock: options.clock });
+      const hub = HubModule.forRoot({
+        config,
+        kubeConfig,
+        configStore: options.configStore,
+        clock: options.clock,
+      });
       return { module: AppModule, imports: [hub, logging] };
     }
     return {

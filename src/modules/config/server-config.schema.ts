@@ -226,12 +226,14 @@ export const serverEnvSchema = z.object({
     ),
   HUB_NODE_NAMESPACE: z
     .preprocess(blankToUndefined, z.string().optional())
-    .describe('hub: the namespace of HUB_NODE_SERVICE; default POD_NAMESPACE, else the kubeconfig context\'s, else default'),
+    .describe(
+      "hub: the namespace of HUB_NODE_SERVICE; default POD_NAMESPACE, else the kubeconfig context's, else default",
+    ),
   HUB_NODE_ADMIN_PORT: endpointPort('admin').describe(
-    'hub: the node servers\' admin port: the name of an EndpointSlice port, or a number; default admin',
+    "hub: the node servers' admin port: the name of an EndpointSlice port, or a number; default admin",
   ),
   HUB_NODE_HEALTH_PORT: endpointPort('health').describe(
-    'hub: the node servers\' probes port (their /readyz shows in GET /api/v1/nodes): the name of an EndpointSlice port, or a number; default health',
+    "hub: the node servers' probes port (their /readyz shows in GET /api/v1/nodes): the name of an EndpointSlice port, or a number; default health",
   ),
   HUB_NODE_SCHEME: z
     .enum(['http', 'https'])
@@ -245,7 +247,7 @@ export const serverEnvSchema = z.object({
   HUB_NODE_TOKEN: z
     .preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional())
     .describe(
-      "hub: the bearer token the hub sends to the node servers (their ADMIN_TOKEN); default ADMIN_TOKEN (one Secret for the hub and the nodes)",
+      'hub: the bearer token the hub sends to the node servers (their ADMIN_TOKEN); default ADMIN_TOKEN (one Secret for the hub and the nodes)',
     ),
   HUB_MAX_CONCURRENT_CALLS: positiveInt(16).describe(
     'hub: node servers called at once by one request; others wait for a free slot; default 16',

@@ -68,7 +68,11 @@ export class AgentLocator {
   }
 
   /** The agent on this node, undefined when the node answers 404. */
-  private async ask(endpoint: NodeEndpoint, id: string, signal?: AbortSignal): Promise<LocatedAgent | undefined> {
+  private async ask(
+    endpoint: NodeEndpoint,
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<LocatedAgent | undefined> {
     const answer = await this.client.call<Record<string, unknown>>(endpoint, { path: agentPath(id), signal });
     if (answer.status === 404) return undefined;
     if (answer.status !== 200) {

@@ -56,6 +56,9 @@ export function missingNodeOf(node: string, error: unknown): MissingNode {
 }
 
 /** `partial` and `missingNodes` of an answer built from a fan-out: partial when any node is missing. */
-export function partialMarks(missing: readonly MissingNode[]): { partial: boolean; missingNodes: MissingNode[] } {
+export function partialMarks(missing: readonly MissingNode[]): {
+  partial: boolean;
+  missingNodes: MissingNode[];
+} {
   return { partial: missing.length > 0, missingNodes: [...missing] };
 }

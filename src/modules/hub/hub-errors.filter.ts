@@ -25,7 +25,8 @@ export class HubErrorsFilter implements ExceptionFilter {
       });
       return;
     }
-    const missingNodes = error instanceof HubAgentUnavailableError ? { missingNodes: error.missingNodes } : {};
+    const missingNodes =
+      error instanceof HubAgentUnavailableError ? { missingNodes: error.missingNodes } : {};
     void reply
       .code(503)
       .send({ statusCode: 503, error: 'Service Unavailable', message: error.message, ...missingNodes });

@@ -32,8 +32,10 @@ export class HubNodesController {
   })
   @ApiOkResponse({ description: '`{ service, items: [{ node, address, health, version, agents, ... }] }`' })
   async nodes(): Promise<Json> {
-    const { answers } = await fanOut(this.directory.listedNodes(), this.options.maxConcurrentCalls, (endpoint) =>
-      nodeStatusOf(endpoint, this.client, this.contacts),
+    const { answers } = await fanOut(
+      this.directory.listedNodes(),
+      this.options.maxConcurrentCalls,
+      (endpoint) => nodeStatusOf(endpoint, this.client, this.contacts),
     );
     return { service: this.directory.serviceName, items: answers.map((a) => a.value) } as unknown as Json;
   }
@@ -41,7 +43,8 @@ export class HubNodesController {
   @Get('summary')
   @ApiOperation({
     summary: 'The fleet’s counts, summed over the node servers',
-    description: 'Each node’s `GET /api/v1/summary`, every count added up; `partial` names the nodes missing.',
+    description:
+      'Each node’s `GET /api/v1/summary`, every count added up; `partial` names the nodes missing.',
   })
   async summary(): Promise<Json> {
     const nodes = this.directory.listedNodes();

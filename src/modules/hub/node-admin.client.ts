@@ -22,11 +22,9 @@ export interface NodeRequest {
   readonly port?: 'admin' | 'health';
 }
 
-const isTimeout = (error: unknown): boolean =>
-  error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-
 function causeOf(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  const cause =
+    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
   return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
@@ -51,6 +49,7 @@ export class NodeAdminClient {
    */
   async call<T = unknown>(endpoint: NodeEndpoint, request: NodeRequest): Promise<NodeAnswer<T>> {
     const url = this.urlOf(endpoint, request);
+    // The deadline covers the answer's body too; whether it fired is what makes a failure a timeout.
     const deadline = AbortSignal.timeout(this.options.nodeTimeoutMs);
     const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -74,7 +73,7 @@ export class NodeAdminClient {
       const failure =
         error instanceof NodeCallError
           ? error
-          : isTimeout(error)
+          : deadline.aborted
             ? new NodeCallError(endpoint.node, 'timeout', `no answer within ${this.options.nodeTimeoutMs} ms`)
             : error instanceof SyntaxError
               ? new NodeCallError(endpoint.node, 'error', `the answer is not JSON: ${error.message}`)

@@ -6,7 +6,11 @@ export interface NodeContact {
   /** When it last answered a call successfully (ISO 8601), or null. */
   readonly lastContact: string | null;
   /** The last failed call, or null when the last call succeeded. */
-  readonly lastError: { readonly at: string; readonly reason: NodeFailureReason; readonly detail: string } | null;
+  readonly lastError: {
+    readonly at: string;
+    readonly reason: NodeFailureReason;
+    readonly detail: string;
+  } | null;
 }
 
 const NONE: NodeContact = { lastContact: null, lastError: null };
