@@ -13,6 +13,7 @@ import { provenance } from './lib/provenance.js';
 import { README_PATH, updatedReadme } from './lib/readme-region.js';
 import { renderReport, summarizeTargets, writeReport, type BenchReport } from './lib/report.js';
 import { httpHeartbeats } from './scenarios/http-heartbeats.js';
+import { hubMergedList } from './scenarios/hub.js';
 import { idleRss } from './scenarios/idle-rss.js';
 import { persistenceLifecycle } from './scenarios/persistence.js';
 import { configRollout } from './scenarios/rollout.js';
@@ -30,6 +31,7 @@ const SCENARIOS: readonly Scenario[] = [
   odigosStorm,
   persistenceLifecycle,
   idleRss,
+  hubMergedList,
 ];
 
 const options = parseBenchOptions(process.argv.slice(2));
