@@ -14,6 +14,7 @@ export default tseslint.config(
       'reports/**',
       'coverage/**',
       'src/generated/**',
+      'src/client/generated/**',
       '*.cjs',
     ],
   },
@@ -101,6 +102,16 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  // The admin client runs in browsers too: no Node built-ins, nothing from the server.
+  {
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', '../*'], message: 'src/client must run in a browser' }] },
       ],
     },
   },

@@ -10,6 +10,7 @@ module.exports = {
     '^opamp-nest$': '<rootDir>/src/index.ts',
     '^opamp-nest/testing$': '<rootDir>/src/testing/index.ts',
     '^opamp-nest/odigos$': '<rootDir>/src/plugins/odigos/index.ts',
+    '^opamp-nest/client$': '<rootDir>/src/client/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgentCapabilities, CommandType } from '../../src/generated/opamp/v1/opamp.js';
 import { bitmask, formatInstanceUid } from '../../src/modules/protocol/index.js';
-import { adminCall, oneFileConfig, type JsonObject } from '../support/admin-client.js';
+import { adminCall, EventStream, oneFileConfig, type JsonObject } from '../support/admin-client.js';
 import { postMessage } from '../support/http-agent.js';
 import { attr, description, randomUid } from '../support/opamp-messages.js';
 import { captureLogs } from '../support/logs.js';
@@ -365,6 +367,291 @@ describe('admin REST API', () => {
         }),
       );
       expect((await call('GET', '/api/v1/agents/no-such-agent')).status).toBe(404);
+    });
+  });
+
+  describe('agents list for a UI', () => {
+    /** Six HTTP agents in pool `ui`: nodes a/b, namespaces shop/ops, several workload kinds. */
+    const placed = [
+      { service: 'checkout', node: 'node-b', namespace: 'shop', kind: 'deployment', workload: 'checkout' },
+      { service: 'cart', node: 'node-a', namespace: 'shop', kind: 'deployment', workload: 'cart' },
+      { service: 'db', node: 'node-a', namespace: 'shop', kind: 'statefulset', workload: 'db' },
+      { service: 'collector', node: 'node-b', namespace: 'ops', kind: 'daemonset', workload: 'collector' },
+      { service: 'backup', node: 'node-a', namespace: 'ops', kind: 'cronjob', workload: 'backup' },
+      { service: 'Legacy-Thing', node: 'node-c', namespace: 'ops', kind: null, workload: null },
+    ];
+    const idOf = new Map<string, string>();
+    const ids = (page: { body: Page }): string[] => page.body.items.map((a) => a.id);
+    const byService = (...services: string[]): string[] => services.map((s) => idOf.get(s)!);
+
+    beforeAll(async () => {
+      for (const agent of placed) {
+        const uid = randomUid();
+        idOf.set(agent.service, formatInstanceUid(uid));
+        await postMessage(server.opampUrl, {
+          instanceUid: uid,
+          agentDescription: {
+            identifyingAttributes: [
+              attr('service.name', agent.service),
+              attr('k8s.namespace.name', agent.namespace),
+            ],
+            nonIdentifyingAttributes: [
+              attr('pool', 'ui'),
+              attr('k8s.node.name', agent.node),
+              ...(agent.kind ? [attr(`k8s.${agent.kind}.name`, agent.workload!)] : []),
+            ],
+          },
+        });
+      }
+    });
+
+    it('gives each agent its service name, node, namespace and workload', async () => {
+      const page = await call<{ items: JsonObject[] }>('GET', `/api/v1/agents?attr.pool=ui&q=checkout`);
+      expect(page.body.items).toEqual([
+        expect.objectContaining({
+          id: idOf.get('checkout'),
+          serviceName: 'checkout',
+          node: 'node-b',
+          namespace: 'shop',
+          workload: 'checkout',
+          workloadKind: 'deployment',
+        }),
+      ]);
+      const legacy = await call<{ items: JsonObject[] }>('GET', `/api/v1/agents?attr.pool=ui&node=node-c`);
+      expect(legacy.body.items).toEqual([
+        expect.objectContaining({ serviceName: 'Legacy-Thing', workload: null, workloadKind: null }),
+      ]);
+    });
+
+    it.each<[string, string, string[]]>([
+      ['node', 'node=node-a', ['cart', 'db', 'backup']],
+      ['namespace', 'namespace=ops', ['collector', 'backup', 'Legacy-Thing']],
+      ['workload name', 'workload=db', ['db']],
+      ['workload kind/name', 'workload=daemonset/collector', ['collector']],
+      ['a wrong workload kind', 'workload=deployment/collector', []],
+      ['text in the service name, any case', 'q=legacy', ['Legacy-Thing']],
+      ['text in an attribute value', 'q=DE-C', ['Legacy-Thing']],
+      ['text in an attribute key', 'q=k8s.cronjob', ['backup']],
+      ['node and namespace together', 'node=node-b&namespace=shop', ['checkout']],
+    ])('filters by %s', async (_what, filter, services) => {
+      const page = await call<Page>('GET', `/api/v1/agents?attr.pool=ui&${filter}`);
+      expect(ids(page).sort()).toEqual(byService(...services).sort());
+      expect(page.body.total).toBe(services.length);
+    });
+
+    it('finds text in the agent id', async () => {
+      const id = idOf.get('db')!;
+      const page = await call<Page>('GET', `/api/v1/agents?q=${id.slice(3, 15).toUpperCase()}`);
+      expect(ids(page)).toEqual([id]);
+    });
+
+    it('sorts by a column with ties by id, in either order', async () => {
+      const sortedIds = (...services: string[]): string[] => byService(...services).sort();
+      const byNode = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=node');
+      expect(ids(byNode)).toEqual([
+        ...sortedIds('cart', 'db', 'backup'),
+        ...sortedIds('checkout', 'collector'),
+        ...byService('Legacy-Thing'),
+      ]);
+      const byNodeDesc = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=node&order=desc');
+      expect(ids(byNodeDesc)).toEqual([
+        ...byService('Legacy-Thing'),
+        ...sortedIds('checkout', 'collector'),
+        ...sortedIds('cart', 'db', 'backup'),
+      ]);
+      const byWorkload = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=workload');
+      expect(ids(byWorkload)).toEqual(
+        byService('Legacy-Thing', 'backup', 'cart', 'checkout', 'collector', 'db'),
+      );
+      const newestFirst = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=lastSeen&order=desc');
+      expect(ids(newestFirst)[0]).toBe(idOf.get('Legacy-Thing'));
+    });
+
+    it('pages through any sort with a cursor that survives agents coming and going', async () => {
+      for (const [sort, order] of [
+        ['node', 'asc'],
+        ['namespace', 'desc'],
+        ['health', 'asc'],
+        ['configState', 'desc'],
+        ['lastSeen', 'asc'],
+      ]) {
+        const all = ids(await call<Page>('GET', `/api/v1/agents?attr.pool=ui&sort=${sort}&order=${order}`));
+        const paged: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const after: string = cursor === null ? '' : `&cursor=${cursor}`;
+          const page: { body: Page } = await call<Page>(
+            'GET',
+            `/api/v1/agents?attr.pool=ui&sort=${sort}&order=${order}&limit=2${after}`,
+          );
+          paged.push(...ids(page));
+          cursor = page.body.nextCursor;
+        } while (cursor !== null && paged.length <= placed.length);
+        expect([sort, order, paged]).toEqual([sort, order, all]);
+      }
+      const first = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=node&limit=2');
+      // An agent sorting before the cursor arrives: the next page neither repeats nor skips anyone.
+      const early = randomUid();
+      await postMessage(server.opampUrl, {
+        instanceUid: early,
+        agentDescription: {
+          identifyingAttributes: [attr('service.name', 'early')],
+          nonIdentifyingAttributes: [attr('pool', 'ui'), attr('k8s.node.name', 'node-0')],
+        },
+      });
+      const second = await call<Page>(
+        'GET',
+        `/api/v1/agents?attr.pool=ui&sort=node&limit=2&cursor=${first.body.nextCursor}`,
+      );
+      expect(ids(second)).toEqual([
+        [...byService('cart', 'db', 'backup')].sort()[2],
+        [...byService('checkout', 'collector')].sort()[0],
+      ]);
+      expect(ids(second)).not.toContain(formatInstanceUid(early));
+    });
+
+    it('previews the agents a selector reaches, with the fleet’s own matching', async () => {
+      const preview = await call<Page>('POST', '/api/v1/configs/preview', {
+        selector: { pool: 'ui', 'k8s.node.name': 'node-a' },
+        limit: 2,
+      });
+      expect(preview.status).toBe(200);
+      expect(preview.body.total).toBe(3);
+      expect(ids(preview)).toEqual(byService('cart', 'db', 'backup').sort().slice(0, 2));
+      const bad = await call('POST', '/api/v1/configs/preview', { selector: { pool: 1 } });
+      expect(bad.status).toBe(400);
+    });
+
+    it('refuses a cursor of another sort and one it did not make', async () => {
+      const first = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=node&limit=1');
+      const other = await call('GET', `/api/v1/agents?sort=namespace&cursor=${first.body.nextCursor}`);
+      expect(other.status).toBe(400);
+      expect(other.body.message).toMatch(/cursor: it continues sort=node&order=asc/);
+      const forged = await call('GET', '/api/v1/agents?cursor=bm90LWpzb24');
+      expect(forged.status).toBe(400);
+      expect((await call('GET', '/api/v1/agents?sort=color')).status).toBe(400);
+    });
+  });
+
+  describe('server and summary', () => {
+    it('says which server answers: version, node, start time, agents, plugins', async () => {
+      const before = Date.now();
+      const info = await call<JsonObject>('GET', '/api/v1/server');
+      expect(info.status).toBe(200);
+      const { version } = JSON.parse(
+        readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+      ) as { version: string };
+      expect(info.body).toEqual(
+        expect.objectContaining({
+          name: 'opamp-nest',
+          version,
+          nodeVersion: process.version,
+          nodeName: hostname(),
+          nodeLocal: false,
+          configStore: 'memory',
+          agents: server.registry.list().length,
+        }),
+      );
+      expect(Date.parse(info.body.startedAt as string)).toBeLessThanOrEqual(before);
+      expect(info.body.plugins).toEqual(
+        expect.arrayContaining([expect.objectContaining({ name: expect.any(String) })]),
+      );
+    });
+
+    it('counts the agents by health, transport, config state, node and namespace', async () => {
+      const uid = randomUid();
+      await postMessage(server.opampUrl, {
+        instanceUid: uid,
+        agentDescription: {
+          identifyingAttributes: [attr('service.name', 'counted')],
+          nonIdentifyingAttributes: [
+            attr('k8s.node.name', 'node-summary'),
+            attr('k8s.namespace.name', 'counting'),
+          ],
+        },
+        health: {
+          healthy: false,
+          status: 'down',
+          lastError: 'x',
+          startTimeUnixNano: 0n,
+          statusTimeUnixNano: 0n,
+          componentHealthMap: {},
+          attributes: [],
+        },
+      });
+      const summary = await call<{
+        total: number;
+        byHealth: Record<string, number>;
+        byTransport: Record<string, number>;
+        byConfigState: Record<string, number>;
+        byNode: Record<string, number>;
+        byNamespace: Record<string, number>;
+        unplaced: number;
+      }>('GET', '/api/v1/summary');
+      const sessions = server.registry.list();
+      const { body } = summary;
+      expect(body.total).toBe(sessions.length);
+      expect(body.byNode['node-summary']).toBe(1);
+      expect(body.byNamespace.counting).toBe(1);
+      expect(body.byHealth.unhealthy).toBe(sessions.filter((s) => s.status.health?.healthy === false).length);
+      expect(body.byTransport.http + body.byTransport.websocket).toBe(sessions.length);
+      const sum = (counts: Record<string, number>): number =>
+        Object.values(counts).reduce((a, b) => a + b, 0);
+      expect(sum(body.byHealth)).toBe(sessions.length);
+      expect(sum(body.byConfigState)).toBe(sessions.length);
+      expect(sum(body.byNode) + body.unplaced).toBe(sessions.length);
+    });
+  });
+
+  describe('live events', () => {
+    it('streams connected, coalesced updates, config changes and disconnected, behind the token', async () => {
+      expect((await call('GET', '/api/v1/events', undefined, null)).status).toBe(401);
+      const stream = await EventStream.open(server.adminUrl, TOKEN);
+      try {
+        const agent = await pool.connect();
+        const uid = randomUid();
+        const id = formatInstanceUid(uid);
+        const ofAgent = (type: string) =>
+          stream.events.filter((e) => e.event === type && e.data.agent?.id === id);
+        await agent.request({ instanceUid: uid, capabilities: PLAIN, agentDescription: description('live') });
+        await stream.until(() => ofAgent('agent.connected').length === 1);
+        expect(ofAgent('agent.connected')[0]!.data.agent).toEqual(
+          expect.objectContaining({ id, serviceName: 'live', transport: 'websocket' }),
+        );
+        // A burst of health changes: one update per 500 ms at most, the last with the latest health.
+        const burstStart = Date.now();
+        for (let i = 0; i < 6; i++) {
+          await agent.request({
+            instanceUid: uid,
+            sequenceNum: BigInt(i + 1),
+            health: {
+              healthy: i % 2 === 1,
+              status: `s${i}`,
+              lastError: '',
+              startTimeUnixNano: 0n,
+              statusTimeUnixNano: 0n,
+              componentHealthMap: {},
+              attributes: [],
+            },
+          });
+        }
+        const burstMs = Date.now() - burstStart;
+        await stream.until(() => ofAgent('agent.updated').length >= 1);
+        await new Promise((resolve) => setTimeout(resolve, 700));
+        const updates = ofAgent('agent.updated').map((e) => e.data.agent!.health);
+        expect(updates.at(-1)).toBe('healthy');
+        expect(updates.length).toBeLessThanOrEqual(1 + Math.floor(burstMs / 500));
+
+        await call('PUT', '/api/v1/configs/live-events', oneFileConfig('a: 1'));
+        await stream.until(() =>
+          stream.events.some((e) => e.event === 'config.changed' && e.data.configs?.includes('live-events')),
+        );
+
+        agent.close();
+        await stream.until(() => ofAgent('agent.disconnected').length === 1);
+      } finally {
+        await stream.close();
+      }
     });
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgentCapabilities, CommandType } from '../../src/generated/opamp/v1/opamp.js';
 import { bitmask, formatInstanceUid } from '../../src/modules/protocol/index.js';
-import { adminCall, oneFileConfig } from '../support/admin-client.js';
+import { oneFileConfig } from '../support/admin-client.js';
 import { FakeKubeApiServer } from '../support/fake-kube-apiserver/index.js';
 import { attr, description, randomUid } from '../support/opamp-messages.js';
 import { freePort } from '../support/server-process.js';
@@ -9,6 +9,7 @@ import { type TestServer } from '../support/test-server.js';
 import { WsAgentPool, type WsTestAgent } from '../support/ws-agent.js';
 import {
   closeServer,
+  hubCall,
   HUB_NAMESPACE,
   HUB_TOKEN,
   NODE_SERVICE,
@@ -47,8 +48,8 @@ describe('hub (MODE=hub) over several node servers', () => {
   /** Agents by node name: their id and socket. */
   const agents = new Map<string, Array<{ id: string; socket: WsTestAgent }>>();
   let hub: TestHub;
-  const hubCall = <T>(method: string, path: string, body?: unknown) =>
-    adminCall<T>(hub.url, method, path, body, HUB_TOKEN);
+  const call = <T>(method: string, path: string, body?: unknown) =>
+    hubCall<T>(hub.url, method, path, body, HUB_TOKEN);
 
   beforeAll(async () => {
     kube = await FakeKubeApiServer.start();
@@ -93,7 +94,7 @@ describe('hub (MODE=hub) over several node servers', () => {
     let cursor: string | null = null;
     do {
       const suffix: string = cursor === null ? '' : `&cursor=${cursor}`;
-      const page: { body: AgentList; status: number } = await hubCall<AgentList>(
+      const page: { body: AgentList; status: number } = await call<AgentList>(
         'GET',
         `/api/v1/agents?limit=${limit}${query}${suffix}`,
       );
@@ -114,6 +115,19 @@ describe('hub (MODE=hub) over several node servers', () => {
     }
   });
 
+  it('merges in the order asked for: by last seen, newest first, ties by id, across pages', async () => {
+    const { items } = await listAll('&sort=lastSeen&order=desc', 4);
+    expect(items.map(({ id }) => id).sort()).toEqual(everyAgent().map(({ id }) => id));
+    const keys = (items as unknown as Array<{ id: string; lastSeen: string }>).map((item) => [
+      Date.parse(item.lastSeen),
+      item.id,
+    ]);
+    const sorted = [...keys].sort(([aSeen, aId], [bSeen, bId]) =>
+      aSeen !== bSeen ? Number(bSeen) - Number(aSeen) : aId! < bId! ? -1 : 1,
+    );
+    expect(keys).toEqual(sorted);
+  });
+
   it('passes the filters to every node', async () => {
     const { items } = await listAll('&attr.env=prod', 2);
     const prod = [...agents.entries()].flatMap(([node, list]) =>
@@ -123,27 +137,27 @@ describe('hub (MODE=hub) over several node servers', () => {
   });
 
   it('refuses a cursor it did not give out', async () => {
-    const answer = await hubCall<{ message: string }>('GET', '/api/v1/agents?cursor=bm90LWEtY3Vyc29y');
+    const answer = await call<{ message: string }>('GET', '/api/v1/agents?cursor=bm90LWEtY3Vyc29y');
     expect(answer.status).toBe(400);
     expect(answer.body.message).toMatch(/cursor/);
   });
 
   it("fetches an agent's detail from the node that holds it, and 404s an agent no node has", async () => {
     const { id } = agents.get('node-c')![1]!;
-    const detail = await hubCall<{ id: string; node: string; capabilities: string[] }>(
+    const detail = await call<{ id: string; node: string; capabilities: string[] }>(
       'GET',
       `/api/v1/agents/${id}`,
     );
     expect(detail.status).toBe(200);
     expect(detail.body).toEqual(expect.objectContaining({ id, node: 'node-c' }));
-    const missing = await hubCall('GET', `/api/v1/agents/${formatInstanceUid(randomUid())}`);
+    const missing = await call('GET', `/api/v1/agents/${formatInstanceUid(randomUid())}`);
     expect(missing.status).toBe(404);
   });
 
   it('routes a restart to the node holding the agent, which delivers it', async () => {
     const { id, socket } = agents.get('node-b')![2]!;
     const before = socket.received.length;
-    const answer = await hubCall('POST', `/api/v1/agents/${id}/restart`);
+    const answer = await call('POST', `/api/v1/agents/${id}/restart`);
     expect(answer.status).toBe(202);
     expect(answer.body).toEqual({ agent: id, command: 'restart', delivery: 'sent', node: 'node-b' });
     expect((await socket.nextMessage(before)).command?.type).toBe(CommandType.CommandType_Restart);
@@ -152,13 +166,13 @@ describe('hub (MODE=hub) over several node servers', () => {
   it('writes a config to the shared ConfigMap store, and it reaches agents on every node', async () => {
     const waiting = [...agents.values()].map((list) => list[0]!.socket);
     const counts = waiting.map((socket) => socket.received.length);
-    const created = await hubCall(
+    const created = await call(
       'PUT',
       '/api/v1/configs/fleet-wide',
       oneFileConfig('exporters: { debug: {} }'),
     );
     expect(created.status).toBe(201);
-    const assigned = await hubCall('PUT', '/api/v1/configs/fleet-wide/assignments/everyone', {
+    const assigned = await call('PUT', '/api/v1/configs/fleet-wide/assignments/everyone', {
       selector: {},
     });
     expect(assigned.status).toBe(201);
@@ -170,17 +184,17 @@ describe('hub (MODE=hub) over several node servers', () => {
       );
     }
     // Every agent on every node was given it: the rollout, summed over the nodes, counts all twelve.
-    const listed = await hubCall<{
+    const listed = await call<{
       items: Array<{ name: string; rollout: { agents: number } }>;
       partial: boolean;
     }>('GET', '/api/v1/configs');
     expect(listed.body.partial).toBe(false);
     expect(listed.body.items.find((item) => item.name === 'fleet-wide')?.rollout.agents).toBe(12);
-    expect((await hubCall('DELETE', '/api/v1/configs/fleet-wide')).status).toBe(204);
+    expect((await call('DELETE', '/api/v1/configs/fleet-wide')).status).toBe(204);
   });
 
   it('lists the node servers with their health, agent count and last contact', async () => {
-    const answer = await hubCall<{ service: string; items: Array<Record<string, unknown>> }>(
+    const answer = await call<{ service: string; items: Array<Record<string, unknown>> }>(
       'GET',
       '/api/v1/nodes',
     );
@@ -189,20 +203,35 @@ describe('hub (MODE=hub) over several node servers', () => {
     expect(answer.body.items.map((item) => [item.node, item.health, item.agents, item.lastError])).toEqual(
       NODES.map((node, i) => [node, 'ready', AGENTS_PER_NODE[i], null]),
     );
+    for (const item of answer.body.items) expect(item.version).toEqual(expect.any(String));
     for (const item of answer.body.items) expect(typeof item.lastContact).toBe('string');
   });
 
+  it("sums the nodes' summaries", async () => {
+    const answer = await call<Record<string, unknown>>('GET', '/api/v1/summary');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual(
+      expect.objectContaining({
+        total: 12,
+        byTransport: { http: 0, websocket: 12 },
+        nodes: { total: 3, answered: 3 },
+        partial: false,
+        missingNodes: [],
+      }),
+    );
+  });
+
   it('refuses callers without its token', async () => {
-    expect((await adminCall(hub.url, 'GET', '/api/v1/agents')).status).toBe(401);
+    expect((await hubCall(hub.url, 'GET', '/api/v1/agents')).status).toBe(401);
     expect(
-      (await adminCall(hub.url, 'GET', '/api/v1/nodes', undefined, 'not-the-hub-token-at-all')).status,
+      (await hubCall(hub.url, 'GET', '/api/v1/nodes', undefined, 'not-the-hub-token-at-all')).status,
     ).toBe(401);
   });
 
   it('is refused by nodes when it presents the wrong token, and says so', async () => {
     const impostor = await startHub(kube, { HUB_NODE_TOKEN: 'wrong-token-0123456789abcdef' });
     try {
-      const answer = await adminCall<AgentList>(impostor.url, 'GET', '/api/v1/agents', undefined, HUB_TOKEN);
+      const answer = await hubCall<AgentList>(impostor.url, 'GET', '/api/v1/agents', undefined, HUB_TOKEN);
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual(expect.objectContaining({ items: [], total: 0, partial: true }));
       expect(answer.body.missingNodes.map(({ node, reason }) => [node, reason])).toEqual(
@@ -224,7 +253,7 @@ describe('hub (MODE=hub) over several node servers', () => {
     const quick = await startHub(kube, { HUB_NODE_TIMEOUT_S: '0.3' });
     try {
       const started = Date.now();
-      const answer = await adminCall<AgentList>(
+      const answer = await hubCall<AgentList>(
         quick.url,
         'GET',
         '/api/v1/agents?limit=100',
@@ -240,7 +269,7 @@ describe('hub (MODE=hub) over several node servers', () => {
         ['node-failing', 'error'],
         ['node-slow', 'timeout'],
       ]);
-      const listed = await adminCall<{
+      const listed = await hubCall<{
         items: Array<{ node: string; health: string; lastError: { reason: string } | null }>;
       }>(quick.url, 'GET', '/api/v1/nodes', undefined, HUB_TOKEN);
       const byNode = new Map(listed.body.items.map((item) => [item.node, item]));
@@ -268,13 +297,12 @@ describe('hub (MODE=hub) over several node servers', () => {
       seedNodeSlice(kube, 'node-d', nodePorts(extra));
       const id = formatInstanceUid(uid);
       const listedOn = async (): Promise<string | undefined> =>
-        (await hubCall<AgentList>('GET', '/api/v1/agents?limit=1000')).body.items.find(
-          (item) => item.id === id,
-        )?.node;
+        (await call<AgentList>('GET', '/api/v1/agents?limit=1000')).body.items.find((item) => item.id === id)
+          ?.node;
       await eventuallyAsync(async () => (await listedOn()) === 'node-d');
       kube.remove('discovery.k8s.io', 'v1', 'endpointslices', HUB_NAMESPACE, `${NODE_SERVICE}-node-d`);
       await eventuallyAsync(async () => (await listedOn()) === undefined);
-      const after = await hubCall<AgentList>('GET', '/api/v1/agents?limit=1000');
+      const after = await call<AgentList>('GET', '/api/v1/agents?limit=1000');
       expect(after.body).toEqual(expect.objectContaining({ total: 12, partial: false }));
     } finally {
       pool.closeAll();

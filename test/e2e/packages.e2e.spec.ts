@@ -240,8 +240,8 @@ describe('packages offered through the admin API', () => {
     const get = doc.body.paths['/api/v1/packages/{name}']?.get as {
       responses: Record<string, { content?: Record<string, { schema?: JsonObject }> }>;
     };
-    expect(get.responses['200']?.content?.['application/json']?.schema).toEqual(
-      expect.objectContaining({ type: 'object' }),
-    );
+    expect(get.responses['200']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/Package',
+    });
   });
 });

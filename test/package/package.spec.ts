@@ -30,6 +30,8 @@ describe('the published package', () => {
         'dist/testing/index.d.ts',
         'dist/plugins/odigos/index.js',
         'dist/plugins/odigos/index.d.ts',
+        'dist/client/index.js',
+        'dist/client/index.d.ts',
         'docs/plugins.md',
         'docs/architecture.md',
       ]),
@@ -39,15 +41,16 @@ describe('the published package', () => {
     ).toBe(false);
   });
 
-  it('loads by its name through the exports map: the entry, the testing helpers and the Odigos plugin', async () => {
+  it('loads by its name through the exports map: the entry, the testing helpers, the Odigos plugin and the client', async () => {
     const script = `
       const core = await import('opamp-nest');
       const testing = await import('opamp-nest/testing');
       const odigos = await import('opamp-nest/odigos');
-      console.log(JSON.stringify([typeof core.OpampModule, typeof testing.startOpampTestApp, typeof odigos.OdigosPluginModule]));
+      const client = await import('opamp-nest/client');
+      console.log(JSON.stringify([typeof core.OpampModule, typeof testing.startOpampTestApp, typeof odigos.OdigosPluginModule, typeof client.createAdminClient]));
     `;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT });
-    expect(JSON.parse(stdout)).toEqual(['function', 'function', 'function']);
+    expect(JSON.parse(stdout)).toEqual(['function', 'function', 'function', 'function']);
   });
 
   it('the example plugin compiles against the built package, importing opamp-nest by name', async () => {

@@ -4,6 +4,7 @@ import { SERVER_CONFIG, type ServerConfig } from '../config/index.js';
 import { ConnectionSettingsModule } from '../connection-settings/index.js';
 import { FleetModule } from '../fleet/index.js';
 import { PackagesModule } from '../packages/index.js';
+import { PluginsModule } from '../plugins/index.js';
 import { SessionModule } from '../session/index.js';
 import { TransportModule } from '../transport/index.js';
 import { AdminAudit } from './api/admin-audit.js';
@@ -12,11 +13,15 @@ import { AdminTokenGuard } from './api/admin-token.guard.js';
 import { ConfigsController } from './api/configs.controller.js';
 import { PackagesController } from './api/packages.controller.js';
 import { ConnectionOffersController } from './api/connection-offers.controller.js';
+import { ServerController } from './api/server.controller.js';
+import { EventsController } from './api/events.controller.js';
+import { LiveEvents } from './api/live-events.js';
+import { ServerIdentity } from './api/server-identity.js';
 import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 
 /**
  * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs`, `/api/v1/packages`,
- * `/api/v1/connection-offers` (OpenAPI at
+ * `/api/v1/connection-offers`, `/api/v1/server`, `/api/v1/summary`, `/api/v1/events` (OpenAPI at
  * `/api/docs-json` once `setupAdminOpenApi(app)` ran), behind `ADMIN_TOKEN` when set, every change audited.
  * Probes and metrics are the HealthModule's, on a listener of their own.
  */
@@ -28,8 +33,16 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     CommandsModule,
     PackagesModule,
     ConnectionSettingsModule,
+    PluginsModule,
   ],
-  controllers: [AgentsController, ConfigsController, PackagesController, ConnectionOffersController],
+  controllers: [
+    AgentsController,
+    ConfigsController,
+    PackagesController,
+    ConnectionOffersController,
+    ServerController,
+    EventsController,
+  ],
   providers: [
     {
       provide: ADMIN_OPTIONS,
@@ -38,6 +51,8 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     },
     AdminTokenGuard,
     AdminAudit,
+    ServerIdentity,
+    LiveEvents,
   ],
 })
 export class AdminModule {}

@@ -1,14 +1,18 @@
 export * from './admin.module.js';
 export * from './admin-openapi.js';
 export { AdminTokenGuard } from './api/admin-token.guard.js';
+export { namedSchema } from './api/admin-schema.registry.js';
+export * from './api/response.schemas.js';
 // The hub (src/modules/hub) serves the same API from the nodes' answers: it shares its guard, audit, schemas,
 // errors and renderings.
 export { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 export { AdminAudit } from './api/admin-audit.js';
 export { AdminApiErrorsFilter } from './api/api-errors.filter.js';
-export { cursorAfter, DEFAULT_PAGE_SIZE } from './api/agent-query.js';
+export { DEFAULT_PAGE_SIZE } from './api/agent-query.js';
 export { renderAssignment } from './api/agent-view.js';
 export {
+  AGENT_SORT_KEYS,
+  type AgentSortKey,
   configNameParamSchema,
   listAgentsQuerySchema,
   openApiSchema,

@@ -24,7 +24,6 @@ import {
 import { type FastifyReply } from 'fastify';
 import {
   AdminTokenGuard,
-  cursorAfter,
   DEFAULT_PAGE_SIZE,
   type Json,
   listAgentsQuerySchema,
@@ -36,9 +35,9 @@ import {
 import { AgentLocator } from './agent-locator.js';
 import { fanOut, partialMarks } from './fan-out.js';
 import { HubErrorsFilter } from './hub-errors.filter.js';
-import { decodeHubCursor, encodeHubCursor } from './hub-cursor.js';
+import { decodeAgentCursor, encodeAgentCursor } from './hub-cursor.js';
 import { type HubOptions, InjectHubOptions } from './hub.options.js';
-import { type AgentPage, mergeAgentPages } from './merged-agent-list.js';
+import { type AgentPage, mergeAgentPages, sortKeyOfListed } from './merged-agent-list.js';
 import { NodeAdminClient } from './node-admin.client.js';
 import { NodeDirectory } from './node-directory.js';
 import { nodeListQuery } from './node-query.js';
@@ -68,8 +67,8 @@ export class HubAgentsController {
   @ApiOperation({
     summary: 'List the agents of every node',
     description:
-      'The filters of a node server’s list, passed to every node; the pages merged in id order, each agent ' +
-      'with its `node`. `nextCursor` resumes after the last agent on every node. `partial: true` and ' +
+      'The filters, sort and cursor of a node server’s list, passed to every node; the pages merged in the same ' +
+      'order, each agent with its `node`. `nextCursor` resumes after the last agent on every node. `partial: true` and ' +
       '`missingNodes` name the nodes that did not answer in time or failed: their agents are not counted.',
   })
   @ApiOkResponse({ description: '`{ items, total, nextCursor, partial, missingNodes }`' })
@@ -77,20 +76,23 @@ export class HubAgentsController {
   async list(@Query() raw: Record<string, unknown>): Promise<Json> {
     const query = queryPipe.transform(raw);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor === undefined ? undefined : decodeHubCursor(query.cursor).after;
-    const params = nodeListQuery(raw, limit, after === undefined ? undefined : cursorAfter(after));
+    const sort = query.sort ?? 'id';
+    const order = query.order ?? 'asc';
+    if (query.cursor !== undefined) decodeAgentCursor(query.cursor, sort, order);
+    const params = nodeListQuery(raw, limit);
     const { answers, missing } = await fanOut(
       this.directory.listedNodes(),
       this.options.maxConcurrentCalls,
       (endpoint) => this.client.ok<AgentPage>(endpoint, { path: `/api/v1/agents?${params.toString()}` }),
     );
-    const merged = mergeAgentPages(answers, limit);
+    const merged = mergeAgentPages(answers, limit, sort, order);
     for (const item of merged.items) this.locator.remember(item.id, item.node);
     const last = merged.items.at(-1);
     return {
       items: merged.items as unknown as Json[],
       total: merged.total,
-      nextCursor: merged.more && last ? encodeHubCursor({ after: last.id }) : null,
+      nextCursor:
+        merged.more && last ? encodeAgentCursor([sort, order, sortKeyOfListed(sort, last), last.id]) : null,
       ...partialMarks(missing),
     } as Json;
   }

@@ -13,6 +13,8 @@ export interface NodeStatus extends NodeContact {
   readonly health: 'ready' | 'unready' | 'unknown';
   /** Its version, when it reports one (`GET /api/v1/server`). */
   readonly version: string | null;
+  /** When it started (`GET /api/v1/server`), or null. */
+  readonly startedAt: string | null;
   /** Agents connected to it now; null when it did not say. */
   readonly agents: number | null;
 }
@@ -30,14 +32,16 @@ export async function nodeStatusOf(
     client.call<Record<string, unknown>>(endpoint, { path: '/api/v1/server' }),
   ]);
   let version: string | null = null;
+  let startedAt: string | null = null;
   let agents: number | null = null;
   if (server.status === 'fulfilled' && server.value.status === 200) {
     const body = server.value.body;
     version = typeof body.version === 'string' ? body.version : null;
-    agents = numberOr(body.agentCount) ?? numberOr(body.agents);
+    startedAt = typeof body.startedAt === 'string' ? body.startedAt : null;
+    agents = numberOr(body.agents);
   }
   if (agents === null) {
-    // Node servers without GET /api/v1/server: the total of a one-item page.
+    // A node server older than GET /api/v1/server: the total of a one-item page.
     const page = await client
       .ok<{ total?: unknown }>(endpoint, { path: '/api/v1/agents?limit=1' })
       .catch(() => undefined);
@@ -52,6 +56,7 @@ export async function nodeStatusOf(
     endpointReady: endpoint.ready,
     health,
     version,
+    startedAt,
     agents,
     ...contacts.of(endpoint.node),
   };

@@ -7,3 +7,4 @@ export * from './message-kind.js';
 export * from './metrics.constants.js';
 export * from './metrics.module.js';
 export * from './opamp-metrics.js';
+export { type BuildInfo, readBuildInfo } from './build-info.js';

@@ -15,6 +15,12 @@ import {
   renderHealth,
   renderInt,
 } from './json-render.js';
+import { type AgentPlacement, placementOf } from './agent-placement.js';
+import {
+  type AgentSummary,
+  type ConfigAssignmentView,
+  type RemoteConfigSummary,
+} from './response.schemas.js';
 
 /** An agent's health as the list filter sees it: reported healthy, reported unhealthy, or not reported. */
 export type AgentHealth = 'healthy' | 'unhealthy' | 'unknown';
@@ -28,14 +34,14 @@ export function healthOf(session: AgentSession): AgentHealth {
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** An assignment as JSON: `{ config, name, agent }` or `{ config, name, selector }`. */
-export function renderAssignment(assignment: ConfigAssignment): Json {
+export function renderAssignment(assignment: ConfigAssignment): ConfigAssignmentView {
   return 'agent' in assignment
     ? { config: assignment.config, name: assignment.name, agent: assignment.agent }
     : { config: assignment.config, name: assignment.name, selector: { ...assignment.selector } };
 }
 
 /** Where the agent's remote config comes from, the deciding assignment, and how far it got. */
-export function remoteConfigSummary(session: AgentSession, fleet: FleetConfigs): Record<string, Json> {
+export function remoteConfigSummary(session: AgentSession, fleet: FleetConfigs): RemoteConfigSummary {
   const { source, assignment, state } = fleet.sourceOf(session);
   return {
     source,
@@ -45,14 +51,19 @@ export function remoteConfigSummary(session: AgentSession, fleet: FleetConfigs):
   };
 }
 
-/** One line of `GET /api/v1/agents`. */
-export function agentSummary(session: AgentSession, fleet: FleetConfigs): Json {
+/** One line of `GET /api/v1/agents`; `placement` when the caller has it already. */
+export function agentSummary(
+  session: AgentSession,
+  fleet: FleetConfigs,
+  placement: AgentPlacement = placementOf(session),
+): AgentSummary {
   const description = session.status.description;
   return {
     id: session.displayId,
     transport: session.transport,
     connected: session.transport === 'http' || session.connection?.canPush === true,
     health: healthOf(session),
+    ...placement,
     identifyingAttributes: renderAttributes(description?.identifyingAttributes),
     labels: { ...session.identity?.labels },
     lastSeen: iso(session.lastSeenAt),
@@ -77,6 +88,7 @@ export function agentDetail(
   return {
     id: session.displayId,
     instanceUid: Buffer.from(session.instanceUid).toString('hex'),
+    ...placementOf(session),
     transport: session.transport,
     connection: {
       id: session.connection?.id ?? null,

@@ -34,9 +34,24 @@ import { AgentNotFoundError } from './agent-not-found.error.js';
 import { attributeFilters, DEFAULT_PAGE_SIZE, filterAgents, paginate } from './agent-query.js';
 import { ConnectionSettingsComposer } from '../../connection-settings/index.js';
 import { agentDetail, agentSummary, remoteConfigSummary, renderAssignment } from './agent-view.js';
-import { listAgentsQuerySchema, openApiSchema, putAgentConfigBodySchema } from './api.schemas.js';
+import {
+  AGENT_SORT_KEYS,
+  listAgentsQuerySchema,
+  openApiSchema,
+  putAgentConfigBodySchema,
+} from './api.schemas.js';
 import { type Json } from './json-render.js';
 import { MutatingRoute } from './mutating-route.decorator.js';
+import { schemaRef } from './admin-schema.registry.js';
+import {
+  type AgentConfigResult,
+  agentConfigResultSchema,
+  agentDetailSchema,
+  type AgentList,
+  agentListSchema,
+  type RestartResult,
+  restartResultSchema,
+} from './response.schemas.js';
 import { ZodPipe } from './zod-body.pipe.js';
 
 const queryPipe = new ZodPipe(listAgentsQuerySchema, 'query');
@@ -59,9 +74,24 @@ export class AgentsController {
   @ApiOperation({
     summary: 'List agents',
     description:
-      'Agents in display-id order, filtered by `attr.<key>=<value>` (identifying, non-identifying and resource ' +
-      'attributes and identity labels; repeat for several), `health`, `transport`, `config` and `state`; ' +
-      '`limit` per page and the `nextCursor` of the previous page as `cursor`.',
+      'Agents filtered by `attr.<key>=<value>` (identifying, non-identifying and resource attributes and ' +
+      'identity labels; repeat for several), `node`, `namespace`, `workload` (from the agents’ ' +
+      '`k8s.node.name`, `k8s.namespace.name` and `k8s.<kind>.name` attributes; `workload` also as ' +
+      '`<kind>/<name>`), `health`, `transport`, `config`, `state` and free text `q`; sorted by `sort` ' +
+      '(ties by id); `limit` per page and the `nextCursor` of the previous page as `cursor` (with the same ' +
+      '`sort` and `order`). `total` counts every matching agent.',
+  })
+  @ApiQuery({
+    name: 'q',
+    required: false,
+    description: 'case-insensitive text in the id, service name, an attribute key or value, or a label',
+  })
+  @ApiQuery({ name: 'node', required: false, description: 'k8s.node.name' })
+  @ApiQuery({ name: 'namespace', required: false, description: 'k8s.namespace.name' })
+  @ApiQuery({
+    name: 'workload',
+    required: false,
+    description: 'the workload name, or <kind>/<name> (deployment/checkout)',
   })
   @ApiQuery({ name: 'health', required: false, enum: ['healthy', 'unhealthy', 'unknown'] })
   @ApiQuery({ name: 'transport', required: false, enum: ['http', 'websocket'] })
@@ -71,16 +101,28 @@ export class AgentsController {
     required: false,
     enum: ['none', 'unsupported', 'pending', 'applying', 'applied', 'failed'],
   })
-  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
+  @ApiQuery({ name: 'sort', required: false, enum: AGENT_SORT_KEYS, description: 'default id' })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'], description: 'default asc' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 1000 },
+    description: '1-1000, default 100',
+  })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  @ApiOkResponse({ description: '`{ items, total, nextCursor }`' })
-  @ApiBadRequestResponse({ description: 'a bad filter or page parameter' })
-  list(@Query() raw: Record<string, unknown>): Json {
+  @ApiOkResponse({ description: 'one page of agents', schema: schemaRef(agentListSchema) })
+  @ApiBadRequestResponse({ description: 'a bad filter, sort or page parameter' })
+  list(@Query() raw: Record<string, unknown>): AgentList {
     const query = queryPipe.transform(raw);
     const matching = filterAgents(this.registry.list(), query, attributeFilters(raw), this.fleet);
-    const { page, nextCursor } = paginate(matching, query.limit ?? DEFAULT_PAGE_SIZE, query.cursor);
+    const { page, nextCursor } = paginate(matching, {
+      sort: query.sort,
+      order: query.order,
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor,
+    });
     return {
-      items: page.map((session) => agentSummary(session, this.fleet)),
+      items: page.map((row) => agentSummary(row.session, this.fleet, row.placement)),
       total: matching.length,
       nextCursor,
     };
@@ -89,7 +131,7 @@ export class AgentsController {
   @Get(':id')
   @ApiOperation({ summary: 'One agent: description, capabilities, health, configs, connection' })
   @ApiParam({ name: 'id', description: 'the agent id (display form of its instance uid)' })
-  @ApiOkResponse({ description: 'the agent' })
+  @ApiOkResponse({ description: 'the agent', schema: schemaRef(agentDetailSchema) })
   @ApiNotFoundResponse({ description: 'no such agent' })
   get(@Param('id') id: string): Json {
     const session = this.agent(id);
@@ -106,13 +148,13 @@ export class AgentsController {
   })
   @ApiParam({ name: 'id', description: 'the agent id' })
   @ApiBody({ schema: openApiSchema(putAgentConfigBodySchema) })
-  @ApiOkResponse({ description: '`{ agent, assignment, remoteConfig }`' })
+  @ApiOkResponse({ description: 'the assignment', schema: schemaRef(agentConfigResultSchema) })
   @ApiBadRequestResponse({ description: 'invalid body' })
   @ApiNotFoundResponse({ description: 'no such agent or config' })
   async putConfig(
     @Param('id') id: string,
     @Body(new ZodPipe(putAgentConfigBodySchema)) body: { config: string },
-  ): Promise<Json> {
+  ): Promise<AgentConfigResult> {
     const session = this.agent(id);
     const assignment = await this.fleet.assignToAgent(session.displayId, body.config);
     return {
@@ -143,12 +185,12 @@ export class AgentsController {
     description: 'Sent at once over WebSocket (`sent`), with the next poll over HTTP (`queued`).',
   })
   @ApiParam({ name: 'id', description: 'the agent id' })
-  @ApiAcceptedResponse({ description: '`{ agent, command: "restart", delivery: "sent" | "queued" }`' })
+  @ApiAcceptedResponse({ description: 'sent or queued', schema: schemaRef(restartResultSchema) })
   @ApiNotFoundResponse({ description: 'no such agent' })
   @ApiConflictResponse({
     description: 'the agent does not accept the restart command (AcceptsRestartCommand)',
   })
-  async restart(@Param('id') id: string): Promise<Json> {
+  async restart(@Param('id') id: string): Promise<RestartResult> {
     const session = this.agent(id);
     const delivery = await this.commands.restart(session);
     return { agent: session.displayId, command: 'restart', delivery };

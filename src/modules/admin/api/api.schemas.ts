@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { assignmentTargetSchema, configNameSchema, fileNameSchema } from '../../fleet/index.js';
+import {
+  assignmentTargetSchema,
+  configNameSchema,
+  fileNameSchema,
+  selectorSchema,
+} from '../../fleet/index.js';
 
 const MAX_FILES = 64;
 
@@ -28,14 +33,39 @@ export const putAgentConfigBodySchema = z.strictObject({
   config: configNameSchema.describe('name of the config to give this agent'),
 });
 
+/** Body of `POST /api/v1/configs/preview`. */
+export const selectorPreviewBodySchema = z.strictObject({
+  selector: selectorSchema.describe('attribute key to value, as in an assignment; {} matches every agent'),
+  limit: z.number().int().min(1).max(1000).default(100).describe('agents listed, 1-1000; default 100'),
+});
+export type SelectorPreviewBody = z.output<typeof selectorPreviewBodySchema>;
+
 /** Path parameter: a config name. */
 export const configNameParamSchema = configNameSchema;
 
 const oneValue = z.union([z.string(), z.array(z.string()).transform((values) => values.at(-1) ?? '')]);
 
+/** The orders `GET /api/v1/agents` can list in. */
+export const AGENT_SORT_KEYS = [
+  'id',
+  'lastSeen',
+  'health',
+  'node',
+  'namespace',
+  'workload',
+  'configState',
+] as const;
+export type AgentSortKey = (typeof AGENT_SORT_KEYS)[number];
+
 /** Query of `GET /api/v1/agents` (besides the `attr.<key>` filters). */
 export const listAgentsQuerySchema = z
   .object({
+    q: oneValue.pipe(z.string().max(256)).optional().describe('free text'),
+    node: oneValue.optional(),
+    namespace: oneValue.optional(),
+    workload: oneValue.optional(),
+    sort: oneValue.pipe(z.enum(AGENT_SORT_KEYS)).optional(),
+    order: oneValue.pipe(z.enum(['asc', 'desc'])).optional(),
     health: oneValue.pipe(z.enum(['healthy', 'unhealthy', 'unknown'])).optional(),
     transport: oneValue.pipe(z.enum(['http', 'websocket'])).optional(),
     config: oneValue.optional().describe('only agents whose config comes from this config'),

@@ -5,6 +5,7 @@ import {
   Get,
   HttpCode,
   Param,
+  Post,
   Put,
   Res,
   UseFilters,
@@ -25,23 +26,39 @@ import {
 } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import {
+  agentAttributes,
   assignmentNameSchema,
   FleetConfigs,
+  matchesSelector,
   type AssignmentTarget,
   type StoredConfig,
 } from '../../fleet/index.js';
 import { AdminApiErrorsFilter } from './api-errors.filter.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { renderAssignment } from './agent-view.js';
+import { agentSummary, renderAssignment } from './agent-view.js';
+import { AgentRegistry } from '../../session/index.js';
 import {
   configNameParamSchema,
   openApiSchema,
   putAssignmentBodySchema,
   putConfigBodySchema,
   type PutConfigBody,
+  selectorPreviewBodySchema,
+  type SelectorPreviewBody,
 } from './api.schemas.js';
 import { type Json, renderConfigFiles, renderHash } from './json-render.js';
 import { MutatingRoute } from './mutating-route.decorator.js';
+import { schemaRef } from './admin-schema.registry.js';
+import {
+  configAssignmentListSchema,
+  configAssignmentResultSchema,
+  configAssignmentSchema,
+  configDetailSchema,
+  configListSchema,
+  configSummarySchema,
+  type SelectorPreview,
+  selectorPreviewSchema,
+} from './response.schemas.js';
 import { ZodPipe } from './zod-body.pipe.js';
 
 const namePipe = new ZodPipe(configNameParamSchema, 'config name');
@@ -54,13 +71,14 @@ const assignmentPipe = new ZodPipe(assignmentNameSchema, 'assignment name');
 @UseGuards(AdminTokenGuard)
 @UseFilters(AdminApiErrorsFilter)
 export class ConfigsController {
-  constructor(private readonly fleet: FleetConfigs) {}
+  constructor(
+    private readonly fleet: FleetConfigs,
+    private readonly registry: AgentRegistry,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'List configs, with their assignments and rollout' })
-  @ApiOkResponse({
-    description: '`{ store, items: [{ name, hash, updatedAt, files, assignments, rollout }] }`',
-  })
+  @ApiOkResponse({ description: 'the configs', schema: schemaRef(configListSchema) })
   list(): Json {
     return {
       store: this.fleet.storeKind,
@@ -68,10 +86,32 @@ export class ConfigsController {
     };
   }
 
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'The agents a selector would reach',
+    description:
+      'Matches the selector against the connected agents exactly as an assignment does (identifying, ' +
+      'non-identifying and resource attributes and identity labels): their count and the first `limit`.',
+  })
+  @ApiBody({ schema: openApiSchema(selectorPreviewBodySchema) })
+  @ApiOkResponse({ description: 'the agents', schema: schemaRef(selectorPreviewSchema) })
+  @ApiBadRequestResponse({ description: 'invalid selector' })
+  preview(@Body(new ZodPipe(selectorPreviewBodySchema)) body: SelectorPreviewBody): SelectorPreview {
+    const matching = this.registry
+      .list()
+      .filter((session) => matchesSelector(body.selector, agentAttributes(session)))
+      .sort((a, b) => (a.displayId < b.displayId ? -1 : a.displayId > b.displayId ? 1 : 0));
+    return {
+      total: matching.length,
+      items: matching.slice(0, body.limit).map((session) => agentSummary(session, this.fleet)),
+    };
+  }
+
   @Get(':name')
   @ApiOperation({ summary: 'One config: its files, assignments and rollout over the connected agents' })
   @ApiParam({ name: 'name', description: 'config name' })
-  @ApiOkResponse({ description: 'the config' })
+  @ApiOkResponse({ description: 'the config', schema: schemaRef(configDetailSchema) })
   @ApiNotFoundResponse({ description: 'no such config' })
   get(@Param('name') name: string): Json {
     const config = this.fleet.getConfig(name);
@@ -88,8 +128,8 @@ export class ConfigsController {
   })
   @ApiParam({ name: 'name', description: 'lower-case letters, digits, "-" and "."' })
   @ApiBody({ schema: openApiSchema(putConfigBodySchema) })
-  @ApiCreatedResponse({ description: 'created' })
-  @ApiOkResponse({ description: 'replaced' })
+  @ApiCreatedResponse({ description: 'created', schema: schemaRef(configSummarySchema) })
+  @ApiOkResponse({ description: 'replaced', schema: schemaRef(configSummarySchema) })
   @ApiBadRequestResponse({ description: 'invalid name or body' })
   @ApiUnprocessableEntityResponse({
     description: 'the store cannot hold it (e.g. a file named "" in a ConfigMap)',
@@ -124,7 +164,7 @@ export class ConfigsController {
   @Get(':name/assignments')
   @ApiOperation({ summary: 'The assignments of a config' })
   @ApiParam({ name: 'name', description: 'config name' })
-  @ApiOkResponse({ description: '`{ items: [{ config, name, agent | selector }] }`' })
+  @ApiOkResponse({ description: 'the assignments', schema: schemaRef(configAssignmentListSchema) })
   @ApiNotFoundResponse({ description: 'no such config' })
   listAssignments(@Param('name') name: string): Json {
     return { items: this.fleet.listAssignments(name).map(renderAssignment) };
@@ -134,7 +174,7 @@ export class ConfigsController {
   @ApiOperation({ summary: 'One assignment' })
   @ApiParam({ name: 'name', description: 'config name' })
   @ApiParam({ name: 'assignment', description: 'assignment name' })
-  @ApiOkResponse({ description: '`{ config, name, agent | selector }`' })
+  @ApiOkResponse({ description: 'the assignment', schema: schemaRef(configAssignmentSchema) })
   @ApiNotFoundResponse({ description: 'no such config or assignment' })
   getAssignment(@Param('name') name: string, @Param('assignment') assignment: string): Json {
     return renderAssignment(this.fleet.getAssignment(name, assignment));
@@ -153,8 +193,8 @@ export class ConfigsController {
   @ApiParam({ name: 'name', description: 'config name' })
   @ApiParam({ name: 'assignment', description: 'assignment name: printable ASCII without spaces or "/"' })
   @ApiBody({ schema: openApiSchema(putAssignmentBodySchema) })
-  @ApiCreatedResponse({ description: 'created' })
-  @ApiOkResponse({ description: 'replaced' })
+  @ApiCreatedResponse({ description: 'created', schema: schemaRef(configAssignmentResultSchema) })
+  @ApiOkResponse({ description: 'replaced', schema: schemaRef(configAssignmentResultSchema) })
   @ApiBadRequestResponse({ description: 'invalid name or body' })
   @ApiNotFoundResponse({ description: 'no such config' })
   async putAssignment(

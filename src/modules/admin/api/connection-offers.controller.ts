@@ -34,22 +34,13 @@ import { AdminTokenGuard } from './admin-token.guard.js';
 import { openApiSchema } from './api.schemas.js';
 import { type Json } from './json-render.js';
 import { MutatingRoute } from './mutating-route.decorator.js';
+import { schemaRef } from './admin-schema.registry.js';
+import { connectionOfferListSchema, connectionOfferSchema } from './response.schemas.js';
 import { ZodPipe } from './zod-body.pipe.js';
 
 const namePipe = new ZodPipe(connectionOfferNameSchema, 'offer name');
 
-/** The JSON schema of an offer as the API returns it. */
-const OFFER_SCHEMA = {
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    target: { type: 'object', description: '{ agent } or { selector }' },
-    opamp: { type: 'object', properties: { endpoint: { type: 'string' }, headers: { type: 'object' } } },
-    otherConnections: { type: 'object', additionalProperties: { type: 'object' } },
-    updatedAt: { type: 'string', format: 'date-time' },
-  },
-  required: ['name', 'target', 'updatedAt'],
-};
+const OFFER = schemaRef(connectionOfferSchema);
 
 const render = (offer: ConnectionOffer): Json => JSON.parse(JSON.stringify(offer)) as Json;
 
@@ -63,9 +54,7 @@ export class ConnectionOffersController {
 
   @Get()
   @ApiOperation({ summary: 'List connection offers' })
-  @ApiOkResponse({
-    schema: { type: 'object', properties: { items: { type: 'array', items: OFFER_SCHEMA } } },
-  })
+  @ApiOkResponse({ description: 'the offers', schema: schemaRef(connectionOfferListSchema) })
   list(): Json {
     return { items: this.offers.list().map(render) };
   }
@@ -73,7 +62,7 @@ export class ConnectionOffersController {
   @Get(':name')
   @ApiOperation({ summary: 'One connection offer' })
   @ApiParam({ name: 'name', description: 'offer name' })
-  @ApiOkResponse({ schema: OFFER_SCHEMA })
+  @ApiOkResponse({ schema: OFFER })
   @ApiNotFoundResponse({ description: 'no such offer' })
   get(@Param('name') name: string): Json {
     return render(this.found(name));
@@ -91,8 +80,8 @@ export class ConnectionOffersController {
   })
   @ApiParam({ name: 'name', description: 'printable ASCII without spaces or "/"' })
   @ApiBody({ schema: openApiSchema(putConnectionOfferBodySchema) })
-  @ApiCreatedResponse({ description: 'created', schema: OFFER_SCHEMA })
-  @ApiOkResponse({ description: 'replaced', schema: OFFER_SCHEMA })
+  @ApiCreatedResponse({ description: 'created', schema: OFFER })
+  @ApiOkResponse({ description: 'replaced', schema: OFFER })
   @ApiBadRequestResponse({ description: 'invalid name or body' })
   async put(
     @Param('name', namePipe) name: string,

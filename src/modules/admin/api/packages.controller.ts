@@ -27,10 +27,7 @@ import { assignmentNameSchema, type AssignmentTarget } from '../../fleet/index.j
 import {
   type CatalogPackage,
   type PackageAssignment,
-  packageAssignmentResponseSchema,
-  packageListResponseSchema,
   packageNameSchema,
-  packageResponseSchema,
   PackagesAdmin,
   putPackageBodySchema,
   type PutPackageBody,
@@ -39,13 +36,13 @@ import { AdminTokenGuard } from './admin-token.guard.js';
 import { openApiSchema, putAssignmentBodySchema } from './api.schemas.js';
 import { type Json } from './json-render.js';
 import { MutatingRoute } from './mutating-route.decorator.js';
+import { schemaRef } from './admin-schema.registry.js';
+import { packageSchemas } from './response.schemas.js';
 import { PackagesErrorsFilter } from './packages-errors.filter.js';
 import { ZodPipe } from './zod-body.pipe.js';
 
 const namePipe = new ZodPipe(packageNameSchema, 'package name');
 const assignmentPipe = new ZodPipe(assignmentNameSchema, 'assignment name');
-const responseSchema = (schema: Parameters<typeof openApiSchema>[0]): Record<string, unknown> =>
-  openApiSchema(schema);
 
 /** An assignment as JSON: `{ package, name, agent }` or `{ package, name, selector }`. */
 function renderPackageAssignment(assignment: PackageAssignment): Json {
@@ -66,7 +63,7 @@ export class PackagesController {
 
   @Get()
   @ApiOperation({ summary: 'List packages, with their assignments and rollout' })
-  @ApiOkResponse({ schema: responseSchema(packageListResponseSchema) })
+  @ApiOkResponse({ schema: schemaRef(packageSchemas.list) })
   list(): Json {
     return {
       catalog: this.packages.catalogKind,
@@ -77,7 +74,7 @@ export class PackagesController {
   @Get(':name')
   @ApiOperation({ summary: 'One package: its spec, assignments and rollout over the connected agents' })
   @ApiParam({ name: 'name', description: 'package name' })
-  @ApiOkResponse({ schema: responseSchema(packageResponseSchema) })
+  @ApiOkResponse({ schema: schemaRef(packageSchemas.package) })
   @ApiNotFoundResponse({ description: 'no such package' })
   get(@Param('name') name: string): Json {
     return this.render(this.packages.getPackage(name));
@@ -93,8 +90,8 @@ export class PackagesController {
   })
   @ApiParam({ name: 'name', description: 'lower-case letters, digits, "-" and "."' })
   @ApiBody({ schema: openApiSchema(putPackageBodySchema) })
-  @ApiCreatedResponse({ schema: responseSchema(packageResponseSchema) })
-  @ApiOkResponse({ schema: responseSchema(packageResponseSchema) })
+  @ApiCreatedResponse({ schema: schemaRef(packageSchemas.package) })
+  @ApiOkResponse({ schema: schemaRef(packageSchemas.package) })
   @ApiBadRequestResponse({ description: 'invalid name or body' })
   async put(
     @Param('name', namePipe) name: string,
@@ -136,8 +133,8 @@ export class PackagesController {
   @ApiParam({ name: 'name', description: 'package name' })
   @ApiParam({ name: 'assignment', description: 'assignment name: printable ASCII without spaces or "/"' })
   @ApiBody({ schema: openApiSchema(putAssignmentBodySchema) })
-  @ApiCreatedResponse({ schema: responseSchema(packageAssignmentResponseSchema) })
-  @ApiOkResponse({ schema: responseSchema(packageAssignmentResponseSchema) })
+  @ApiCreatedResponse({ schema: schemaRef(packageSchemas.assignment) })
+  @ApiOkResponse({ schema: schemaRef(packageSchemas.assignment) })
   @ApiBadRequestResponse({ description: 'invalid name or body' })
   @ApiNotFoundResponse({ description: 'no such package' })
   async putAssignment(

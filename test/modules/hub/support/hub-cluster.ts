@@ -149,6 +149,29 @@ export async function startFailingServer(status: number): Promise<Server & { por
   return Object.assign(server, { port: portOf(server) });
 }
 
+/**
+ * Calls the hub's API: like `adminCall`, but without checking the answer against the node servers' OpenAPI
+ * document (the hub adds `partial`, `missingNodes` and `node`, and serves `/api/v1/nodes`).
+ */
+export async function hubCall<T>(
+  url: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
+}
+
 /** Closes a plain server, its open connections included. */
 export async function closeServer(server: Server): Promise<void> {
   server.closeAllConnections();
