@@ -13,6 +13,7 @@ import { provenance } from './lib/provenance.js';
 import { README_PATH, updatedReadme } from './lib/readme-region.js';
 import { renderReport, summarizeTargets, writeReport, type BenchReport } from './lib/report.js';
 import { httpHeartbeats } from './scenarios/http-heartbeats.js';
+import { hubMergedList } from './scenarios/hub.js';
 import { idleRss } from './scenarios/idle-rss.js';
 import { instanceLifecycle } from './scenarios/instance-lifecycle.js';
 import { persistenceLifecycle } from './scenarios/persistence.js';
@@ -34,6 +35,7 @@ const SCENARIOS: readonly Scenario[] = [
   instanceLifecycle,
   idleRss,
   uiAgentsPage,
+  hubMergedList,
 ];
 
 if (process.argv.includes('--scale')) {

@@ -56,7 +56,8 @@ async function bootstrap(): Promise<void> {
     reloader.start();
   }
   const scheme = adminTls ? 'https' : 'http';
-  logger.log(`admin listener ready on ${scheme}://${admin.host}:${admin.port}`, 'Bootstrap');
+  const role = config.mode === 'hub' ? 'hub (admin API for every node server)' : 'admin listener';
+  logger.log(`${role} ready on ${scheme}://${admin.host}:${admin.port}`, 'Bootstrap');
 }
 
 await bootstrap();

@@ -260,6 +260,7 @@ describe('deploy/ rendered with kubectl kustomize', () => {
       expect(dirs).toEqual([
         'client-certificates',
         'device-id',
+        'hub',
         'monitoring',
         'network-policy',
         'odigos',
@@ -461,6 +462,92 @@ describe('deploy/ rendered with kubectl kustomize', () => {
       it('leaves the probes on plain HTTP (the probes port has no TLS)', () => {
         expect(server(rendered).readinessProbe).toEqual(server(base).readinessProbe);
         expect(names(rendered)).toEqual(names(base));
+      });
+    });
+
+    describe('hub', () => {
+      let rendered: KubeObject[];
+      beforeAll(() => {
+        rendered = tree.renderBaseWith('hub');
+      });
+      const hub = (): { pod: PodSpec; container: Container } => {
+        const deployment = one(rendered, 'Deployment', 'opamp-nest-hub') as unknown as {
+          spec: { replicas: number; template: { spec: PodSpec } };
+        };
+        const pod = deployment.spec.template.spec;
+        expect(pod.containers.map((c) => c.name)).toEqual(['opamp-nest-hub']);
+        return { pod, container: pod.containers[0]! };
+      };
+
+      it('adds the hub Deployment and Service, its RBAC, and a headless Service over the node servers', () => {
+        expect(names(without(rendered, base))).toEqual([
+          'Deployment/opamp-nest-hub',
+          'Role/opamp-nest-hub',
+          'RoleBinding/opamp-nest-hub',
+          'Service/opamp-nest-hub',
+          'Service/opamp-nest-nodes',
+          'ServiceAccount/opamp-nest-hub',
+        ]);
+        const nodes = one(rendered, 'Service', 'opamp-nest-nodes') as unknown as {
+          spec: {
+            clusterIP: string;
+            selector: Record<string, string>;
+            ports: Array<{ name: string; port: number }>;
+          };
+        };
+        expect(nodes.spec.clusterIP).toBe('None');
+        expect(nodes.spec.selector).toEqual({ 'app.kubernetes.io/name': 'opamp-nest' });
+        expect(nodes.spec.ports.map((p) => [p.name, p.port])).toEqual([
+          ['admin', 4321],
+          ['health', 4322],
+        ]);
+      });
+
+      it('runs MODE=hub with the admin token of the generated Secret, presented to the nodes too', () => {
+        const { container } = hub();
+        expect(valuesOf(container)).toEqual(
+          expect.objectContaining({
+            MODE: 'hub',
+            ADMIN_HOST: '0.0.0.0',
+            ADMIN_PORT: '4321',
+            HUB_NODE_SERVICE: 'opamp-nest-nodes',
+            CONFIG_STORE: 'kubernetes',
+          }),
+        );
+        const secret = one(rendered, 'Secret');
+        expect(envOf(container).ADMIN_TOKEN?.valueFrom?.secretKeyRef).toEqual({
+          name: secret.metadata.name,
+          key: 'token',
+          optional: false,
+        });
+        expect(envOf(container).POD_NAMESPACE?.valueFrom?.fieldRef).toEqual({
+          fieldPath: 'metadata.namespace',
+        });
+        expect(container.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'admin' });
+      });
+
+      it('runs non-root with a read-only root filesystem under its own service account', () => {
+        const { pod, container } = hub();
+        expect(pod.serviceAccountName).toBe('opamp-nest-hub');
+        expect(pod.securityContext.runAsNonRoot).toBe(true);
+        expect(container.securityContext).toEqual(
+          expect.objectContaining({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false }),
+        );
+      });
+
+      it('grants the hub only the EndpointSlices and config ConfigMaps of its namespace', () => {
+        const role = one(rendered, 'Role', 'opamp-nest-hub') as unknown as { rules: Rule[] };
+        expect(role.rules).toEqual([
+          { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+          {
+            apiGroups: [''],
+            resources: ['configmaps'],
+            verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
+          },
+        ]);
+        expect(rendered.filter((o) => o.kind.startsWith('Cluster'))).toEqual([]);
+        // The node servers' grants are unchanged.
+        expect(grantsOf(rendered)).toEqual(grantsOf(base));
       });
     });
 

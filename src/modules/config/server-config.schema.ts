@@ -32,6 +32,13 @@ const endpointUrl = z.preprocess(
 );
 /** A file path; blank is unset. */
 const optionalFile = z.preprocess(blankToUndefined, z.string().optional());
+/** A port of an EndpointSlice: a number, or the name of one of its ports. */
+const endpointPort = (fallback: string) =>
+  z
+    .string()
+    .regex(/^([1-9][0-9]{0,4}|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/, 'must be a port number or a port name')
+    .default(fallback)
+    .transform((value) => (/^[0-9]+$/.test(value) ? Number(value) : value));
 const httpPath = z
   .string()
   .regex(/^\/[^\s?#]*$/, 'must start with "/" and have no query or spaces')
@@ -242,6 +249,47 @@ export const serverEnvSchema = z.object({
   CLIENT_CA_KEY_FILE: optionalFile.describe(
     'the unencrypted PEM private key (EC P-256/P-384 or RSA) of CLIENT_CA_CERT_FILE (both or neither); default none',
   ),
+  MODE: z
+    .enum(['node', 'hub'])
+    .default('node')
+    .describe(
+      'node (an OpAMP server for the agents of this node) or hub (no OpAMP listener and no agents: the admin API and UI for the whole cluster, answered by calling every node server found through HUB_NODE_SERVICE; see docs/hub.md); default node',
+    ),
+  HUB_NODE_SERVICE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a Service name (lower-case letters, digits and "-")')
+    .default('opamp-nest-nodes')
+    .describe(
+      'hub: the (headless) Service selecting the node servers; their addresses are read from its EndpointSlices (label kubernetes.io/service-name); default opamp-nest-nodes',
+    ),
+  HUB_NODE_NAMESPACE: z
+    .preprocess(blankToUndefined, z.string().optional())
+    .describe(
+      "hub: the namespace of HUB_NODE_SERVICE; default POD_NAMESPACE, else the kubeconfig context's, else default",
+    ),
+  HUB_NODE_ADMIN_PORT: endpointPort('admin').describe(
+    "hub: the node servers' admin port: the name of an EndpointSlice port, or a number; default admin",
+  ),
+  HUB_NODE_HEALTH_PORT: endpointPort('health').describe(
+    "hub: the node servers' probes port (their /readyz shows in GET /api/v1/nodes): the name of an EndpointSlice port, or a number; default health",
+  ),
+  HUB_NODE_SCHEME: z
+    .enum(['http', 'https'])
+    .default('http')
+    .describe(
+      'hub: https when the node servers serve their admin API over TLS (ADMIN_TLS_*; trust their CA with NODE_EXTRA_CA_CERTS); default http',
+    ),
+  HUB_NODE_TIMEOUT_S: positiveSeconds(2).describe(
+    'hub: seconds (fractions allowed) one node server may take to answer; a node that does not is named in missingNodes of a partial answer; default 2',
+  ),
+  HUB_NODE_TOKEN: z
+    .preprocess(blankToUndefined, z.string().min(16, 'must be at least 16 characters').optional())
+    .describe(
+      'hub: the bearer token the hub sends to the node servers (their ADMIN_TOKEN); default ADMIN_TOKEN (one Secret for the hub and the nodes)',
+    ),
+  HUB_MAX_CONCURRENT_CALLS: positiveInt(16).describe(
+    'hub: node servers called at once by one request; others wait for a free slot; default 16',
+  ),
   CLIENT_CERT_VALIDITY_DAYS: positiveInt(30).describe(
     'days an issued client certificate is valid; a new one is offered when less than a third is left; default 30',
   ),
@@ -349,6 +397,17 @@ export function parseServerConfig(env: Record<string, unknown>): ServerConfig {
       ownMetricsEndpoint: e.OWN_METRICS_ENDPOINT,
       ownTracesEndpoint: e.OWN_TRACES_ENDPOINT,
       ownLogsEndpoint: e.OWN_LOGS_ENDPOINT,
+    },
+    mode: e.MODE,
+    hub: {
+      nodeService: e.HUB_NODE_SERVICE,
+      nodeNamespace: e.HUB_NODE_NAMESPACE ?? e.POD_NAMESPACE,
+      nodeAdminPort: e.HUB_NODE_ADMIN_PORT,
+      nodeHealthPort: e.HUB_NODE_HEALTH_PORT,
+      nodeScheme: e.HUB_NODE_SCHEME,
+      nodeTimeoutMs: ms(e.HUB_NODE_TIMEOUT_S),
+      nodeToken: e.HUB_NODE_TOKEN ?? e.ADMIN_TOKEN,
+      maxConcurrentCalls: e.HUB_MAX_CONCURRENT_CALLS,
     },
     clientCertificates: {
       caCertFile: e.CLIENT_CA_CERT_FILE,

@@ -151,6 +151,27 @@ export interface ServerConfig {
     /** Offered to agents with ReportsOwnLogs (`OWN_LOGS_ENDPOINT`, default none). */
     ownLogsEndpoint?: string;
   };
+  /** What this process is (`MODE`, default `node`): an OpAMP server, or the cluster-wide hub (docs/hub.md). */
+  mode: 'node' | 'hub';
+  /** Settings of the hub (`MODE=hub`); read only then. */
+  hub: {
+    /** The headless Service of the node servers, whose EndpointSlices are watched (`HUB_NODE_SERVICE`). */
+    nodeService: string;
+    /** Its namespace (`HUB_NODE_NAMESPACE`, default `POD_NAMESPACE`; else the kubeconfig context's). */
+    nodeNamespace?: string;
+    /** The nodes' admin port: an EndpointSlice port name or a number (`HUB_NODE_ADMIN_PORT`, default `admin`). */
+    nodeAdminPort: string | number;
+    /** The nodes' probes port, name or number (`HUB_NODE_HEALTH_PORT`, default `health`). */
+    nodeHealthPort: string | number;
+    /** Scheme of the nodes' admin API (`HUB_NODE_SCHEME`, default `http`). */
+    nodeScheme: 'http' | 'https';
+    /** Deadline of one call to one node (`HUB_NODE_TIMEOUT_S`, default 2 s). */
+    nodeTimeoutMs: number;
+    /** Bearer token sent to the nodes (`HUB_NODE_TOKEN`, default `ADMIN_TOKEN`). */
+    nodeToken?: string;
+    /** Nodes called at once by one request (`HUB_MAX_CONCURRENT_CALLS`, default 16). */
+    maxConcurrentCalls: number;
+  };
   clientCertificates: {
     /** CA certificate that signs agents' CSRs (`CLIENT_CA_CERT_FILE`, default none: CSRs are refused). */
     caCertFile?: string;
