@@ -46,6 +46,16 @@ describe('web UI in Chromium', () => {
     // The first agent runs a config, so its page shows the effective and remote configs side by side.
     await adminCall(server.adminUrl, 'PUT', `/api/v1/agents/${agents[0]!.id}/config`, { config: 'baseline' });
     await eventually(() => agents[0]!.appliedConfigs.length === 1, 5_000, 'the first agent applied baseline');
+    // A package assigned to every agent; these agents do not accept packages, so its rollout counts them unsupported.
+    await adminCall(server.adminUrl, 'PUT', '/api/v1/packages/otelcol-0.120.0', {
+      offeredAs: 'otelcol',
+      version: '0.120.0',
+      downloadUrl: 'https://downloads.example.com/otelcol_0.120.0_linux_amd64.tar.gz',
+      contentHash: 'ab'.repeat(32),
+    });
+    await adminCall(server.adminUrl, 'PUT', '/api/v1/packages/otelcol-0.120.0/assignments/all', {
+      selector: {},
+    });
     browser = await launchChromium(chromiumPath);
     mkdirSync(IMAGES, { recursive: true });
   }, 300_000);
@@ -68,7 +78,7 @@ describe('web UI in Chromium', () => {
     { path: '/configs/baseline', ready: '[data-testid="rollout"]', shot: 'config-editor' },
     { path: '/configs/new', ready: '#config-name', shot: 'config-new' },
     { path: '/nodes', ready: 'tbody tr', shot: 'nodes' },
-    { path: '/packages', ready: 'text=None defined.', shot: 'packages' },
+    { path: '/packages', ready: 'text=Install rollout of otelcol-0.120.0', shot: 'packages' },
     { path: '/connection-offers', ready: 'text=None defined.', shot: 'connection-offers' },
   ];
 
@@ -92,6 +102,23 @@ describe('web UI in Chromium', () => {
 
   const rowIds = (page: Page) =>
     page.locator('tr[data-agent]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-agent')));
+
+  it('shows each package with its assignments and its install rollout', async () => {
+    const { page, context, problems } = await openPage(browser);
+    try {
+      await page.goto(url('/packages'));
+      const card = page.locator('section.card', { hasText: 'otelcol-0.120.0' });
+      await card
+        .getByText(`Install rollout of otelcol-0.120.0: ${total} agents`)
+        .waitFor({ timeout: 15_000 });
+      expect(await card.getByText('every agent').count()).toBe(1);
+      expect(await card.locator('li', { hasText: 'unsupported' }).innerText()).toBe(`unsupported: ${total}`);
+      expect(await card.locator('li', { hasText: 'installed' }).innerText()).toBe('installed: 0');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it('filters on the server and pages through every matching agent', async () => {
     const { page, context, problems } = await openPage(browser);

@@ -5,6 +5,7 @@ import { AgentsPage } from './pages/agents-page.js';
 import { ConfigEditorPage } from './pages/config-editor-page.js';
 import { ConfigsPage } from './pages/configs-page.js';
 import { ItemListPage } from './pages/item-list-page.js';
+import { PackagesPage } from './pages/packages-page.js';
 import { NodesPage } from './pages/nodes-page.js';
 import { OverviewPage } from './pages/overview-page.js';
 import { location, match } from './router.js';
@@ -30,7 +31,7 @@ function Page({ path }: { path: string }) {
   const config = match('/configs/:name', path);
   if (config) return <ConfigEditorPage name={config.name} />;
   if (match('/nodes', path)) return <NodesPage />;
-  if (match('/packages', path)) return <ItemListPage kind="packages" title="Packages" />;
+  if (match('/packages', path)) return <PackagesPage />;
   if (match('/connection-offers', path)) return <ItemListPage kind="offers" title="Connection offers" />;
   return (
     <section>

@@ -3,6 +3,7 @@ import { ApiCallError, api, unwrap } from '../api/admin-client.js';
 import { ConfigCompare } from '../components/config-compare.js';
 import { HealthTree } from '../components/health-tree.js';
 import { Badge, ErrorNote, KeyValues, Time } from '../components/status.js';
+import { type AgentDetail } from '../api/admin-types.js';
 import { useLoad } from '../use-load.js';
 
 function RestartButton({ id, accepts }: { id: string; accepts: boolean }) {
@@ -27,6 +28,40 @@ function RestartButton({ id, accepts }: { id: string; accepts: boolean }) {
       <span role="status" data-testid="restart-outcome">
         {outcome}
       </span>
+    </div>
+  );
+}
+
+/** The agent's PackageStatuses: per package what it has, what it was offered, and how the install went. */
+function PackageStatuses({ statuses }: { statuses: NonNullable<AgentDetail['packages']> }) {
+  const rows = Object.entries(statuses.packages);
+  if (rows.length === 0) return <p class="muted">No packages.</p>;
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">package</th>
+            <th scope="col">has</th>
+            <th scope="col">offered</th>
+            <th scope="col">status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(([name, status]) => (
+            <tr key={name}>
+              <td>{name}</td>
+              <td>{status.agentHasVersion || '—'}</td>
+              <td>{status.serverOfferedVersion || '—'}</td>
+              <td>
+                {status.status}
+                {status.downloadPercent !== null && ` (${status.downloadPercent} %)`}
+                {status.errorMessage && `: ${status.errorMessage}`}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </div>
   );
 }
@@ -108,6 +143,31 @@ export function AgentPage({ id }: { id: string }) {
                     ))}
                   </ul>
                 </>
+              )}
+            </section>
+            <section aria-labelledby="packages-title" class="card">
+              <h2 id="packages-title">Packages</h2>
+              {agent.packages ? (
+                <PackageStatuses statuses={agent.packages} />
+              ) : (
+                <p class="muted">No package statuses reported.</p>
+              )}
+            </section>
+            <section aria-labelledby="settings-title" class="card">
+              <h2 id="settings-title">Connection settings</h2>
+              {agent.connectionSettings ? (
+                <KeyValues
+                  values={{
+                    status: agent.connectionSettings.status ?? 'not reported',
+                    'reported hash': agent.connectionSettings.hash ?? '—',
+                    'offered hash': agent.connectionSettings.offeredHash ?? '—',
+                    ...(agent.connectionSettings.errorMessage
+                      ? { error: agent.connectionSettings.errorMessage }
+                      : {}),
+                  }}
+                />
+              ) : (
+                <p class="muted">Nothing offered or reported.</p>
               )}
             </section>
             <section aria-labelledby="health-title" class="card">

@@ -11,8 +11,7 @@ const rows = (list: { items: object[] }): ItemList => ({
   items: list.items as Array<Record<string, unknown>>,
 });
 
-const LOADERS: Record<'packages' | 'offers', () => Promise<ItemList>> = {
-  packages: async () => rows(unwrap(await api.GET('/api/v1/packages'))),
+const LOADERS: Record<'offers', () => Promise<ItemList>> = {
   offers: async () => rows(unwrap(await api.GET('/api/v1/connection-offers'))),
 };
 
@@ -23,8 +22,8 @@ const cell = (value: unknown): string =>
       ? JSON.stringify(value)
       : String(value);
 
-/** A read-only list of named items (packages, connection offers): a row each, every field shown. */
-export function ItemListPage({ kind, title }: { kind: 'packages' | 'offers'; title: string }) {
+/** A read-only list of named items (connection offers): a row each, every field shown. */
+export function ItemListPage({ kind, title }: { kind: 'offers'; title: string }) {
   const { data, error } = useLoad(LOADERS[kind], kind);
   const columns = [...new Set((data?.items ?? []).flatMap((item) => Object.keys(item)))];
   return (

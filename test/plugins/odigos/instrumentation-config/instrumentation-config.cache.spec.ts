@@ -43,7 +43,8 @@ describe('InstrumentationConfigCache', () => {
       changes.push([namespace, name, config ? (config.serviceName ?? null) : undefined]),
     );
     cache.start();
-    await eventually(() => cache.ready && server.openWatches === 1, 2_000, 'first list and watch');
+    // A generous deadline: the first list in a test process also loads the client's HTTP stack.
+    await eventually(() => cache.ready && server.openWatches === 1, 10_000, 'first list and watch');
   };
   const watchRequests = (): number => server.requests.filter((r) => r.verb === 'watch').length;
   const listRequests = (): number => server.requests.filter((r) => r.verb === 'list').length;
