@@ -68,6 +68,9 @@ const REFUSED_UNREAD_KINDS = new Set(['oversized', 'gzip-bomb', 'gzip-invalid', 
 const EXAMPLES = 10;
 
 const ALLOWED_STATUSES = new Set([200, 400, 404, 405, 408, 413, 415, 429, 503]);
+/** The reason the server gives when it closes a WebSocket after too many bad messages in a row. */
+const BAD_MESSAGES_CLOSE = /bad messages in a row$/;
+
 const ALLOWED_CLOSES = new Set([1000, 1001, 1002, 1005, 1006, 1007, 1008, 1009, 1013]);
 const REPORT_FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
 const TIMEOUT_MS = 15_000;
@@ -170,8 +173,9 @@ async function fuzzHttp(
 class FuzzSocket {
   private socket?: WebSocket;
   private waiter?: (outcome: 'reply' | 'closed') => void;
-  /** Code of the last close, for the report. */
+  /** Code and reason of the last close, for the report. */
   lastClose = 0;
+  lastCloseReason = '';
 
   constructor(
     private readonly url: string,
@@ -190,13 +194,17 @@ class FuzzSocket {
     socket.send(input.data, { binary: input.binary });
     const outcome = await answered;
     if (outcome === 'timeout') this.out.fail(`#${n} WebSocket ${input.kind}: no reply and no close`);
-    // A valid message is answered; a close instead is a dropped connection on a valid input.
-    if (outcome === 'closed' && VALID_KINDS.has(input.kind))
+    // A valid message is answered; a close instead is a dropped connection on a valid input — unless the
+    // server said it closed for the bad messages before it (it answers the last bad one, then closes: the
+    // valid input can cross that close on the wire).
+    if (outcome === 'closed' && VALID_KINDS.has(input.kind)) {
+      const earlier = BAD_MESSAGES_CLOSE.test(this.lastCloseReason);
       this.out.connectionError(
         'WebSocket',
-        input.kind,
-        `#${n} WebSocket ${input.kind}: closed (${this.lastClose})`,
+        earlier ? 'closed-for-earlier-bad-messages' : input.kind,
+        `#${n} WebSocket ${input.kind}: closed (${this.lastClose} ${this.lastCloseReason})`,
       );
+    }
     this.waiter = undefined;
   }
 
@@ -219,8 +227,9 @@ class FuzzSocket {
       }
       this.waiter?.('reply');
     });
-    socket.on('close', (code) => {
+    socket.on('close', (code, reason) => {
       this.lastClose = code;
+      this.lastCloseReason = reason.toString('utf8');
       this.out.wsCloses[code] = (this.out.wsCloses[code] ?? 0) + 1;
       if (!ALLOWED_CLOSES.has(code)) this.out.fail(`WebSocket: closed with ${code}`);
       // 1006: the connection went away without a close frame (RFC 6455, 7.1.5).
