@@ -13,7 +13,7 @@ import { InstrumentationInstanceMapping } from '../../../../src/plugins/odigos/i
 import { type InstrumentationInstanceRecord as AgentRecord } from '../../../../src/plugins/odigos/instrumentation-instance/instrumentation-instance.record.js';
 import { FakeKubeApiServer } from '../../../support/fake-kube-apiserver/index.js';
 import { captureLogs } from '../../../support/logs.js';
-import { instances, seedPod } from './support/kube.js';
+import { instances, removeInstances, seedPod } from './support/kube.js';
 
 captureLogs();
 
@@ -81,15 +81,7 @@ describe('the write-behind queue against the fake API server, with adaptive conc
   });
   beforeEach(() => {
     server.faults.reset();
-    for (const object of instances(server)) {
-      server.remove(
-        'odigos.io',
-        'v1alpha1',
-        'instrumentationinstances',
-        object.metadata.namespace,
-        object.metadata.name,
-      );
-    }
+    removeInstances(server);
     for (let i = 0; i < 120; i++) seedPod(server, NS, `pod-${i}`);
   });
 

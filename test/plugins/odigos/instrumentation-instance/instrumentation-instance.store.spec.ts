@@ -14,6 +14,7 @@ import {
   apiCalls,
   instance,
   instances,
+  removeInstances,
   instanceWrites,
   seedOdigletInstance,
   seedPod,
@@ -73,15 +74,7 @@ describe('CustomResourceStore with the InstrumentationInstance mapping', () => {
   });
   beforeEach(() => {
     server.faults.reset();
-    for (const object of instances(server)) {
-      server.remove(
-        'odigos.io',
-        'v1alpha1',
-        'instrumentationinstances',
-        object.metadata.namespace,
-        object.metadata.name,
-      );
-    }
+    removeInstances(server);
     seedPod(server, NS, POD);
     server.requests.clear();
     store = instanceStore(server.kubeConfig(), {

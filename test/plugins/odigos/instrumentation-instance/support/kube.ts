@@ -18,6 +18,13 @@ export function instances(
   return server.list(GROUP, VERSION, PLURAL, namespace, labelSelector ? { labelSelector } : {});
 }
 
+/** Removes every InstrumentationInstance, so each test of a shared fake API server starts from none. */
+export function removeInstances(server: FakeKubeApiServer): void {
+  for (const object of instances(server)) {
+    server.remove(GROUP, VERSION, PLURAL, object.metadata.namespace, object.metadata.name);
+  }
+}
+
 /** One InstrumentationInstance. */
 export function instance(
   server: FakeKubeApiServer,
