@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { FakeKubeApiServer } from '../../test/support/fake-kube-apiserver/index.js';
 import { type BenchContext } from '../lib/bench-context.js';
 import { LatencyRecorder, type LatencySummary } from '../lib/latency.js';
-import { SERVER_MAIN } from '../lib/paths.js';
+import { PROFILES_DIR, SERVER_MAIN } from '../lib/paths.js';
 import { freePort } from '../lib/ports.js';
 import { type ServerProcess } from '../lib/server-process.js';
 import { waitFor } from '../lib/sleep.js';
@@ -70,10 +70,17 @@ async function walkAll(baseUrl: string): Promise<{ ms: number; agents: number }>
 }
 
 /** `node dist/main.js` with MODE=hub against the fake API server; ready once its `/readyz` answers 200. */
-async function startHub(ctx: BenchContext, kubeconfig: string): Promise<{ url: string; stop: () => void }> {
+async function startHub(
+  ctx: BenchContext,
+  kubeconfig: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const log = openSync(join(ctx.logDir, 'server-hub.log'), 'a');
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+  // `--cpu-prof` profiles the hub as it does the node servers (written when the hub exits on SIGTERM).
+  const profile = ctx.options.cpuProf
+    ? ['--cpu-prof', `--cpu-prof-dir=${PROFILES_DIR}`, `--cpu-prof-name=hub-${port}.cpuprofile`]
+    : [];
+  const child = spawn(process.execPath, [...profile, SERVER_MAIN], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'production',
@@ -102,7 +109,14 @@ async function startHub(ctx: BenchContext, kubeconfig: string): Promise<{ url: s
     30_000,
     'the hub to be ready',
   );
-  return { url, stop: () => child.kill('SIGTERM') };
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /**
@@ -190,7 +204,7 @@ export const hubMergedList: Scenario = {
         },
       };
     } finally {
-      hub?.stop();
+      await hub?.stop();
       await ctx.stopGenerator(generator);
       for (let i = 0; i < nodes.length; i++) await ctx.stopServer(`hub-node-${i}`);
       await kube.close();
