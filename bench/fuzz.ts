@@ -148,6 +148,7 @@ try {
     memory: {
       warmUpInputs,
       beforeHeapMiB: mib(before.heapUsed),
+      beforeDataHeapMiB: mib(dataHeap(before)),
       afterHeapMiB: mib(after.heapUsed),
       heapGrowthMiB: mib(heapGrowth),
       beforeCodeSpaceMiB: mib(before.codeSpace),

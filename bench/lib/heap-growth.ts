@@ -14,7 +14,7 @@ export interface HeapGrowthVerdict {
   readonly mibPer100kInputs: number;
   /** Last checkpoint − first, for the report (not judged: a plateau reached after the baseline shows here). */
   readonly endMinusStartBytes: number;
-  /** The limit the slope was held to. */
+  /** The limit the slope was held to: {@link DEFAULT_MAX_HEAP_BYTES_PER_INPUT}, more for a short run. */
   readonly maxBytesPerInput: number;
   /** The heap keeps growing with the inputs. */
   readonly leak: boolean;
@@ -27,6 +27,12 @@ export interface HeapGrowthVerdict {
  * (a retained 100-byte string is ≈ 120 bytes per request), far above the noise of a settled heap.
  */
 export const DEFAULT_MAX_HEAP_BYTES_PER_INPUT = 16;
+/**
+ * A settled heap still moves by up to about ±0.5 MiB between checkpoints (what a full GC leaves varies), so a
+ * slope is not judged finer than 1.5 MiB over the checkpoints' span: a run of 20,000 inputs is held to 79
+ * bytes per input, one of 100,000 or more to the 16 above.
+ */
+export const HEAP_NOISE_BYTES = 1.5 * 1024 * 1024;
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -36,14 +42,17 @@ const median = (values: readonly number[]): number => {
 
 /**
  * Judges the heap of a fuzz run from its checkpoints (the baseline after a warm-up, then one after each
- * slice of inputs): a leak when the Theil–Sen slope, robust to one odd checkpoint, exceeds `maxBytesPerInput`.
+ * slice of inputs): a leak when the Theil–Sen slope, robust to one odd checkpoint, exceeds
+ * `bytesPerInputLimit` (or {@link HEAP_NOISE_BYTES} over the checkpoints' span, when that is more).
  * @throws {RangeError} fewer than 3 checkpoints, or two at the same input count (no slope to speak of).
  */
 export function judgeHeapGrowth(
   checkpoints: readonly HeapCheckpoint[],
-  maxBytesPerInput = DEFAULT_MAX_HEAP_BYTES_PER_INPUT,
+  bytesPerInputLimit = DEFAULT_MAX_HEAP_BYTES_PER_INPUT,
 ): HeapGrowthVerdict {
   if (checkpoints.length < 3) throw new RangeError('a heap slope needs at least 3 checkpoints');
+  const span = checkpoints.at(-1)!.inputs - checkpoints[0]!.inputs;
+  const maxBytesPerInput = Math.max(bytesPerInputLimit, Math.round(HEAP_NOISE_BYTES / Math.abs(span)));
   const slopes: number[] = [];
   for (let i = 0; i < checkpoints.length; i++) {
     for (let j = i + 1; j < checkpoints.length; j++) {

@@ -36,6 +36,16 @@ describe('judgeHeapGrowth (the fuzz heap rule)', () => {
     expect(verdict.leak).toBe(true);
   });
 
+  it('holds a short run to the noise over its span: it cannot tell 1 MiB over 20,000 inputs from noise', () => {
+    const short = [0, 0.25, 0.5, 0.75, 1].map((share, i) => ({
+      inputs: i * 5_000,
+      heapBytes: BASE + share * MIB,
+    }));
+    const verdict = judgeHeapGrowth(short);
+    expect(verdict.maxBytesPerInput).toBe(79);
+    expect(verdict.leak).toBe(false);
+  });
+
   it('refuses to judge fewer than 3 checkpoints', () => {
     expect(() => judgeHeapGrowth(run(0, MIB))).toThrow(RangeError);
   });

@@ -283,8 +283,7 @@ export class FakeKubeApiServer {
     const target: ResourceTarget = { kind: 'resource', resource, version };
     const matches = compileSelectors(target, selectors);
     return this.store
-      .list(resource, resource.namespaced ? namespace : undefined)
-      .filter(matches)
+      .list(resource, resource.namespaced ? namespace : undefined, matches)
       .map(presenter(target));
   }
 

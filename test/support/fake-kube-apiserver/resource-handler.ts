@@ -122,7 +122,7 @@ export class ResourceHandler {
 
   private list({ target, query }: ResourceRequest): HandlerResponse {
     const matches = compileSelectors(target, query);
-    let items = this.store.list(target.resource, target.namespace).filter(matches);
+    let items = this.store.list(target.resource, target.namespace, matches);
     const metadata: Record<string, unknown> = { resourceVersion: this.store.resourceVersion };
     if (query.continue) {
       const start = decodeContinue(query.continue);
@@ -197,7 +197,7 @@ export class ResourceHandler {
 
   private deleteCollection({ target, query }: ResourceRequest): HandlerResponse {
     const matches = compileSelectors(target, query);
-    const victims = this.store.list(target.resource, target.namespace).filter(matches);
+    const victims = this.store.list(target.resource, target.namespace, matches);
     const items = victims.map((v) =>
       this.store.delete(target.resource, v.metadata.namespace ?? '', v.metadata.name),
     );
