@@ -1,8 +1,10 @@
 /**
- * `npm run fuzz [-- --inputs N] [--seed S]`: throws 100,000 (default) generated and mutated inputs at a real
- * `node dist/main.js` over HTTP and WebSocket (the generators of test/support/fuzz), checking a valid agent
- * on both transports every 50 inputs, then checks that the process is alive and that its memory (after a
- * full GC, through the inspector) came back to where it was before. Connection errors are counted and
+ * `npm run fuzz [-- --inputs N] [--seed S] [--heap-snapshots DIR]`: throws 100,000 (default) generated and
+ * mutated inputs at a real `node dist/main.js` over HTTP and WebSocket (the generators of test/support/fuzz),
+ * checking a valid agent on both transports every 50 inputs, then checks that the process is alive and that
+ * its heap does not grow with the inputs: after a warm-up pass, the heap (after the sessions ended and a full
+ * GC, through the inspector) is taken as a baseline and again after each of 5 slices, and the slope over
+ * those checkpoints is judged (bench/lib/heap-growth.ts, bench/README.md). Connection errors are counted and
  * reported; on a valid input (a valid protobuf, valid gzip of one) each is a failure. Writes
  * bench/results/fuzz-latest.json.
  */
@@ -10,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runFuzz, type FuzzReport } from '../test/support/fuzz/fuzz-driver.js';
+import { judgeHeapGrowth, type HeapCheckpoint } from './lib/heap-growth.js';
 import { type RemoteMemory } from './lib/inspector-client.js';
 import { RESULTS_DIR } from './lib/paths.js';
 import { ServerProcess } from './lib/server-process.js';
@@ -23,7 +26,14 @@ function option(name: string, fallback: number): number {
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 }
 
+function textOption(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
 const inputs = option('inputs', 100_000);
+// --heap-snapshots DIR: also write the server's heap snapshots at the baseline and at the end (to compare).
+const snapshotDir = textOption('heap-snapshots');
 const seed = option('seed', Date.now() % 1_000_000_000);
 const logFile = join(tmpdir(), `opamp-fuzz-${process.pid}.log`);
 const server = await ServerProcess.start({
@@ -43,13 +53,24 @@ const settle = async (): Promise<RemoteMemory> => {
   await sleep(4000); // stale sweep ends the fuzz's HTTP sessions
   return inspector.memoryAfterGc();
 };
+/** The heap without V8's code spaces: compiled code grows while the JIT warms up, and is not data. */
+const dataHeap = (memory: RemoteMemory): number => memory.heapUsed - memory.codeSpace;
+
+const writeSnapshot = async (name: string): Promise<void> => {
+  mkdirSync(snapshotDir!, { recursive: true });
+  writeFileSync(join(snapshotDir!, `fuzz-${name}.heapsnapshot`), await inspector.takeHeapSnapshot());
+};
 
 let exitCode = 0;
 try {
   process.stderr.write(`fuzz: seed ${seed}, ${inputs} inputs, server log ${logFile}\n`);
-  const warmUp = await runFuzz(server, { seed: seed + 1, inputs: 2000, maxMessageBytes: LIMIT });
+  // The warm-up compiles the hot paths and fills what is filled once (pools, caches, the limiter's buckets).
+  const warmUpInputs = Math.max(2000, Math.round(inputs / 10));
+  const warmUp = await runFuzz(server, { seed: seed + 1, inputs: warmUpInputs, maxMessageBytes: LIMIT });
   const before = await settle();
-  const samples: Array<{ inputs: number; heapUsedMiB: number; rssMiB: number }> = [];
+  if (snapshotDir) await writeSnapshot('before');
+  const samples: Array<{ inputs: number; heapUsedMiB: number; dataHeapMiB: number; rssMiB: number }> = [];
+  const checkpoints: HeapCheckpoint[] = [{ inputs: 0, heapBytes: dataHeap(before) }];
   let report: FuzzReport | undefined;
   const slices = 5;
   const failures: string[] = [...warmUp.failures];
@@ -93,18 +114,22 @@ try {
     validInput.examples.push(
       ...report.validInputConnectionErrors.examples.slice(0, 10 - validInput.examples.length),
     );
-    const memory = await inspector.memoryAfterGc();
+    // Each checkpoint after the sessions of its slice ended, as the baseline was taken.
+    const memory = await settle();
+    const sent = (slice + 1) * Math.ceil(inputs / slices);
+    checkpoints.push({ inputs: sent, heapBytes: dataHeap(memory) });
     samples.push({
-      inputs: (slice + 1) * Math.ceil(inputs / slices),
+      inputs: sent,
       heapUsedMiB: mib(memory.heapUsed),
+      dataHeapMiB: mib(dataHeap(memory)),
       rssMiB: mib(memory.rss),
     });
   }
-  const after = await settle();
+  const after = await inspector.memoryAfterGc();
+  if (snapshotDir) await writeSnapshot('after');
   const alive = server.running && (await fetch(`${server.healthUrl}/healthz`)).status === 200;
   const heapGrowth = after.heapUsed - before.heapUsed;
-  // Back to baseline: within 2 MiB (code caches, pools and maps grown once are not a leak).
-  const memoryBack = heapGrowth < 2 * MIB;
+  const growth = judgeHeapGrowth(checkpoints);
   const result = {
     seed,
     inputs: totals.http + totals.ws,
@@ -121,23 +146,31 @@ try {
     failures,
     serverAlive: alive,
     memory: {
+      warmUpInputs,
       beforeHeapMiB: mib(before.heapUsed),
+      beforeDataHeapMiB: mib(dataHeap(before)),
       afterHeapMiB: mib(after.heapUsed),
       heapGrowthMiB: mib(heapGrowth),
+      beforeCodeSpaceMiB: mib(before.codeSpace),
+      afterCodeSpaceMiB: mib(after.codeSpace),
       beforeRssMiB: mib(before.rss),
       afterRssMiB: mib(after.rss),
-      duringRun: samples,
-      backToBaseline: memoryBack,
+      // Checkpoints after each slice (sessions ended, full GC); the verdict is their slope.
+      checkpoints: samples,
+      slopeBytesPerInput: growth.bytesPerInput,
+      slopeMiBPer100kInputs: growth.mibPer100kInputs,
+      maxBytesPerInput: growth.maxBytesPerInput,
+      grows: growth.leak,
     },
   };
   process.stderr.write('\n');
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, 'fuzz-latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  if (failures.length > 0 || validInput.count > 0 || !alive || !memoryBack) exitCode = 1;
+  if (failures.length > 0 || validInput.count > 0 || !alive || growth.leak) exitCode = 1;
   process.stderr.write(
     `fuzz: ${result.inputs} inputs, ${failures.length} failures, ${connection.total} connection errors` +
-      ` (${validInput.count} on valid inputs), server ${alive ? 'alive' : 'DEAD'}, heap ${result.memory.beforeHeapMiB} → ${result.memory.afterHeapMiB} MiB (${memoryBack ? 'back to baseline' : 'GREW'})\n`,
+      ` (${validInput.count} on valid inputs), server ${alive ? 'alive' : 'DEAD'}, heap ${result.memory.beforeHeapMiB} → ${result.memory.afterHeapMiB} MiB, slope ${growth.bytesPerInput} bytes per input (${growth.leak ? `GROWS: over ${growth.maxBytesPerInput}` : 'flat'})\n`,
   );
 } catch (error) {
   process.stderr.write(`fuzz: ${(error as Error).stack ?? String(error)}\n`);

@@ -12,6 +12,15 @@ export interface OdigosAgentAttributes {
   processId?: number;
 }
 
+const ODIGOS_KEYS: ReadonlySet<string> = new Set([
+  OdigosAttribute.Namespace,
+  OdigosAttribute.PodName,
+  OdigosAttribute.ContainerName,
+  OdigosAttribute.Language,
+  OdigosAttribute.ProcessVpid,
+  OdigosAttribute.ProcessPid,
+]);
+
 function text(value: AnyValue | undefined): string | undefined {
   return value?.value?.$case === 'stringValue' && value.value.value !== '' ? value.value.value : undefined;
 }
@@ -23,18 +32,19 @@ function integer(value: AnyValue | undefined): number | undefined {
   return undefined;
 }
 
-/** Reads the Odigos identifying attributes of a description. */
+/** Reads the Odigos identifying attributes of a description (the last of a repeated key wins). */
 export function readOdigosAttributes(description: AgentDescription): OdigosAgentAttributes {
-  const byKey = new Map(
-    description.identifyingAttributes.map((attribute) => [attribute.key, attribute.value]),
-  );
+  // One pass over the attributes, no Map: this runs on every first message.
+  const values: Partial<Record<string, AnyValue | undefined>> = {};
+  for (const attribute of description.identifyingAttributes) {
+    if (ODIGOS_KEYS.has(attribute.key)) values[attribute.key] = attribute.value;
+  }
   return {
-    namespace: text(byKey.get(OdigosAttribute.Namespace)),
-    podName: text(byKey.get(OdigosAttribute.PodName)),
-    containerName: text(byKey.get(OdigosAttribute.ContainerName)),
-    language: text(byKey.get(OdigosAttribute.Language)),
-    processId:
-      integer(byKey.get(OdigosAttribute.ProcessVpid)) ?? integer(byKey.get(OdigosAttribute.ProcessPid)),
+    namespace: text(values[OdigosAttribute.Namespace]),
+    podName: text(values[OdigosAttribute.PodName]),
+    containerName: text(values[OdigosAttribute.ContainerName]),
+    language: text(values[OdigosAttribute.Language]),
+    processId: integer(values[OdigosAttribute.ProcessVpid]) ?? integer(values[OdigosAttribute.ProcessPid]),
   };
 }
 

@@ -5,6 +5,7 @@ import {
   type ContainerLocation,
   DeviceNotFoundError,
   DevicePodResolver,
+  type PodMetadata,
   type PodPlacement,
   stringAttribute,
 } from '../../index.js';
@@ -47,6 +48,13 @@ export interface OdigosPlacement extends PodPlacement {
  */
 @Injectable()
 export class OdigosPlacementService {
+  /**
+   * Placements already derived, per pod object and container. The pod watch and the InstrumentationConfig
+   * cache replace an object when it changes, so an entry is reused only while both are the very objects it
+   * was derived from: the processes of one container share one placement and one resource-attribute list.
+   */
+  private readonly derived = new WeakMap<PodMetadata, Map<string, OdigosPlacement>>();
+
   constructor(
     private readonly enricher: AgentEnricher,
     private readonly instrumentationConfigs: InstrumentationConfigCache,
@@ -63,6 +71,9 @@ export class OdigosPlacementService {
       placement.pod.namespace,
       instrumentationConfigName(placement.workload),
     );
+    let containers = this.derived.get(placement.pod);
+    const known = containers?.get(placement.containerName);
+    if (known && known.instrumentationConfig === instrumentationConfig) return known;
     const serviceName = instrumentationConfig?.serviceName ?? placement.workload.name;
     const resourceAttributes = this.enricher.resourceAttributes(placement, serviceName);
     const { kind, name } = placement.workload;
@@ -72,7 +83,13 @@ export class OdigosPlacementService {
         stringAttribute(ODIGOS_WORKLOAD_NAME_ATTRIBUTE, name),
       );
     }
-    return { ...placement, instrumentationConfig, serviceName, resourceAttributes };
+    const derived: OdigosPlacement = { ...placement, instrumentationConfig, serviceName, resourceAttributes };
+    if (!containers) {
+      containers = new Map();
+      this.derived.set(placement.pod, containers);
+    }
+    containers.set(placement.containerName, derived);
+    return derived;
   }
 
   /**

@@ -32,6 +32,19 @@ import { ODIGOS_PLUGIN_NAME } from './odigos.constants.js';
 interface PlacedAgent {
   readonly agent: OdigosAgent;
   readonly placement: OdigosPlacement;
+  /** Where its InstrumentationInstance belongs (read on every record write, so built once). */
+  readonly location: InstrumentationInstanceLocation;
+}
+
+function instanceLocationOf(agent: OdigosAgent): InstrumentationInstanceLocation {
+  return {
+    namespace: agent.namespace,
+    podName: agent.podName,
+    containerName: agent.containerName,
+    ...(agent.podUid !== undefined ? { podUid: agent.podUid } : {}),
+    ...(agent.processId !== undefined ? { processId: agent.processId } : {}),
+    workload: agent.workload,
+  };
 }
 
 /**
@@ -105,7 +118,7 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
       language: reported.language,
       processId: reported.processId,
     };
-    this.placed.set(agent, { agent: odigosAgent, placement });
+    this.placed.set(agent, { agent: odigosAgent, placement, location: instanceLocationOf(odigosAgent) });
     return odigosIdentity(odigosAgent);
   }
 
@@ -144,7 +157,7 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
     const { processId, language } = readOdigosAttributes(agent.status.description);
     if (processId === undefined) return undefined;
     const completed = { ...placed.agent, processId, language: placed.agent.language ?? language };
-    this.placed.set(agent, { ...placed, agent: completed });
+    this.placed.set(agent, { ...placed, agent: completed, location: instanceLocationOf(completed) });
     return { identity: odigosIdentity(completed) };
   }
 
@@ -154,16 +167,7 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
   }
 
   private locationOf(agent: AgentView): InstrumentationInstanceLocation | undefined {
-    const placed = this.placed.get(agent)?.agent;
-    if (!placed) return undefined;
-    return {
-      namespace: placed.namespace,
-      podName: placed.podName,
-      containerName: placed.containerName,
-      ...(placed.podUid !== undefined ? { podUid: placed.podUid } : {}),
-      ...(placed.processId !== undefined ? { processId: placed.processId } : {}),
-      workload: placed.workload,
-    };
+    return this.placed.get(agent)?.location;
   }
 
   /** The container's entry of its workload's InstrumentationConfig, read fresh from the watched cache. */

@@ -15,7 +15,13 @@ import { ObjectStore } from './object-store.js';
 import { type KubeVerb, type RequestInfo } from './request-info.js';
 import { RequestLog } from './request-log.js';
 import { parseRequestPath, type PathTarget, type ResourceTarget } from './request-path.js';
-import { compileSelectors, presenter, ResourceHandler, type Selectors } from './resource-handler.js';
+import {
+  compileSelectors,
+  presenter,
+  requiredLabels,
+  ResourceHandler,
+  type Selectors,
+} from './resource-handler.js';
 import {
   ResourceRegistry,
   type ResourceType,
@@ -283,8 +289,7 @@ export class FakeKubeApiServer {
     const target: ResourceTarget = { kind: 'resource', resource, version };
     const matches = compileSelectors(target, selectors);
     return this.store
-      .list(resource, resource.namespaced ? namespace : undefined)
-      .filter(matches)
+      .list(resource, resource.namespaced ? namespace : undefined, matches, requiredLabels(selectors))
       .map(presenter(target));
   }
 

@@ -1,6 +1,6 @@
 import { COMMON_SELECTABLE_FIELDS, compileFieldSelector, FieldSelectorError } from './field-selector.js';
 import { apiVersionOf, isRecord, type KubeObject, type StoredObject } from './kube-object.js';
-import { compileLabelSelector, LabelSelectorError } from './label-selector.js';
+import { compileLabelSelector, LabelSelectorError, parseLabelSelector } from './label-selector.js';
 import { type DeletePreconditions, type ObjectStore } from './object-store.js';
 import { applyPatch, PATCH_CONTENT_TYPES, PatchError } from './patch.js';
 import { type ResourceTarget } from './request-path.js';
@@ -84,6 +84,14 @@ export function compileSelectors(
   }
 }
 
+/** The `label=value` pairs a (valid) label selector requires, for the store's label index. */
+export function requiredLabels(selectors: Selectors): Array<[string, string]> {
+  if (!selectors.labelSelector) return [];
+  return parseLabelSelector(selectors.labelSelector)
+    .filter((r) => r.operator === 'in' && r.values.length === 1)
+    .map((r) => [r.key, r.values[0]!]);
+}
+
 /** Renders objects for the version in the URL. */
 export function presenter(target: ResourceTarget): (object: StoredObject) => StoredObject {
   const apiVersion = apiVersionOf(target.resource.group, target.version);
@@ -122,7 +130,7 @@ export class ResourceHandler {
 
   private list({ target, query }: ResourceRequest): HandlerResponse {
     const matches = compileSelectors(target, query);
-    let items = this.store.list(target.resource, target.namespace).filter(matches);
+    let items = this.store.list(target.resource, target.namespace, matches, requiredLabels(query));
     const metadata: Record<string, unknown> = { resourceVersion: this.store.resourceVersion };
     if (query.continue) {
       const start = decodeContinue(query.continue);
@@ -197,7 +205,7 @@ export class ResourceHandler {
 
   private deleteCollection({ target, query }: ResourceRequest): HandlerResponse {
     const matches = compileSelectors(target, query);
-    const victims = this.store.list(target.resource, target.namespace).filter(matches);
+    const victims = this.store.list(target.resource, target.namespace, matches, requiredLabels(query));
     const items = victims.map((v) =>
       this.store.delete(target.resource, v.metadata.namespace ?? '', v.metadata.name),
     );

@@ -70,6 +70,11 @@ const EXAMPLES = 10;
 const ALLOWED_STATUSES = new Set([200, 400, 404, 405, 408, 413, 415, 429, 503]);
 /** The reason the server gives when it closes a WebSocket after too many bad messages in a row. */
 const BAD_MESSAGES_CLOSE = /bad messages in a row$/;
+/**
+ * The reason the server gives when it ends a session that sent nothing within the stale limit: a lane's
+ * socket sits idle while the lane sends HTTP inputs, and the fuzz runs with a short limit (bench/fuzz.ts).
+ */
+const STALE_CLOSE = /no message within the stale limit$/;
 
 const ALLOWED_CLOSES = new Set([1000, 1001, 1002, 1005, 1006, 1007, 1008, 1009, 1013]);
 const REPORT_FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
@@ -196,12 +201,16 @@ class FuzzSocket {
     if (outcome === 'timeout') this.out.fail(`#${n} WebSocket ${input.kind}: no reply and no close`);
     // A valid message is answered; a close instead is a dropped connection on a valid input — unless the
     // server said it closed for the bad messages before it (it answers the last bad one, then closes: the
-    // valid input can cross that close on the wire).
+    // valid input can cross that close on the wire), or it ended the idle socket's session as stale.
     if (outcome === 'closed' && VALID_KINDS.has(input.kind)) {
-      const earlier = BAD_MESSAGES_CLOSE.test(this.lastCloseReason);
+      const kind = BAD_MESSAGES_CLOSE.test(this.lastCloseReason)
+        ? 'closed-for-earlier-bad-messages'
+        : STALE_CLOSE.test(this.lastCloseReason)
+          ? 'closed-idle-stale'
+          : input.kind;
       this.out.connectionError(
         'WebSocket',
-        earlier ? 'closed-for-earlier-bad-messages' : input.kind,
+        kind,
         `#${n} WebSocket ${input.kind}: closed (${this.lastClose} ${this.lastCloseReason})`,
       );
     }

@@ -46,6 +46,15 @@ export class InstrumentationInstanceMapping implements AgentRecordMapping<Instru
     return instanceRecordKey(record.location);
   }
 
+  /**
+   * The record's JSON without `observedAt` (the server's default), without the default's replacer function:
+   * a plain `JSON.stringify` is several times faster, and this runs on every write of a first-message storm.
+   */
+  fingerprintOf(record: InstrumentationInstanceRecord): string {
+    const { observedAt: _observedAt, ...content } = record;
+    return JSON.stringify(content);
+  }
+
   /** One pod's records are written one at a time: the per-pod cap is counted before creating. */
   groupOf(record: InstrumentationInstanceRecord): string {
     return `${record.location.namespace}/${record.location.podName}`;
