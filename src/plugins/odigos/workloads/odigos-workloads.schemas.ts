@@ -20,9 +20,11 @@ export const odigosInstanceSchema = registerAdminSchema(
       .nullable()
       .describe('health.healthy; null until the agent reported health (Starting)'),
     reason: z.string().nullable().describe('health.status, verbatim (Healthy, Starting, AgentFailure, …)'),
-    message: z.string().nullable().describe('health.last_error'),
+    message: z.string().nullable().describe('health.last_error; null when empty'),
     components: z.number().int().describe('entries of status.components (the instrumentation libraries)'),
-    lastStatusTime: z.iso.datetime().describe('when this state was written (status.lastStatusTime)'),
+    lastStatusTime: z.iso
+      .datetime()
+      .describe('when this state was written: status.lastStatusTime, to the second as the object holds it'),
   }),
 );
 

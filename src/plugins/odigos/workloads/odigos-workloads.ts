@@ -1,5 +1,5 @@
 import { type InstrumentationConfig } from '../instrumentation-config/instrumentation-config.js';
-import { instanceName } from '../instrumentation-instance/instrumentation-instance.mapping.js';
+import { formatTime, instanceName } from '../instrumentation-instance/instrumentation-instance.mapping.js';
 import { type PlacedOdigosAgent } from '../odigos.plugin.js';
 import { type OdigosInstrumentationInstance, type OdigosWorkload } from './odigos-workloads.schemas.js';
 
@@ -51,9 +51,9 @@ function instanceOf(placed: PlacedOdigosAgent): OdigosInstrumentationInstance | 
     identifyingAttributes: (record.identifyingAttributes ?? []).map(({ key, value }) => ({ key, value })),
     healthy: record.health?.healthy ?? null,
     reason: record.health?.reason ?? null,
-    message: record.health?.message ?? null,
+    message: record.health?.message || null,
     components: record.components?.length ?? 0,
-    lastStatusTime: new Date(record.observedAt).toISOString(),
+    lastStatusTime: formatTime(record.observedAt),
   };
 }
 
