@@ -851,13 +851,13 @@ export type components = {
       healthy: boolean | null;
       /** @description health.status, verbatim (Healthy, Starting, AgentFailure, …) */
       reason: string | null;
-      /** @description health.last_error */
+      /** @description health.last_error; null when empty */
       message: string | null;
       /** @description entries of status.components (the instrumentation libraries) */
       components: number;
       /**
        * Format: date-time
-       * @description when this state was written (status.lastStatusTime)
+       * @description when this state was written: status.lastStatusTime, to the second as the object holds it
        */
       lastStatusTime: string;
     };
