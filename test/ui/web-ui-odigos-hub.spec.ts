@@ -9,11 +9,14 @@ import { startTestServer, type TestServer } from '../support/test-server.js';
 import {
   HUB_NAMESPACE,
   HUB_TOKEN,
+  closeServer,
   hubCall,
   NODE_TOKEN,
   nodePorts,
   seedNodeSlice,
+  startFailingServer,
   startHub,
+  startSlowProxy,
   type TestHub,
 } from '../modules/hub/support/hub-cluster.js';
 import { reportOdigosAgent } from '../plugins/odigos/odigos-workload-agents.js';
@@ -345,4 +348,41 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
     );
     expect(traversal.status).toBe(400);
   });
+
+  it('answers 504 for a node server that does not answer in time, 502 for one that fails', async () => {
+    const slow = await startSlowProxy(nodePorts(nodes[0]!).admin, 1500);
+    const failing = await startFailingServer(500);
+    try {
+      seedNodeSlice(kube, 'node-slow', { admin: slow.port, health: slow.port });
+      seedNodeSlice(kube, 'node-failing', { admin: failing.port, health: failing.port });
+      const ask = (node: string) =>
+        hubCall<{ message: string; missingNodes: Array<{ node: string; reason: string }> }>(
+          hub.url,
+          'GET',
+          `/api/v1/nodes/${node}/plugins/odigos/workloads`,
+          undefined,
+          HUB_TOKEN,
+        );
+      // The hub watches the EndpointSlices: the new nodes are known once it has seen them.
+      const timedOut = await untilAnswer(
+        () => ask('node-slow'),
+        (answer) => answer.status !== 404,
+        'node-slow',
+      );
+      expect(timedOut.status).toBe(504);
+      expect(timedOut.body.missingNodes).toEqual([
+        expect.objectContaining({ node: 'node-slow', reason: 'timeout' }),
+      ]);
+      const failed = await untilAnswer(
+        () => ask('node-failing'),
+        (answer) => answer.status !== 404,
+        'node-failing',
+      );
+      expect(failed.status).toBe(502);
+      expect(failed.body.message).toContain('node server failing on purpose');
+    } finally {
+      await closeServer(slow);
+      await closeServer(failing);
+    }
+  }, 30_000);
 });
