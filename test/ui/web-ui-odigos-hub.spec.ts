@@ -259,7 +259,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
       const second = agents.get('node-b')![0]!;
       try {
         await checkPages(watched, scheme, [
-          { url: `${hub.url}/`, ready: '[data-testid="agent-total"]:text-is("5")', shot: 'hub-overview' },
+          { url: `${hub.url}/`, ready: '[data-testid="agent-total"]:text-is("5")' },
           { url: `${hub.url}/agents`, ready: '[data-testid="agents-count"]:has-text("5 agents")' },
           { url: `${hub.url}/agents/${second}`, ready: '#health-title' },
           {
