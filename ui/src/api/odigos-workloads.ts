@@ -14,6 +14,12 @@ export type NodeOdigosWorkloads =
 
 const ODIGOS = 'odigos';
 
+/**
+ * Whether each node's server runs the Odigos plugin, asked once per node for as long as the page lives (the
+ * nodes page reloads on every live change; a node's plugins change only with a new deployment).
+ */
+const odigosByNode = new Map<string, boolean>();
+
 /** Whether this (node) server runs the Odigos plugin: its document has the plugin's route. */
 export const hasOdigos = (): Promise<boolean> => serverHas('/api/v1/odigos/workloads');
 
@@ -48,11 +54,18 @@ export const hubForwardsPlugins = (): Promise<boolean> =>
 export async function nodeWorkloadsThroughHub(node: string): Promise<NodeOdigosWorkloads> {
   const base = `/api/v1/nodes/${encodeURIComponent(node)}`;
   try {
-    const server = await hubGet<{ plugins?: Array<{ name?: unknown }> }>(`${base}/server`);
-    if (!(server.plugins ?? []).some((plugin) => plugin.name === ODIGOS)) return { node, state: 'absent' };
+    let runsOdigos = odigosByNode.get(node);
+    if (runsOdigos === undefined) {
+      const server = await hubGet<{ plugins?: Array<{ name?: unknown }> }>(`${base}/server`);
+      runsOdigos = (server.plugins ?? []).some((plugin) => plugin.name === ODIGOS);
+      odigosByNode.set(node, runsOdigos);
+    }
+    if (!runsOdigos) return { node, state: 'absent' };
     const list = await hubGet<OdigosWorkloadList>(`${base}/plugins/${ODIGOS}/workloads`);
     return { node, state: 'listed', list };
   } catch (error) {
+    // Ask again next time: the node may have been replaced by one with other plugins.
+    odigosByNode.delete(node);
     return { node, state: 'failed', error: (error as Error).message };
   }
 }
