@@ -23,7 +23,7 @@ import { messageOf, NodeAdminClient } from './node-admin.client.js';
 import { NodeCallError } from './node-call.errors.js';
 import { NodeDirectory } from './node-directory.js';
 
-/** One path segment of a plugin's admin route (`odigos`, `workloads`): no dot, slash or escape. */
+/** One path segment of a plugin's admin route (`tenants`, `agents`): no dot, slash or escape. */
 const SEGMENT = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /**
@@ -62,11 +62,12 @@ export class HubNodeExtensionController {
     summary: 'A plugin’s read-only admin route, asked of one node server',
     description:
       'The node’s answer to `GET /api/v1/{plugin}/{route}` as it gave it, e.g. ' +
-      '`/api/v1/nodes/node-1/plugins/odigos/workloads` for the Odigos plugin’s workloads of node-1.',
+      '`/api/v1/nodes/node-1/plugins/tenants/agents` for a `tenants` plugin’s ' +
+      '`GET /api/v1/tenants/agents` on node-1.',
   })
   @ApiParam({ name: 'node', description: 'a node name of `GET /api/v1/nodes`' })
-  @ApiParam({ name: 'plugin', description: 'the plugin’s route prefix, e.g. `odigos`' })
-  @ApiParam({ name: 'route', description: 'the route under it, e.g. `workloads`' })
+  @ApiParam({ name: 'plugin', description: 'the plugin’s route prefix, e.g. `tenants`' })
+  @ApiParam({ name: 'route', description: 'the route under it, e.g. `agents`' })
   @ApiOkResponse({ description: 'the node server’s answer' })
   @ApiNotFoundResponse({ description: 'no such node server, or it has no such route (plugin not loaded)' })
   @ApiBadGatewayResponse({ description: 'the node server failed or refused the hub’s token' })
