@@ -124,7 +124,7 @@ describe('web UI nodes page of a node server with the Odigos plugin', () => {
       (body) => body.items.reduce((sum, item) => sum + item.instances.length, 0) === 2,
       'both InstrumentationInstances',
     );
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await nodeAgent?.stop('kill');
     await server?.close();
@@ -174,7 +174,7 @@ describe('web UI nodes page of a node server with the Odigos plugin', () => {
       } finally {
         await watched.context.close();
       }
-    }, 60_000);
+    }, 120_000);
   }
 });
 
@@ -232,7 +232,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
       (body) => body.total === 5,
       'the five agents through the hub',
     );
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await hub?.close();
     for (const server of nodes) await server.close();
@@ -286,7 +286,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
       } finally {
         await watched.context.close();
       }
-    }, 90_000);
+    }, 120_000);
   }
 
   it('lists the agents of both nodes, filters them, and opens one of the second node', async () => {
@@ -309,7 +309,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
     } finally {
       await context.close();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('forwards a node’s plugin route, with 404 for an unknown node', async () => {
     const forwarded = await hubCall<{ node: string; items: unknown[] }>(
