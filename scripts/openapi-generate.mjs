@@ -23,8 +23,9 @@ async function writeFormatted(file, text) {
   process.stdout.write(`wrote ${file}\n`);
 }
 
-// Only the variables that pick the defaults: a memory store, no Kubernetes, no TLS.
-const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'fatal' };
+// Only the variables that pick the defaults: a memory store, no Kubernetes, no TLS; and the built-in plugins,
+// whose admin routes (`/api/v1/odigos/...`) are part of the contract when they are enabled.
+const env = { PATH: process.env.PATH ?? '', LOG_LEVEL: 'fatal', PLUGINS: 'odigos' };
 const app = await NestFactory.create(AppModule.forRoot({ env }), new FastifyAdapter(), { logger: false });
 const document = createAdminOpenApiDocument(app);
 await app.close();

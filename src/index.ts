@@ -23,7 +23,14 @@ export {
 export { CLOCK, type Clock, InjectClock, systemClock } from './common/clock.js';
 export { InjectKubeConfig, KUBE_CONFIG } from './modules/kubernetes/index.js';
 export { ListenerSet } from './common/listener-set.js';
-export { AdminModule, setupAdminOpenApi } from './modules/admin/index.js';
+export {
+  AdminAccessModule,
+  AdminModule,
+  adminSchemaRef,
+  AdminRoutes,
+  registerAdminSchema,
+  setupAdminOpenApi,
+} from './modules/admin/index.js';
 export { HealthModule, type HealthReport } from './modules/health/index.js';
 export { InjectMetricsRegistry, METRICS_REGISTRY, MetricsModule } from './modules/metrics/index.js';
 

@@ -372,6 +372,26 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/odigos/workloads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Odigos workloads: their InstrumentationConfig and the InstrumentationInstances written here
+     * @description Only with the Odigos plugin (`PLUGINS=odigos`). The workloads of the agents this server holds, each with the InstrumentationInstance it last wrote per agent, and the workloads whose InstrumentationConfig it caches. Answered from memory: no Kubernetes call per request.
+     */
+    get: operations['OdigosWorkloadsController_workloads'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -809,6 +829,63 @@ export type components = {
       store: 'memory' | 'directory';
       /** @description where this server serves the file */
       downloadUrl: string;
+    };
+    OdigosInstrumentationInstance: {
+      /** @description the object’s name, `<podName>-<pid>` (`<podName>-<container>` without a pid) */
+      name: string;
+      namespace: string;
+      podName: string;
+      containerName: string;
+      /** @description process.vpid, else process.pid; null when not reported */
+      processId: number | null;
+      /** @description the agent’s instance uid, as the agents API names it */
+      agentId: string;
+      /** @description telemetry.sdk.language */
+      language: string | null;
+      /** @description the agent description’s identifying attributes, stringified as odiglet does */
+      identifyingAttributes: {
+        key: string;
+        value: string;
+      }[];
+      /** @description health.healthy; null until the agent reported health (Starting) */
+      healthy: boolean | null;
+      /** @description health.status, verbatim (Healthy, Starting, AgentFailure, …) */
+      reason: string | null;
+      /** @description health.last_error; null when empty */
+      message: string | null;
+      /** @description entries of status.components (the instrumentation libraries) */
+      components: number;
+      /**
+       * Format: date-time
+       * @description when this state was written: status.lastStatusTime, to the second as the object holds it
+       */
+      lastStatusTime: string;
+    };
+    OdigosWorkload: {
+      namespace: string;
+      /** @description Deployment, StatefulSet, DaemonSet, CronJob, … */
+      kind: string;
+      name: string;
+      /** @description null when this server caches none for the workload */
+      instrumentationConfig: {
+        /** @description `<kind-lowercase>-<name>` */
+        name: string;
+        serviceName: string | null;
+        /** @description the containers it configures (spec.containers[].containerName) */
+        containers: string[];
+      } | null;
+      /** @description agents of the workload with a session on this server */
+      agents: number;
+      /** @description by pod, then process id */
+      instances: components['schemas']['OdigosInstrumentationInstance'][];
+    };
+    OdigosWorkloadList: {
+      /** @description the node this server serves (NODE_NAME), else its host name */
+      node: string;
+      /** @description whether the InstrumentationConfigs have been listed (false until the first list; true and none without a cluster) */
+      instrumentationConfigsReady: boolean;
+      /** @description by namespace, kind, then name */
+      items: components['schemas']['OdigosWorkload'][];
     };
   };
   responses: never;
@@ -2193,6 +2270,35 @@ export interface operations {
         };
         content: {
           'text/event-stream': components['schemas']['LiveEvent'];
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  OdigosWorkloadsController_workloads: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the workloads */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OdigosWorkloadList'];
         };
       };
       /** @description ADMIN_TOKEN is set and was not sent */

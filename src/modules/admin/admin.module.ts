@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CommandsModule } from '../commands/index.js';
-import { SERVER_CONFIG, type ServerConfig } from '../config/index.js';
 import { ConnectionSettingsModule } from '../connection-settings/index.js';
 import { FleetModule } from '../fleet/index.js';
 import { PackagesModule } from '../packages/index.js';
@@ -9,7 +8,6 @@ import { SessionModule } from '../session/index.js';
 import { TransportModule } from '../transport/index.js';
 import { AdminAudit } from './api/admin-audit.js';
 import { AgentsController } from './api/agents.controller.js';
-import { AdminTokenGuard } from './api/admin-token.guard.js';
 import { ConfigsController } from './api/configs.controller.js';
 import { PackageFileBodyParser } from './api/packages-file-body.parser.js';
 import { PackagesController } from './api/packages.controller.js';
@@ -19,7 +17,7 @@ import { ServerController } from './api/server.controller.js';
 import { EventsController } from './api/events.controller.js';
 import { LiveEvents } from './api/live-events.js';
 import { ServerIdentity } from './api/server-identity.js';
-import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
+import { AdminAccessModule } from './admin-access.module.js';
 
 /**
  * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs`, `/api/v1/packages`,
@@ -30,6 +28,7 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
  */
 @Module({
   imports: [
+    AdminAccessModule,
     TransportModule,
     SessionModule,
     FleetModule,
@@ -47,17 +46,6 @@ import { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
     ServerController,
     EventsController,
   ],
-  providers: [
-    {
-      provide: ADMIN_OPTIONS,
-      useFactory: (config: ServerConfig): AdminOptions => ({ token: config.admin.token }),
-      inject: [SERVER_CONFIG],
-    },
-    AdminTokenGuard,
-    AdminAudit,
-    ServerIdentity,
-    LiveEvents,
-    PackageFileBodyParser,
-  ],
+  providers: [AdminAudit, ServerIdentity, LiveEvents, PackageFileBodyParser],
 })
 export class AdminModule {}

@@ -1,7 +1,13 @@
 export * from './admin.module.js';
 export * from './admin-openapi.js';
 export { AdminTokenGuard } from './api/admin-token.guard.js';
-export { namedSchema } from './api/admin-schema.registry.js';
+export { AdminAccessModule } from './admin-access.module.js';
+export { AdminRoutes } from './api/admin-routes.decorator.js';
+export {
+  named as registerAdminSchema,
+  namedSchema,
+  schemaRef as adminSchemaRef,
+} from './api/admin-schema.registry.js';
 export * from './api/response.schemas.js';
 // The hub (src/modules/hub) serves the same API from the nodes' answers: it shares its guard, audit, schemas,
 // errors and renderings.

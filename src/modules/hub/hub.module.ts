@@ -9,6 +9,7 @@ import { AgentLocator } from './agent-locator.js';
 import { HubAgentsController } from './hub-agents.controller.js';
 import { HubConfigsController } from './hub-configs.controller.js';
 import { HubHealthController } from './hub-health.controller.js';
+import { HubNodeExtensionController } from './hub-node-extension.controller.js';
 import { HubNodesController } from './hub-nodes.controller.js';
 import { HUB_OPTIONS, type HubOptions } from './hub.options.js';
 import { NodeAdminClient } from './node-admin.client.js';
@@ -55,7 +56,13 @@ export class HubModule {
       module: HubModule,
       global: true,
       imports: [ServerConfigModule.forRoot({ config, clock: options.clock }), KubernetesModule],
-      controllers: [HubAgentsController, HubConfigsController, HubNodesController, HubHealthController],
+      controllers: [
+        HubAgentsController,
+        HubConfigsController,
+        HubNodesController,
+        HubHealthController,
+        HubNodeExtensionController,
+      ],
       providers: [
         { provide: KUBERNETES_OPTIONS, useValue: { kubeConfig } },
         { provide: HUB_OPTIONS, useValue: hubOptions },

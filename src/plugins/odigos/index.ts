@@ -16,3 +16,9 @@ export {
 export { InstrumentationInstanceMapping } from './instrumentation-instance/instrumentation-instance.record-mapping.js';
 export { type InstrumentationInstanceRecord } from './instrumentation-instance/instrumentation-instance.record.js';
 export { ODIGOS_PLUGIN_NAME } from './odigos.constants.js';
+export { type PlacedOdigosAgent } from './odigos.plugin.js';
+export {
+  type OdigosInstrumentationInstance,
+  type OdigosWorkload,
+  type OdigosWorkloadList,
+} from './workloads/odigos-workloads.schemas.js';

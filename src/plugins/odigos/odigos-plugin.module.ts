@@ -1,6 +1,7 @@
 import { type KubeConfig } from '@kubernetes/client-node';
 import { type DynamicModule, Module } from '@nestjs/common';
 import {
+  AdminAccessModule,
   CLOCK,
   type Clock,
   DevicePodResolver,
@@ -16,11 +17,13 @@ import {
 } from './odigos-plugin.options.js';
 import { OdigosPlacementService } from './odigos-placement.service.js';
 import { OdigosPlugin } from './odigos.plugin.js';
+import { OdigosWorkloadsController } from './workloads/odigos-workloads.controller.js';
 
 /**
  * The Odigos conventions as a plugin: `OpampModule.forRoot({ plugins: [OdigosPluginModule.forRoot()] })`, or
  * `PLUGINS=odigos` for the server as shipped. Brings its InstrumentationConfig watch, its kubelet device
- * lookup (devices of `odigos.io` resources) and its InstrumentationInstance record mapping.
+ * lookup (devices of `odigos.io` resources), its InstrumentationInstance record mapping, and an admin route
+ * listing its workloads (`GET /api/v1/odigos/workloads`).
  */
 @Module({})
 export class OdigosPluginModule {
@@ -32,7 +35,9 @@ export class OdigosPluginModule {
     };
     return {
       module: OdigosPluginModule,
-      imports: [EnrichmentModule],
+      // The admin API's guard for its route, `GET /api/v1/odigos/workloads`.
+      imports: [EnrichmentModule, AdminAccessModule],
+      controllers: [OdigosWorkloadsController],
       providers: [
         { provide: ODIGOS_PLUGIN_OPTIONS, useValue: resolved },
         {

@@ -20,7 +20,10 @@ import {
 } from './instrumentation-config/instrumentation-config.js';
 import { InstrumentationConfigCache } from './instrumentation-config/instrumentation-config.cache.js';
 import { InstrumentationInstanceMapping } from './instrumentation-instance/instrumentation-instance.record-mapping.js';
-import { type InstrumentationInstanceLocation } from './instrumentation-instance/instrumentation-instance.record.js';
+import {
+  type InstrumentationInstanceLocation,
+  type InstrumentationInstanceRecord,
+} from './instrumentation-instance/instrumentation-instance.record.js';
 import { missingOdigosAttributes, readOdigosAttributes } from './odigos-agent-attributes.js';
 import { toAgentError } from './odigos-errors.js';
 import { type OdigosAgent, odigosIdentity } from './odigos-identity.js';
@@ -28,6 +31,14 @@ import { InjectOdigosPluginOptions, type OdigosPluginOptions } from './odigos-pl
 import { type OdigosPlacement, OdigosPlacementService } from './odigos-placement.service.js';
 import { buildOdigosRemoteConfig } from './odigos-remote-config.js';
 import { ODIGOS_PLUGIN_NAME } from './odigos.constants.js';
+
+/** An agent the plugin placed, as the workloads route lists it. */
+export interface PlacedOdigosAgent {
+  readonly view: AgentView;
+  readonly agent: OdigosAgent;
+  /** The InstrumentationInstance last written for it; undefined until its first write. */
+  readonly record?: InstrumentationInstanceRecord;
+}
 
 interface PlacedAgent {
   readonly agent: OdigosAgent;
@@ -159,6 +170,18 @@ export class OdigosPlugin implements OpampPluginHooks, OnModuleInit {
     const completed = { ...placed.agent, processId, language: placed.agent.language ?? language };
     this.placed.set(agent, { ...placed, agent: completed, location: instanceLocationOf(completed) });
     return { identity: odigosIdentity(completed) };
+  }
+
+  /** The agents this plugin placed, each with where it runs and the InstrumentationInstance last written for it. */
+  placedAgents(): PlacedOdigosAgent[] {
+    const agents: PlacedOdigosAgent[] = [];
+    for (const view of this.agents.list()) {
+      const placed = this.placed.get(view);
+      if (!placed) continue;
+      const record = this.records.lastRecordOf(view);
+      agents.push({ view, agent: placed.agent, ...(record ? { record } : {}) });
+    }
+    return agents;
   }
 
   /** Agents are persisted as InstrumentationInstances. */

@@ -32,6 +32,13 @@ const CAPABLE = bitmask(
 );
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch']);
 
+/** A server with the Odigos plugin and no cluster knows no workload yet. */
+function expectOdigosWorkloads(result: { response: Response; data?: unknown; error?: unknown }): void {
+  expect(result.error).toBeUndefined();
+  expect(result.response.status).toBe(200);
+  expect(result.data).toEqual({ node: expect.any(String), instrumentationConfigsReady: true, items: [] });
+}
+
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> };
 const operations = (): Array<[string, Operation]> =>
   Object.entries(adminOpenApiDocument.paths).flatMap(([path, methods]) =>
@@ -50,10 +57,36 @@ describe('the admin API OpenAPI document', () => {
   });
   afterAll(() => server.close());
 
-  it('is the committed openapi.json (run npm run openapi when this fails)', async () => {
-    const served = await adminCall(server.adminUrl, 'GET', '/api/docs-json', undefined, TOKEN);
-    expect(served.status).toBe(200);
-    expect(served.body).toEqual(adminOpenApiDocument);
+  it('is the committed openapi.json, served with the built-in plugins (run npm run openapi when this fails)', async () => {
+    const withPlugins = await startTestServer({ env: { ADMIN_TOKEN: TOKEN, PLUGINS: 'odigos' } });
+    try {
+      const served = await adminCall(withPlugins.adminUrl, 'GET', '/api/docs-json', undefined, TOKEN);
+      expect(served.status).toBe(200);
+      expect(served.body).toEqual(adminOpenApiDocument);
+      // A plugin's admin route answers on the admin listener, behind the token, as the document says.
+      expectOdigosWorkloads(await adminClient(withPlugins.adminUrl, TOKEN).GET('/api/v1/odigos/workloads'));
+      const refused = await adminCall(withPlugins.adminUrl, 'GET', '/api/v1/odigos/workloads');
+      expect(refused.status).toBe(401);
+    } finally {
+      await withPlugins.close();
+    }
+    // Without them, the same document less the plugins' routes.
+    const served = await adminCall<typeof adminOpenApiDocument>(
+      server.adminUrl,
+      'GET',
+      '/api/docs-json',
+      undefined,
+      TOKEN,
+    );
+    const pluginPaths = Object.keys(adminOpenApiDocument.paths).filter((path) =>
+      path.startsWith('/api/v1/odigos/'),
+    );
+    expect(pluginPaths).toEqual(['/api/v1/odigos/workloads']);
+    expect(Object.keys(served.body.paths).sort()).toEqual(
+      Object.keys(adminOpenApiDocument.paths)
+        .filter((path) => !pluginPaths.includes(path))
+        .sort(),
+    );
   });
 
   it('gives every operation a 2xx answer, a named schema for each JSON answer and ApiError for each error', () => {

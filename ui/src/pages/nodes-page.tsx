@@ -1,5 +1,13 @@
 import { authorizedFetch, api, unwrap } from '../api/admin-client.js';
+import {
+  hasOdigos,
+  hubForwardsPlugins,
+  type NodeOdigosWorkloads,
+  nodeWorkloadsThroughHub,
+  thisServerWorkloads,
+} from '../api/odigos-workloads.js';
 import { serverHas } from '../api/server-features.js';
+import { OdigosWorkloads } from '../components/odigos-workloads.js';
 import { Badge, ErrorNote, Time } from '../components/status.js';
 import { useLoad } from '../use-load.js';
 
@@ -51,11 +59,29 @@ async function thisServer(): Promise<NodeRow[]> {
   ];
 }
 
-/** The node servers: a hub's list of them, or this server when it serves its own node only. */
+/**
+ * The Odigos workloads of each node: on a node server with the Odigos plugin, its own; on a hub, every
+ * node's, through the hub. Null when there is nothing to show (no plugin, or a hub that cannot forward).
+ */
+async function odigosWorkloadsOf(hub: boolean, nodes: NodeRow[]): Promise<NodeOdigosWorkloads[] | null> {
+  if (hub) {
+    if (!(await hubForwardsPlugins())) return null;
+    return Promise.all(nodes.map((node) => nodeWorkloadsThroughHub(node.name)));
+  }
+  if (!(await hasOdigos())) return null;
+  return [await thisServerWorkloads(nodes[0]!.name)];
+}
+
+/**
+ * The node servers: a hub's list of them, or this server when it serves its own node only; with the Odigos
+ * plugin, each node's workloads and their InstrumentationInstances.
+ */
 export function NodesPage() {
   const { data, error } = useLoad(async () => {
-    const nodes = await hubNodes();
-    return { hub: nodes !== null, nodes: nodes ?? (await thisServer()) };
+    const listed = await hubNodes();
+    const hub = listed !== null;
+    const nodes = listed ?? (await thisServer());
+    return { hub, nodes, odigos: await odigosWorkloadsOf(hub, nodes) };
   }, 'nodes');
   return (
     <section aria-labelledby="nodes-title">
@@ -105,6 +131,9 @@ export function NodesPage() {
           </tbody>
         </table>
       </div>
+      {data?.odigos?.map((entry) => (
+        <OdigosWorkloads key={entry.node} entry={entry} />
+      ))}
     </section>
   );
 }

@@ -83,6 +83,11 @@ export class InstrumentationConfigCache extends ReflectedCache {
     return this.configs.size;
   }
 
+  /** Every InstrumentationConfig held, in no particular order. */
+  list(): InstrumentationConfig[] {
+    return [...this.configs.values()];
+  }
+
   /** The InstrumentationConfig `name` (`<kind-lowercase>-<workloadName>`) in `namespace`, if it exists. */
   get(namespace: string, name: string): InstrumentationConfig | undefined {
     return this.configs.get(`${namespace}/${name}`);

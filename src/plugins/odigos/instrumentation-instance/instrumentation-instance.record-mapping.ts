@@ -32,6 +32,8 @@ export class InstrumentationInstanceMapping implements AgentRecordMapping<Instru
   readonly customResource = instrumentationInstanceResource;
   /** Agents that once reported NoConnectionToOpAMPServer: Odigos keeps that status for the session. */
   private readonly noConnection = new WeakSet<AgentView>();
+  /** The record last built for each agent, i.e. what the server last wrote (or queued) for it. */
+  private readonly lastRecords = new WeakMap<AgentView, InstrumentationInstanceRecord>();
 
   constructor(private readonly locate: InstanceLocator) {}
 
@@ -39,7 +41,14 @@ export class InstrumentationInstanceMapping implements AgentRecordMapping<Instru
     const location = this.locate(agent);
     if (!location) return undefined;
     if (agent.status.health?.status === NO_CONNECTION_TO_OPAMP_SERVER) this.noConnection.add(agent);
-    return instanceRecordOf(agent, location, now);
+    const record = instanceRecordOf(agent, location, now);
+    this.lastRecords.set(agent, record);
+    return record;
+  }
+
+  /** The record last built for `agent` (the writer builds one on every change it writes), if any. */
+  lastRecordOf(agent: AgentView): InstrumentationInstanceRecord | undefined {
+    return this.lastRecords.get(agent);
   }
 
   keyOf(record: InstrumentationInstanceRecord): string {
