@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AgentCapabilities, CommandType } from '../../src/generated/opamp/v1/opamp.js';
 import { bitmask, formatInstanceUid } from '../../src/modules/protocol/index.js';
-import { oneFileConfig } from '../support/admin-client.js';
+import { adminCall, adminClient, oneFileConfig } from '../support/admin-client.js';
 import { FakeKubeApiServer } from '../support/fake-kube-apiserver/index.js';
 import { attr, description, randomUid } from '../support/opamp-messages.js';
 import { freePort } from '../support/server-process.js';
@@ -9,7 +9,6 @@ import { type TestServer } from '../support/test-server.js';
 import { WsAgentPool, type WsTestAgent } from '../support/ws-agent.js';
 import {
   closeServer,
-  hubCall,
   HUB_NAMESPACE,
   HUB_TOKEN,
   NODE_SERVICE,
@@ -49,7 +48,7 @@ describe('hub (MODE=hub) over several node servers', () => {
   const agents = new Map<string, Array<{ id: string; socket: WsTestAgent }>>();
   let hub: TestHub;
   const call = <T>(method: string, path: string, body?: unknown) =>
-    hubCall<T>(hub.url, method, path, body, HUB_TOKEN);
+    adminCall<T>(hub.url, method, path, body, HUB_TOKEN);
 
   beforeAll(async () => {
     kube = await FakeKubeApiServer.start();
@@ -222,16 +221,16 @@ describe('hub (MODE=hub) over several node servers', () => {
   });
 
   it('refuses callers without its token', async () => {
-    expect((await hubCall(hub.url, 'GET', '/api/v1/agents')).status).toBe(401);
+    expect((await adminCall(hub.url, 'GET', '/api/v1/agents')).status).toBe(401);
     expect(
-      (await hubCall(hub.url, 'GET', '/api/v1/nodes', undefined, 'not-the-hub-token-at-all')).status,
+      (await adminCall(hub.url, 'GET', '/api/v1/nodes', undefined, 'not-the-hub-token-at-all')).status,
     ).toBe(401);
   });
 
   it('is refused by nodes when it presents the wrong token, and says so', async () => {
     const impostor = await startHub(kube, { HUB_NODE_TOKEN: 'wrong-token-0123456789abcdef' });
     try {
-      const answer = await hubCall<AgentList>(impostor.url, 'GET', '/api/v1/agents', undefined, HUB_TOKEN);
+      const answer = await adminCall<AgentList>(impostor.url, 'GET', '/api/v1/agents', undefined, HUB_TOKEN);
       expect(answer.status).toBe(200);
       expect(answer.body).toEqual(expect.objectContaining({ items: [], total: 0, partial: true }));
       expect(answer.body.missingNodes.map(({ node, reason }) => [node, reason])).toEqual(
@@ -253,7 +252,7 @@ describe('hub (MODE=hub) over several node servers', () => {
     const quick = await startHub(kube, { HUB_NODE_TIMEOUT_S: '0.3' });
     try {
       const started = Date.now();
-      const answer = await hubCall<AgentList>(
+      const answer = await adminCall<AgentList>(
         quick.url,
         'GET',
         '/api/v1/agents?limit=100',
@@ -269,7 +268,7 @@ describe('hub (MODE=hub) over several node servers', () => {
         ['node-failing', 'error'],
         ['node-slow', 'timeout'],
       ]);
-      const listed = await hubCall<{
+      const listed = await adminCall<{
         items: Array<{ node: string; health: string; lastError: { reason: string } | null }>;
       }>(quick.url, 'GET', '/api/v1/nodes', undefined, HUB_TOKEN);
       const byNode = new Map(listed.body.items.map((item) => [item.node, item]));

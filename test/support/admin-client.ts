@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { createAdminClient, type AdminClient } from '../../src/client/index.js';
 import { namedSchema } from '../../src/modules/admin/index.js';
+import { withoutHubOnly } from '../../src/modules/hub/index.js';
 
 /** A JSON object from the admin API. */
 export type JsonObject = Record<string, unknown>;
@@ -21,10 +22,18 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, DocumentOperation>>;
 }
 
-/** The committed OpenAPI document (a test checks that it is what the server serves). */
+/**
+ * The committed OpenAPI document: the contract of node servers and the hub alike, what only the hub serves
+ * marked `x-hub-only` (every answer of either is checked against it).
+ */
 export const adminOpenApiDocument = JSON.parse(
   readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8'),
 ) as OpenApiDocument;
+
+/** What a node server serves as its document: the contract without the hub-only parts (a test checks it). */
+export const nodeOpenApiDocument = withoutHubOnly(
+  adminOpenApiDocument as unknown as Parameters<typeof withoutHubOnly>[0],
+) as unknown as OpenApiDocument;
 
 const OPERATIONS = Object.entries(adminOpenApiDocument.paths).flatMap(([template, methods]) =>
   Object.entries(methods).map(([method, operation]) => ({

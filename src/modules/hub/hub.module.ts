@@ -1,7 +1,13 @@
 import { type KubeConfig } from '@kubernetes/client-node';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Clock } from '../../common/clock.js';
-import { ADMIN_OPTIONS, AdminAudit, type AdminOptions, AdminTokenGuard } from '../admin/index.js';
+import {
+  ADMIN_OPTIONS,
+  AdminAudit,
+  type AdminOptions,
+  AdminTokenGuard,
+  ServerIdentity,
+} from '../admin/index.js';
 import { SERVER_CONFIG, type ServerConfig, ServerConfigModule } from '../config/index.js';
 import { CONFIG_STORE, type ConfigStore, KubernetesConfigStore } from '../fleet/index.js';
 import { KUBE_CONFIG, KUBERNETES_OPTIONS, KubernetesModule } from '../kubernetes/index.js';
@@ -88,6 +94,7 @@ export class HubModule {
         },
         AdminTokenGuard,
         AdminAudit,
+        ServerIdentity,
         NodeContacts,
         NodeAdminClient,
         AgentLocator,
