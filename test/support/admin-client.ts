@@ -151,7 +151,14 @@ export const oneFileConfig = (body: string, file = 'config.yaml', contentType = 
 /** One parsed event of `GET /api/v1/events`. */
 export interface StreamedEvent {
   event: string;
-  data: { type: string; agent?: { id: string; health: string } & JsonObject; configs?: string[] };
+  data: {
+    type: string;
+    agent?: { id: string; health: string } & JsonObject;
+    configs?: string[];
+    /** Hub only: the node server whose stream carried it. */
+    node?: string;
+    detail?: string;
+  };
 }
 
 /** An open `GET /api/v1/events` stream: every event parsed and checked against the `LiveEvent` schema. */

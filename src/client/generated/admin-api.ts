@@ -825,6 +825,17 @@ export type components = {
           configs: string[];
           /** @description hub only: the node server whose stream carried the event */
           node?: string;
+        }
+      | {
+          /**
+           * @description hub only: the stream of a node server opened (reload what it holds: events in between are lost) or closed (it is retried with backoff while the node is listed)
+           * @enum {string}
+           */
+          type: 'node.connected' | 'node.disconnected';
+          /** @description the node of the node server */
+          node: string;
+          /** @description why it closed */
+          detail?: string;
         };
     SelectorPreview: {
       /** @description connected agents the selector matches */

@@ -14,6 +14,8 @@ import { KUBE_CONFIG, KUBERNETES_OPTIONS, KubernetesModule } from '../kubernetes
 import { AgentLocator } from './agent-locator.js';
 import { HubAgentsController } from './hub-agents.controller.js';
 import { HubConfigsController } from './hub-configs.controller.js';
+import { HubEventsController } from './hub-events.controller.js';
+import { HubLiveEvents } from './hub-live-events.js';
 import { HubHealthController } from './hub-health.controller.js';
 import { HubNodesController } from './hub-nodes.controller.js';
 import { HUB_OPTIONS, type HubOptions } from './hub.options.js';
@@ -31,6 +33,8 @@ export interface HubModuleOptions {
   readonly configStore?: ConfigStore;
   /** The clock. Default: the system clock. */
   readonly clock?: Clock;
+  /** Waits between attempts to reopen a node server's event stream. Default: 250 ms doubling up to 10 s. */
+  readonly eventStreamBackoff?: HubOptions['eventStreamBackoff'];
 }
 
 const contextNamespace = (kubeConfig: KubeConfig): string | undefined =>
@@ -56,12 +60,19 @@ export class HubModule {
       nodeTimeoutMs: config.hub.nodeTimeoutMs,
       ...(config.hub.nodeToken !== undefined ? { nodeToken: config.hub.nodeToken } : {}),
       maxConcurrentCalls: config.hub.maxConcurrentCalls,
+      eventStreamBackoff: options.eventStreamBackoff ?? { initialMs: 250, maxMs: 10_000 },
     };
     return {
       module: HubModule,
       global: true,
       imports: [ServerConfigModule.forRoot({ config, clock: options.clock }), KubernetesModule],
-      controllers: [HubAgentsController, HubConfigsController, HubNodesController, HubHealthController],
+      controllers: [
+        HubAgentsController,
+        HubConfigsController,
+        HubNodesController,
+        HubEventsController,
+        HubHealthController,
+      ],
       providers: [
         { provide: KUBERNETES_OPTIONS, useValue: { kubeConfig } },
         { provide: HUB_OPTIONS, useValue: hubOptions },
@@ -98,6 +109,7 @@ export class HubModule {
         NodeContacts,
         NodeAdminClient,
         AgentLocator,
+        HubLiveEvents,
       ],
       exports: [KUBERNETES_OPTIONS],
     };

@@ -108,13 +108,17 @@ export class NodeAdminClient {
    */
   async stream(endpoint: NodeEndpoint, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
     const api = this.clientOf(endpoint);
+    // One controller held by the caller's signal for the stream's whole life: it ends the answer's body.
+    const stop = new AbortController();
+    const end = (): void => stop.abort(signal.reason);
+    signal.addEventListener('abort', end, { once: true });
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.options.nodeTimeoutMs);
+    const timer = setTimeout(() => {
+      deadline.abort();
+      stop.abort();
+    }, this.options.nodeTimeoutMs);
     try {
-      const { response } = await api.GET('/api/v1/events', {
-        parseAs: 'stream',
-        signal: AbortSignal.any([deadline.signal, signal]),
-      });
+      const { response } = await api.GET('/api/v1/events', { parseAs: 'stream', signal: stop.signal });
       const type = response.headers.get('content-type') ?? '';
       if (response.status !== 200 || !type.includes('text/event-stream') || !response.body) {
         await response.body?.cancel().catch(() => undefined);
@@ -128,6 +132,7 @@ export class NodeAdminClient {
       this.contacts.succeeded(endpoint.node);
       return response.body;
     } catch (error) {
+      signal.removeEventListener('abort', end);
       throw this.failure(endpoint, error, deadline.signal);
     } finally {
       clearTimeout(timer);

@@ -397,6 +397,16 @@ export const liveEventSchema = named(
       configs: z.array(z.string()).describe('config names'),
       node: eventNode,
     }),
+    z.object({
+      type: z
+        .enum(['node.connected', 'node.disconnected'])
+        .describe(
+          'hub only: the stream of a node server opened (reload what it holds: events in between are lost) ' +
+            'or closed (it is retried with backoff while the node is listed)',
+        ),
+      node: z.string().describe('the node of the node server'),
+      detail: z.string().optional().describe('why it closed'),
+    }),
   ]),
 );
 

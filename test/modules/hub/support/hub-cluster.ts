@@ -130,6 +130,8 @@ export async function startSlowProxy(
         },
       );
       upstream.on('error', () => outgoing.destroy());
+      // A caller that goes away ends the relayed call too (a long answer, an event stream, would stay open).
+      outgoing.on('close', () => upstream.destroy());
       incoming.pipe(upstream);
     }, delayMs);
     timers.add(timer);
