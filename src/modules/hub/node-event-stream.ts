@@ -1,6 +1,6 @@
 import { type Logger } from '@nestjs/common';
 import { type LiveEvent, liveEventSchema } from '../admin/index.js';
-import { NodeAdminClient } from './node-admin.client.js';
+import { type NodeAdminClient } from './node-admin.client.js';
 import { NodeCallError } from './node-call.errors.js';
 import { type NodeEndpoint } from './node-endpoint.js';
 import { sseFrames } from './sse-frames.js';
