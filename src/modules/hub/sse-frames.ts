@@ -20,8 +20,13 @@ export class SseFrameError extends Error {
 export async function* sseFrames(body: ReadableStream<Uint8Array>): AsyncGenerator<SseFrame> {
   const decoder = new TextDecoder();
   let buffer = '';
+  let carriageReturn = '';
   for await (const chunk of body) {
-    buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n?/g, '\n');
+    let text = carriageReturn + decoder.decode(chunk, { stream: true });
+    // A CR at the end of a chunk may be the first half of a CRLF: it waits for the next chunk.
+    carriageReturn = text.endsWith('\r') ? '\r' : '';
+    if (carriageReturn) text = text.slice(0, -1);
+    buffer += text.replace(/\r\n?/g, '\n');
     let end: number;
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const frame = parseFrame(buffer.slice(0, end));
