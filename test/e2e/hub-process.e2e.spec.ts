@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { formatInstanceUid } from '../../src/modules/protocol/index.js';
+import { adminCall } from '../support/admin-client.js';
 import { FakeKubeApiServer, type KubeConfigFile } from '../support/fake-kube-apiserver/index.js';
 import { description, randomUid } from '../support/opamp-messages.js';
 import { ensureServerBuilt, freePort } from '../support/server-process.js';
@@ -11,7 +12,6 @@ import { WsAgentPool } from '../support/ws-agent.js';
 import {
   HUB_NAMESPACE,
   HUB_TOKEN,
-  hubCall,
   NODE_TOKEN,
   nodePorts,
   seedNodeSlice,
@@ -86,7 +86,7 @@ describe('the shipped server with MODE=hub', () => {
           if (Date.now() > deadline) throw new Error(`the hub was not ready:\n${hub.output()}`);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
-        const agents = await hubCall<{ items: Array<{ id: string; node: string }>; partial: boolean }>(
+        const agents = await adminCall<{ items: Array<{ id: string; node: string }>; partial: boolean }>(
           url,
           'GET',
           '/api/v1/agents',
@@ -97,7 +97,7 @@ describe('the shipped server with MODE=hub', () => {
           [formatInstanceUid(uid), 'node-a'],
         ]);
         expect(agents.body.partial).toBe(false);
-        const document = await hubCall<{ paths: Record<string, unknown> }>(url, 'GET', '/api/docs-json');
+        const document = await adminCall<{ paths: Record<string, unknown> }>(url, 'GET', '/api/docs-json');
         expect(Object.keys(document.body.paths)).toEqual(
           expect.arrayContaining(['/api/v1/agents', '/api/v1/nodes', '/api/v1/configs']),
         );

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import { createAdminClient, type AdminClient } from '../../src/client/index.js';
 import { namedSchema } from '../../src/modules/admin/index.js';
+import { withoutHubOnly } from '../../src/modules/hub/index.js';
 
 /** A JSON object from the admin API. */
 export type JsonObject = Record<string, unknown>;
@@ -21,10 +22,18 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, DocumentOperation>>;
 }
 
-/** The committed OpenAPI document (a test checks that it is what the server serves). */
+/**
+ * The committed OpenAPI document: the contract of node servers and the hub alike, what only the hub serves
+ * marked `x-hub-only` (every answer of either is checked against it).
+ */
 export const adminOpenApiDocument = JSON.parse(
   readFileSync(new URL('../../openapi.json', import.meta.url), 'utf8'),
 ) as OpenApiDocument;
+
+/** What a node server serves as its document: the contract without the hub-only parts (a test checks it). */
+export const nodeOpenApiDocument = withoutHubOnly(
+  adminOpenApiDocument as unknown as Parameters<typeof withoutHubOnly>[0],
+) as unknown as OpenApiDocument;
 
 const OPERATIONS = Object.entries(adminOpenApiDocument.paths).flatMap(([template, methods]) =>
   Object.entries(methods).map(([method, operation]) => ({
@@ -142,7 +151,14 @@ export const oneFileConfig = (body: string, file = 'config.yaml', contentType = 
 /** One parsed event of `GET /api/v1/events`. */
 export interface StreamedEvent {
   event: string;
-  data: { type: string; agent?: { id: string; health: string } & JsonObject; configs?: string[] };
+  data: {
+    type: string;
+    agent?: { id: string; health: string } & JsonObject;
+    configs?: string[];
+    /** Hub only: the node server whose stream carried it. */
+    node?: string;
+    detail?: string;
+  };
 }
 
 /** An open `GET /api/v1/events` stream: every event parsed and checked against the `LiveEvent` schema. */

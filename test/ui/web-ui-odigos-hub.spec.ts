@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { KUBE_CONFIG } from '../../src/modules/kubernetes/index.js';
+import { adminCall } from '../support/admin-client.js';
 import { FakeKubeApiServer } from '../support/fake-kube-apiserver/index.js';
 import { OdigosNodeAgentSimulator } from '../support/odigos-agents/index.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
@@ -10,7 +11,6 @@ import {
   HUB_NAMESPACE,
   HUB_TOKEN,
   closeServer,
-  hubCall,
   NODE_TOKEN,
   nodePorts,
   seedNodeSlice,
@@ -115,7 +115,7 @@ describe('web UI nodes page of a node server with the Odigos plugin', () => {
     await untilAnswer(
       async () =>
         (
-          await hubCall<{ items: Array<{ instances: unknown[] }> }>(
+          await adminCall<{ items: Array<{ instances: unknown[] }> }>(
             server.adminUrl,
             'GET',
             '/api/v1/odigos/workloads',
@@ -228,7 +228,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
     hub = await startHub(kube);
     await untilAnswer(
       async () =>
-        (await hubCall<{ total: number }>(hub.url, 'GET', '/api/v1/agents', undefined, HUB_TOKEN)).body,
+        (await adminCall<{ total: number }>(hub.url, 'GET', '/api/v1/agents', undefined, HUB_TOKEN)).body,
       (body) => body.total === 5,
       'the five agents through the hub',
     );
@@ -312,7 +312,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
   }, 90_000);
 
   it('forwards a node’s plugin route, with 404 for an unknown node', async () => {
-    const forwarded = await hubCall<{ node: string; items: unknown[] }>(
+    const forwarded = await adminCall<{ node: string; items: unknown[] }>(
       hub.url,
       'GET',
       '/api/v1/nodes/node-b/plugins/odigos/workloads',
@@ -321,7 +321,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
     );
     expect(forwarded.status).toBe(200);
     expect(forwarded.body.node).toBe('node-b');
-    const unknown = await hubCall<{ message: string }>(
+    const unknown = await adminCall<{ message: string }>(
       hub.url,
       'GET',
       '/api/v1/nodes/node-z/plugins/odigos/workloads',
@@ -330,7 +330,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
     );
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toContain('node-z');
-    const missingRoute = await hubCall<{ message: string }>(
+    const missingRoute = await adminCall<{ message: string }>(
       hub.url,
       'GET',
       '/api/v1/nodes/node-a/plugins/odigos/not-a-route',
@@ -339,7 +339,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
     );
     expect(missingRoute.status).toBe(404);
     expect(missingRoute.body.message).toContain('is the plugin enabled there');
-    const traversal = await hubCall(
+    const traversal = await adminCall(
       hub.url,
       'GET',
       '/api/v1/nodes/node-a/plugins/odigos/..%2Fserver',
@@ -356,7 +356,7 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
       seedNodeSlice(kube, 'node-slow', { admin: slow.port, health: slow.port });
       seedNodeSlice(kube, 'node-failing', { admin: failing.port, health: failing.port });
       const ask = (node: string) =>
-        hubCall<{ message: string; missingNodes: Array<{ node: string; reason: string }> }>(
+        adminCall<{ message: string; missingNodes: Array<{ node: string; reason: string }> }>(
           hub.url,
           'GET',
           `/api/v1/nodes/${node}/plugins/odigos/workloads`,

@@ -392,10 +392,80 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/nodes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The node servers: health, version, agent count, last contact and last error (hub only)
+     * @description One item per endpoint of the node servers’ Service, asked now: `health` is its `/readyz`; `lastContact` and `lastError` are the hub’s last dealings with it. A node server answers 404.
+     */
+    get: operations['HubNodesController_nodes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/nodes/{node}/server': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One node server’s `GET /api/v1/server`: its version, agents and plugins
+     * @description What a client asks before a node’s plugin routes: `plugins` names the plugins it runs.
+     */
+    get: operations['HubNodeExtensionController_server'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/nodes/{node}/plugins/{plugin}/{route}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A plugin’s read-only admin route, asked of one node server
+     * @description The node’s answer to `GET /api/v1/{plugin}/{route}` as it gave it, e.g. `/api/v1/nodes/node-1/plugins/tenants/agents` for a `tenants` plugin’s `GET /api/v1/tenants/agents` on node-1.
+     */
+    get: operations['HubNodeExtensionController_forward'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
   schemas: {
+    MissingNode: {
+      /** @description the node whose server did not answer */
+      node: string;
+      /**
+       * @description no answer in time; an error status or an answer off the contract; no connection
+       * @enum {string}
+       */
+      reason: 'timeout' | 'error' | 'unreachable';
+      detail: string;
+    };
     ApiError: {
       statusCode: number;
       /** @description the HTTP reason phrase (absent when Fastify refuses the body) */
@@ -406,6 +476,8 @@ export type components = {
       problems?: string[];
       /** @description the capability the agent lacks (409) */
       capability?: string;
+      /** @description hub only (502, 503, 504): the node servers that did not answer */
+      missingNodes?: components['schemas']['MissingNode'][];
     };
     RemoteConfigSummary: {
       /** @enum {string} */
@@ -453,6 +525,10 @@ export type components = {
       total: number;
       /** @description pass as cursor for the next page; null on the last */
       nextCursor: string | null;
+      /** @description hub only: some node servers did not answer, and their part is missing (see missingNodes) */
+      partial?: boolean;
+      /** @description hub only: the node servers that did not answer; empty when partial is false */
+      missingNodes?: components['schemas']['MissingNode'][];
     };
     ConfigFile: {
       contentType: string;
@@ -608,6 +684,8 @@ export type components = {
       agent: string;
       assignment: components['schemas']['ConfigAssignment'];
       remoteConfig: components['schemas']['RemoteConfigSummary'];
+      /** @description hub only: the node server that holds the agent (its EndpointSlice nodeName) */
+      node?: string;
     };
     RestartResult: {
       agent: string;
@@ -618,6 +696,8 @@ export type components = {
        * @enum {string}
        */
       delivery: 'sent' | 'queued';
+      /** @description hub only: the node server that holds the agent (its EndpointSlice nodeName) */
+      node?: string;
     };
     ConfigRollout: {
       agents: number;
@@ -643,6 +723,10 @@ export type components = {
       /** @description memory or kubernetes */
       store: string;
       items: components['schemas']['ConfigSummary'][];
+      /** @description hub only: some node servers did not answer, and their part is missing (see missingNodes) */
+      partial?: boolean;
+      /** @description hub only: the node servers that did not answer; empty when partial is false */
+      missingNodes?: components['schemas']['MissingNode'][];
     };
     ConfigDetail: {
       name: string;
@@ -655,6 +739,10 @@ export type components = {
       };
       assignments: components['schemas']['ConfigAssignment'][];
       rollout: components['schemas']['ConfigRollout'];
+      /** @description hub only: some node servers did not answer, and their part is missing (see missingNodes) */
+      partial?: boolean;
+      /** @description hub only: the node servers that did not answer; empty when partial is false */
+      missingNodes?: components['schemas']['MissingNode'][];
     };
     ConfigAssignmentList: {
       items: components['schemas']['ConfigAssignment'][];
@@ -727,6 +815,15 @@ export type components = {
       };
       /** @description agents without k8s.node.name */
       unplaced: number;
+      /** @description hub only: the node servers known, and those whose counts are summed */
+      nodes?: {
+        total: number;
+        answered: number;
+      };
+      /** @description hub only: some node servers did not answer, and their part is missing (see missingNodes) */
+      partial?: boolean;
+      /** @description hub only: the node servers that did not answer; empty when partial is false */
+      missingNodes?: components['schemas']['MissingNode'][];
     };
     ServerInfo: {
       /** @enum {string} */
@@ -756,24 +853,96 @@ export type components = {
         name: string;
         order: number;
       }[];
+      /**
+       * @description hub only: `hub` (MODE=hub); absent on a node server, which serves its own agents
+       * @enum {string}
+       */
+      mode?: 'hub';
+      /** @description hub only: the node servers; agents is the sum of the answering ones */
+      nodes?: {
+        /** @description node servers the EndpointSlices list */
+        known: number;
+        /** @description those that answered GET /api/v1/server just now */
+        answering: number;
+      };
+      /** @description hub only: some node servers did not answer, and their part is missing (see missingNodes) */
+      partial?: boolean;
+      /** @description hub only: the node servers that did not answer; empty when partial is false */
+      missingNodes?: components['schemas']['MissingNode'][];
     };
     LiveEvent:
       | {
           /** @enum {string} */
           type: 'agent.connected' | 'agent.updated' | 'agent.disconnected';
           agent: components['schemas']['AgentSummary'];
+          /** @description hub only: the node server whose stream carried the event */
+          node?: string;
         }
       | {
           /** @enum {string} */
           type: 'config.changed';
           /** @description config names */
           configs: string[];
+          /** @description hub only: the node server whose stream carried the event */
+          node?: string;
+        }
+      | {
+          /**
+           * @description hub only: the stream of a node server opened (reload what it holds: events in between are lost) or closed (it is retried with backoff while the node is listed)
+           * @enum {string}
+           */
+          type: 'node.connected' | 'node.disconnected';
+          /** @description the node of the node server */
+          node: string;
+          /** @description why it closed */
+          detail?: string;
         };
     SelectorPreview: {
       /** @description connected agents the selector matches */
       total: number;
       /** @description the first of them, in id order */
       items: components['schemas']['AgentSummary'][];
+      /** @description hub only: some node servers did not answer, and their part is missing (see missingNodes) */
+      partial?: boolean;
+      /** @description hub only: the node servers that did not answer; empty when partial is false */
+      missingNodes?: components['schemas']['MissingNode'][];
+    };
+    NodeServer: {
+      /** @description the node it serves (the EndpointSlice endpoint’s nodeName) */
+      node: string;
+      /** @description its pod’s address */
+      address: string;
+      pod: string | null;
+      /** @description the EndpointSlice’s ready condition */
+      endpointReady: boolean;
+      /**
+       * @description its /readyz: 200, another answer, no answer
+       * @enum {string}
+       */
+      health: 'ready' | 'unready' | 'unknown';
+      /** @description its GET /api/v1/server version */
+      version: string | null;
+      startedAt: string | null;
+      /** @description agents connected to it; null when it did not say */
+      agents: number | null;
+      /** @description when it last answered the hub (ISO 8601) */
+      lastContact: string | null;
+      /** @description the hub’s last failed call to it; null when the last call succeeded */
+      lastError: {
+        at: string;
+        /**
+         * @description no answer in time; an error status or an answer off the contract; no connection
+         * @enum {string}
+         */
+        reason: 'timeout' | 'error' | 'unreachable';
+        detail: string;
+      } | null;
+    };
+    NodeServerList: {
+      /** @description namespace/name of the node servers’ Service */
+      service: string;
+      /** @description sorted by node */
+      items: components['schemas']['NodeServer'][];
     };
     PackageRollout: {
       agents: number;
@@ -887,6 +1056,10 @@ export type components = {
       /** @description by namespace, kind, then name */
       items: components['schemas']['OdigosWorkload'][];
     };
+    /** @description hub only: a plugin’s admin route answer, as the node server gave it (the plugin’s own schema) */
+    PluginRouteAnswer: {
+      [key: string]: unknown;
+    };
   };
   responses: never;
   parameters: never;
@@ -954,6 +1127,15 @@ export interface operations {
           'application/json': components['schemas']['ApiError'];
         };
       };
+      /** @description hub only: the node servers have not been listed yet */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
     };
   };
   AgentsController_get: {
@@ -988,6 +1170,33 @@ export interface operations {
       };
       /** @description no such agent */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node server holding the agent failed */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the agent is on none of the node servers that answered, and some did not */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node server holding the agent did not answer in time */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -1052,6 +1261,33 @@ export interface operations {
           'application/json': components['schemas']['ApiError'];
         };
       };
+      /** @description hub only: the node server holding the agent failed */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the agent is on none of the node servers that answered, and some did not */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node server holding the agent did not answer in time */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
     };
   };
   AgentsController_deleteConfig: {
@@ -1084,6 +1320,33 @@ export interface operations {
       };
       /** @description the agent has no direct assignment */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node server holding the agent failed */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the agent is on none of the node servers that answered, and some did not */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node server holding the agent did not answer in time */
+      504: {
         headers: {
           [name: string]: unknown;
         };
@@ -1141,6 +1404,33 @@ export interface operations {
           'application/json': components['schemas']['ApiError'];
         };
       };
+      /** @description hub only: the node server holding the agent failed */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the agent is on none of the node servers that answered, and some did not */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node server holding the agent did not answer in time */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
     };
   };
   ConfigsController_list: {
@@ -1163,6 +1453,15 @@ export interface operations {
       };
       /** @description ADMIN_TOKEN is set and was not sent */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node servers have not been listed yet */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1222,6 +1521,15 @@ export interface operations {
           'application/json': components['schemas']['ApiError'];
         };
       };
+      /** @description hub only: the node servers have not been listed yet */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
     };
   };
   ConfigsController_get: {
@@ -1256,6 +1564,15 @@ export interface operations {
       };
       /** @description no such config */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node servers have not been listed yet */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2223,6 +2540,15 @@ export interface operations {
           'application/json': components['schemas']['ApiError'];
         };
       };
+      /** @description hub only: the node servers have not been listed yet */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
     };
   };
   ServerController_summary: {
@@ -2245,6 +2571,15 @@ export interface operations {
       };
       /** @description ADMIN_TOKEN is set and was not sent */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node servers have not been listed yet */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2303,6 +2638,166 @@ export interface operations {
       };
       /** @description ADMIN_TOKEN is set and was not sent */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  HubNodesController_nodes: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the node servers */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NodeServerList'];
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description hub only: the node servers have not been listed yet */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  HubNodeExtensionController_server: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description a node name of `GET /api/v1/nodes` */
+        node: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the node server’s answer */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ServerInfo'];
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description no such node server */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description the node server failed or refused the hub’s token */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description the node server did not answer within HUB_NODE_TIMEOUT_S */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+    };
+  };
+  HubNodeExtensionController_forward: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description a node name of `GET /api/v1/nodes` */
+        node: string;
+        /** @description the plugin’s route prefix, e.g. `tenants` */
+        plugin: string;
+        /** @description the route under it, e.g. `agents` */
+        route: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the node server’s answer */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PluginRouteAnswer'];
+        };
+      };
+      /** @description ADMIN_TOKEN is set and was not sent */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description no such node server, or it has no such route (plugin not loaded) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description the node server failed or refused the hub’s token */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
+      /** @description the node server did not answer within HUB_NODE_TIMEOUT_S */
+      504: {
         headers: {
           [name: string]: unknown;
         };

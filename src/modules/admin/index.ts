@@ -6,6 +6,7 @@ export { AdminRoutes } from './api/admin-routes.decorator.js';
 export {
   named as registerAdminSchema,
   namedSchema,
+  schemaRef,
   schemaRef as adminSchemaRef,
 } from './api/admin-schema.registry.js';
 export * from './api/response.schemas.js';
@@ -13,6 +14,8 @@ export * from './api/response.schemas.js';
 // errors and renderings.
 export { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 export { AdminAudit } from './api/admin-audit.js';
+export { ServerIdentity } from './api/server-identity.js';
+export { LIVE_EVENTS_HEARTBEAT_MS, LIVE_EVENTS_MAX_BUFFERED_BYTES } from './api/live-events.js';
 export { AdminApiErrorsFilter } from './api/api-errors.filter.js';
 export { DEFAULT_PAGE_SIZE } from './api/agent-query.js';
 export { renderAssignment } from './api/agent-view.js';
@@ -26,6 +29,8 @@ export {
   putAssignmentBodySchema,
   putConfigBodySchema,
   type PutConfigBody,
+  selectorPreviewBodySchema,
+  type SelectorPreviewBody,
 } from './api/api.schemas.js';
 export { type Json, renderConfigFiles, renderHash } from './api/json-render.js';
 export { MutatingRoute } from './api/mutating-route.decorator.js';

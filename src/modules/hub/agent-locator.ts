@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type AgentDetail, agentDetailSchema } from '../admin/index.js';
 import { fanOut, type MissingNode, missingNodeOf } from './fan-out.js';
 import { HubAgentNotFoundError, HubAgentUnavailableError } from './hub.errors.js';
 import { type HubOptions, InjectHubOptions } from './hub.options.js';
@@ -13,10 +14,8 @@ const REMEMBERED_AGENTS = 100_000;
 /** An agent found on a node: the node server and its `GET /api/v1/agents/{id}` answer. */
 export interface LocatedAgent {
   readonly endpoint: NodeEndpoint;
-  readonly detail: Record<string, unknown>;
+  readonly detail: AgentDetail;
 }
-
-const agentPath = (id: string): string => `/api/v1/agents/${encodeURIComponent(id)}`;
 
 /**
  * Finds the node server holding an agent: first the node it was last listed on (the hub remembers the
@@ -73,9 +72,14 @@ export class AgentLocator {
     id: string,
     signal?: AbortSignal,
   ): Promise<LocatedAgent | undefined> {
-    const answer = await this.client.call<Record<string, unknown>>(endpoint, { path: agentPath(id), signal });
+    const answer = await this.client.call(
+      endpoint,
+      agentDetailSchema,
+      (api, deadline) => api.GET('/api/v1/agents/{id}', { params: { path: { id } }, signal: deadline }),
+      signal,
+    );
     if (answer.status === 404) return undefined;
-    if (answer.status !== 200) {
+    if (!answer.ok) {
       throw new NodeCallError(endpoint.node, 'error', `HTTP ${answer.status}`, answer.status);
     }
     this.remember(id, endpoint.node);

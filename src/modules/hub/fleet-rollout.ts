@@ -1,43 +1,50 @@
+import { type z } from 'zod';
+import { type configListSchema, type configRolloutSchema } from '../admin/index.js';
 import { type NodeEndpoint } from './node-endpoint.js';
 
-/** A config's rollout as a node's `GET /api/v1/configs` shows it: counts by state, and failed agents. */
-export interface NodeRollout {
-  readonly agents: number;
-  readonly failedAgents: readonly string[];
-  readonly [state: string]: unknown;
-}
+/** A config's rollout (`ConfigRollout`): counts by state, and failed agents. */
+export type ConfigRollout = z.output<typeof configRolloutSchema>;
 
-/** A node's `GET /api/v1/configs` answer, the parts the hub reads. */
-export interface NodeConfigList {
-  readonly items: ReadonlyArray<{ readonly name: string; readonly rollout: NodeRollout }>;
-}
+/** A node's `GET /api/v1/configs` answer. */
+export type NodeConfigList = z.output<typeof configListSchema>;
 
 /** Agents listed as failed in a summed rollout, as on a node. */
 const MAX_FAILED_AGENTS = 20;
 
+const COUNTS = ['agents', 'unsupported', 'pending', 'applying', 'applied', 'failed'] as const;
+
 /** A rollout with nothing counted. */
-export const emptyRollout = (): Record<string, number | string[]> => ({ agents: 0, failedAgents: [] });
+export const emptyRollout = (): ConfigRollout => ({
+  agents: 0,
+  unsupported: 0,
+  pending: 0,
+  applying: 0,
+  applied: 0,
+  failed: 0,
+  failedAgents: [],
+});
 
 /**
- * Every config's rollout summed over the nodes that answered: each count added up (the states a node
- * reports: pending, applying, applied, failed, ...), the failed agents listed first come, at most 20.
+ * Every config's rollout summed over the nodes that answered: each count added up, the failed agents listed
+ * first come, at most 20 (as a node lists them).
  */
 export function sumRollouts(
   answers: ReadonlyArray<{ readonly endpoint: NodeEndpoint; readonly value: NodeConfigList }>,
-): Map<string, Record<string, number | string[]>> {
-  const sums = new Map<string, Record<string, number | string[]>>();
+): Map<string, ConfigRollout> {
+  const sums = new Map<string, ConfigRollout>();
   for (const { value } of answers) {
-    for (const { name, rollout } of value.items ?? []) {
-      const sum = sums.get(name) ?? emptyRollout();
-      for (const [key, count] of Object.entries(rollout)) {
-        if (typeof count === 'number') sum[key] = ((sum[key] as number | undefined) ?? 0) + count;
-      }
-      const failed = sum.failedAgents as string[];
-      for (const agent of rollout.failedAgents ?? []) {
-        if (failed.length < MAX_FAILED_AGENTS) failed.push(agent);
-      }
-      sums.set(name, sum);
-    }
+    for (const { name, rollout } of value.items) sums.set(name, addRollout(sums.get(name), rollout));
   }
   return sums;
+}
+
+/** Two rollouts added up. */
+export function addRollout(sum: ConfigRollout | undefined, rollout: ConfigRollout): ConfigRollout {
+  const total = sum ?? emptyRollout();
+  const added = { ...total, failedAgents: [...total.failedAgents] };
+  for (const count of COUNTS) added[count] = total[count] + rollout[count];
+  for (const agent of rollout.failedAgents) {
+    if (added.failedAgents.length < MAX_FAILED_AGENTS) added.failedAgents.push(agent);
+  }
+  return added;
 }

@@ -1,13 +1,21 @@
 import { type KubeConfig } from '@kubernetes/client-node';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Clock } from '../../common/clock.js';
-import { ADMIN_OPTIONS, AdminAudit, type AdminOptions, AdminTokenGuard } from '../admin/index.js';
+import {
+  ADMIN_OPTIONS,
+  AdminAudit,
+  type AdminOptions,
+  AdminTokenGuard,
+  ServerIdentity,
+} from '../admin/index.js';
 import { SERVER_CONFIG, type ServerConfig, ServerConfigModule } from '../config/index.js';
 import { CONFIG_STORE, type ConfigStore, KubernetesConfigStore } from '../fleet/index.js';
 import { KUBE_CONFIG, KUBERNETES_OPTIONS, KubernetesModule } from '../kubernetes/index.js';
 import { AgentLocator } from './agent-locator.js';
 import { HubAgentsController } from './hub-agents.controller.js';
 import { HubConfigsController } from './hub-configs.controller.js';
+import { HubEventsController } from './hub-events.controller.js';
+import { HubLiveEvents } from './hub-live-events.js';
 import { HubHealthController } from './hub-health.controller.js';
 import { HubNodeExtensionController } from './hub-node-extension.controller.js';
 import { HubNodesController } from './hub-nodes.controller.js';
@@ -26,6 +34,8 @@ export interface HubModuleOptions {
   readonly configStore?: ConfigStore;
   /** The clock. Default: the system clock. */
   readonly clock?: Clock;
+  /** Waits between attempts to reopen a node server's event stream. Default: 250 ms doubling up to 10 s. */
+  readonly eventStreamBackoff?: HubOptions['eventStreamBackoff'];
 }
 
 const contextNamespace = (kubeConfig: KubeConfig): string | undefined =>
@@ -51,6 +61,7 @@ export class HubModule {
       nodeTimeoutMs: config.hub.nodeTimeoutMs,
       ...(config.hub.nodeToken !== undefined ? { nodeToken: config.hub.nodeToken } : {}),
       maxConcurrentCalls: config.hub.maxConcurrentCalls,
+      eventStreamBackoff: options.eventStreamBackoff ?? { initialMs: 250, maxMs: 10_000 },
     };
     return {
       module: HubModule,
@@ -60,6 +71,7 @@ export class HubModule {
         HubAgentsController,
         HubConfigsController,
         HubNodesController,
+        HubEventsController,
         HubHealthController,
         HubNodeExtensionController,
       ],
@@ -95,9 +107,11 @@ export class HubModule {
         },
         AdminTokenGuard,
         AdminAudit,
+        ServerIdentity,
         NodeContacts,
         NodeAdminClient,
         AgentLocator,
+        HubLiveEvents,
       ],
       exports: [KUBERNETES_OPTIONS],
     };

@@ -18,6 +18,8 @@ export interface HubOptions {
   readonly nodeToken?: string;
   /** Nodes called at once by one request (`HUB_MAX_CONCURRENT_CALLS`, default 16). */
   readonly maxConcurrentCalls: number;
+  /** Waits between attempts to reopen a node server's event stream: 250 ms doubling up to 10 s. */
+  readonly eventStreamBackoff: { readonly initialMs: number; readonly maxMs: number };
 }
 
 /** DI token of the {@link HubOptions}. */

@@ -14,18 +14,18 @@ export interface ListedAgent {
 }
 
 /** A node's `GET /api/v1/agents` answer. */
-export interface AgentPage {
-  readonly items: readonly ListedAgent[];
+export interface AgentPage<A extends ListedAgent = ListedAgent> {
+  readonly items: readonly A[];
   readonly total: number;
   readonly nextCursor: string | null;
 }
 
 /** An agent of the hub's list: the node's item, `node` naming the node server that holds it. */
-export type HubListedAgent = ListedAgent & { readonly node: string };
+export type HubListedAgent<A extends ListedAgent = ListedAgent> = A & { node: string };
 
 /** One merged page. */
-export interface MergedAgentPage {
-  readonly items: HubListedAgent[];
+export interface MergedAgentPage<A extends ListedAgent = ListedAgent> {
+  readonly items: Array<HubListedAgent<A>>;
   /** Agents matching the filters over every node that answered. */
   readonly total: number;
   /** Whether any node has agents after the last item. */
@@ -61,14 +61,14 @@ const compareKeys = (a: string | number, b: string | number): number => (a < b ?
  * instance uids, unique across nodes, so the order is total and the next page resumes after the last item's
  * position on every node.
  */
-export function mergeAgentPages(
-  pages: ReadonlyArray<{ readonly endpoint: NodeEndpoint; readonly value: AgentPage }>,
+export function mergeAgentPages<A extends ListedAgent>(
+  pages: ReadonlyArray<{ readonly endpoint: NodeEndpoint; readonly value: AgentPage<A> }>,
   limit: number,
   sort: AgentSortKey = 'id',
   order: 'asc' | 'desc' = 'asc',
-): MergedAgentPage {
+): MergedAgentPage<A> {
   const direction = order === 'desc' ? -1 : 1;
-  const rows: Array<{ key: string | number; item: HubListedAgent }> = [];
+  const rows: Array<{ key: string | number; item: HubListedAgent<A> }> = [];
   let total = 0;
   let nodeHasMore = false;
   for (const { endpoint, value } of pages) {

@@ -29,6 +29,7 @@ export class NodeDirectory extends ReflectedCache {
   protected readonly logger = new Logger(NodeDirectory.name);
   protected readonly reflector: ResourceReflector;
   private readonly slices = new Map<string, NodeEndpoint[]>();
+  private readonly listeners = new Set<() => void>();
   private listed = false;
 
   constructor(private readonly options: NodeDirectoryOptions) {
@@ -77,6 +78,12 @@ export class NodeDirectory extends ReflectedCache {
     return this.nodes();
   }
 
+  /** Calls `listener` after every change of the node servers listed; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** The node server of a node, if known. */
   find(node: string): NodeEndpoint | undefined {
     return this.nodes().find((endpoint) => endpoint.node === node);
@@ -89,12 +96,24 @@ export class NodeDirectory extends ReflectedCache {
       this.listed = true;
       this.logger.log({ service: this.serviceName, nodes: this.nodes().length }, 'node servers listed');
     }
+    this.changed();
   }
 
   protected apply(type: WatchEventType, object: unknown): void {
     if (!isSlice(object)) return;
     if (type === 'DELETED') this.slices.delete(object.metadata?.name ?? '');
     else this.store(object);
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.logger.error({ err: error }, 'a listener of the node servers failed');
+      }
+    }
   }
 
   private store(slice: V1EndpointSlice): void {

@@ -13,6 +13,10 @@ export type Rollout = AdminApiSchemas['ConfigRollout'];
 export type ConfigDetail = AdminApiSchemas['ConfigDetail'];
 export type FleetSummary = AdminApiSchemas['FleetSummary'];
 export type ServerInfo = AdminApiSchemas['ServerInfo'];
+/** Hub only: a node server that did not answer, and the node servers (`GET /api/v1/nodes`). */
+export type MissingNode = AdminApiSchemas['MissingNode'];
+export type NodeServer = AdminApiSchemas['NodeServer'];
+export type NodeServerList = AdminApiSchemas['NodeServerList'];
 
 export type Health = AgentSummary['health'];
 export type Transport = AgentSummary['transport'];

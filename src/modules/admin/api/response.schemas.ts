@@ -15,6 +15,35 @@ const anyJson = z.unknown().describe('any JSON value');
 const attributes = z.record(z.string(), anyJson).describe('attribute key to value');
 const hexHash = z.string().nullable().describe('lower-case hex; null when empty');
 
+/** A node server that gave the hub no usable answer (hub only, `MODE=hub`; docs/hub.md). */
+export const missingNodeSchema = named(
+  'MissingNode',
+  z.object({
+    node: z.string().describe('the node whose server did not answer'),
+    reason: z
+      .enum(['timeout', 'error', 'unreachable'])
+      .describe('no answer in time; an error status or an answer off the contract; no connection'),
+    detail: z.string(),
+  }),
+);
+
+/** `partial` and `missingNodes` of an answer the hub builds from several node servers. */
+const hubMarks = {
+  partial: z
+    .boolean()
+    .optional()
+    .describe('hub only: some node servers did not answer, and their part is missing (see missingNodes)'),
+  missingNodes: z
+    .array(missingNodeSchema)
+    .optional()
+    .describe('hub only: the node servers that did not answer; empty when partial is false'),
+};
+/** The node server that holds the agent, on the hub's answers about one agent. */
+const hubNode = z
+  .string()
+  .optional()
+  .describe('hub only: the node server that holds the agent (its EndpointSlice nodeName)');
+
 /** The body of every error answer (4xx, 5xx). */
 export const apiErrorSchema = named(
   'ApiError',
@@ -24,6 +53,10 @@ export const apiErrorSchema = named(
     message: z.union([z.string(), z.array(z.string())]).describe('what went wrong and what to do'),
     problems: z.array(z.string()).optional().describe('every problem of an invalid body or query'),
     capability: z.string().optional().describe('the capability the agent lacks (409)'),
+    missingNodes: z
+      .array(missingNodeSchema)
+      .optional()
+      .describe('hub only (502, 503, 504): the node servers that did not answer'),
   }),
 );
 
@@ -75,6 +108,7 @@ export const agentListSchema = named(
     items: z.array(agentSummarySchema),
     total: z.number().int().describe('agents matching the filters, over all pages'),
     nextCursor: z.string().nullable().describe('pass as cursor for the next page; null on the last'),
+    ...hubMarks,
   }),
 );
 
@@ -194,6 +228,7 @@ export const agentConfigResultSchema = named(
     agent: z.string(),
     assignment: configAssignmentSchema,
     remoteConfig: remoteConfigSummarySchema,
+    node: hubNode,
   }),
 );
 
@@ -204,6 +239,7 @@ export const restartResultSchema = named(
     agent: z.string(),
     command: z.literal('restart'),
     delivery: z.enum(['sent', 'queued']).describe('sent over WebSocket, or queued for the next HTTP poll'),
+    node: hubNode,
   }),
 );
 
@@ -237,11 +273,18 @@ export const configSummarySchema = named(
 /** `GET /api/v1/configs`. */
 export const configListSchema = named(
   'ConfigList',
-  z.object({ store: z.string().describe('memory or kubernetes'), items: z.array(configSummarySchema) }),
+  z.object({
+    store: z.string().describe('memory or kubernetes'),
+    items: z.array(configSummarySchema),
+    ...hubMarks,
+  }),
 );
 
 /** `GET /api/v1/configs/{name}`: the summary with the files' content. */
-export const configDetailSchema = named('ConfigDetail', configSummarySchema.extend({ files: configFiles }));
+export const configDetailSchema = named(
+  'ConfigDetail',
+  configSummarySchema.extend({ files: configFiles, ...hubMarks }),
+);
 
 /** `GET /api/v1/configs/{name}/assignments`. */
 export const configAssignmentListSchema = named(
@@ -298,6 +341,11 @@ export const fleetSummarySchema = named(
     byNode: counts.describe('k8s.node.name to agents; agents without one are counted in unplaced'),
     byNamespace: counts.describe('k8s.namespace.name to agents'),
     unplaced: z.number().int().describe('agents without k8s.node.name'),
+    nodes: z
+      .object({ total: z.number().int(), answered: z.number().int() })
+      .optional()
+      .describe('hub only: the node servers known, and those whose counts are summed'),
+    ...hubMarks,
   }),
 );
 
@@ -318,8 +366,22 @@ export const serverInfoSchema = named(
     agents: z.number().int().describe('agents with a session on this server'),
     configStore: z.string().describe('memory or kubernetes'),
     plugins: z.array(z.object({ name: z.string(), order: z.number() })).describe('in the order they run'),
+    mode: z
+      .literal('hub')
+      .optional()
+      .describe('hub only: `hub` (MODE=hub); absent on a node server, which serves its own agents'),
+    nodes: z
+      .object({
+        known: z.number().int().describe('node servers the EndpointSlices list'),
+        answering: z.number().int().describe('those that answered GET /api/v1/server just now'),
+      })
+      .optional()
+      .describe('hub only: the node servers; agents is the sum of the answering ones'),
+    ...hubMarks,
   }),
 );
+
+const eventNode = z.string().optional().describe('hub only: the node server whose stream carried the event');
 
 /** One event of `GET /api/v1/events` (the `data:` line; the `event:` line repeats `type`). */
 export const liveEventSchema = named(
@@ -328,8 +390,23 @@ export const liveEventSchema = named(
     z.object({
       type: z.enum(['agent.connected', 'agent.updated', 'agent.disconnected']),
       agent: agentSummarySchema,
+      node: eventNode,
     }),
-    z.object({ type: z.literal('config.changed'), configs: z.array(z.string()).describe('config names') }),
+    z.object({
+      type: z.literal('config.changed'),
+      configs: z.array(z.string()).describe('config names'),
+      node: eventNode,
+    }),
+    z.object({
+      type: z
+        .enum(['node.connected', 'node.disconnected'])
+        .describe(
+          'hub only: the stream of a node server opened (reload what it holds: events in between are lost) ' +
+            'or closed (it is retried with backoff while the node is listed)',
+        ),
+      node: z.string().describe('the node of the node server'),
+      detail: z.string().optional().describe('why it closed'),
+    }),
   ]),
 );
 
@@ -339,6 +416,36 @@ export const selectorPreviewSchema = named(
   z.object({
     total: z.number().int().describe('connected agents the selector matches'),
     items: z.array(agentSummarySchema).describe('the first of them, in id order'),
+    ...hubMarks,
+  }),
+);
+
+/** One node server as the hub sees it (hub only: `GET /api/v1/nodes`). */
+export const nodeServerSchema = named(
+  'NodeServer',
+  z.object({
+    node: z.string().describe('the node it serves (the EndpointSlice endpoint’s nodeName)'),
+    address: z.string().describe('its pod’s address'),
+    pod: z.string().nullable(),
+    endpointReady: z.boolean().describe('the EndpointSlice’s ready condition'),
+    health: z.enum(['ready', 'unready', 'unknown']).describe('its /readyz: 200, another answer, no answer'),
+    version: z.string().nullable().describe('its GET /api/v1/server version'),
+    startedAt: z.string().nullable(),
+    agents: z.number().int().nullable().describe('agents connected to it; null when it did not say'),
+    lastContact: z.string().nullable().describe('when it last answered the hub (ISO 8601)'),
+    lastError: z
+      .object({ at: z.string(), reason: missingNodeSchema.shape.reason, detail: z.string() })
+      .nullable()
+      .describe('the hub’s last failed call to it; null when the last call succeeded'),
+  }),
+);
+
+/** `GET /api/v1/nodes` (hub only). */
+export const nodeServerListSchema = named(
+  'NodeServerList',
+  z.object({
+    service: z.string().describe('namespace/name of the node servers’ Service'),
+    items: z.array(nodeServerSchema).describe('sorted by node'),
   }),
 );
 
@@ -363,3 +470,6 @@ export type FleetSummary = z.output<typeof fleetSummarySchema>;
 export type ServerInfo = z.output<typeof serverInfoSchema>;
 export type LiveEvent = z.output<typeof liveEventSchema>;
 export type SelectorPreview = z.output<typeof selectorPreviewSchema>;
+export type MissingNodeView = z.output<typeof missingNodeSchema>;
+export type NodeServer = z.output<typeof nodeServerSchema>;
+export type NodeServerList = z.output<typeof nodeServerListSchema>;

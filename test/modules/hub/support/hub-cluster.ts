@@ -130,6 +130,8 @@ export async function startSlowProxy(
         },
       );
       upstream.on('error', () => outgoing.destroy());
+      // A caller that goes away ends the relayed call too (a long answer, an event stream, would stay open).
+      outgoing.on('close', () => upstream.destroy());
       incoming.pipe(upstream);
     }, delayMs);
     timers.add(timer);
@@ -149,27 +151,14 @@ export async function startFailingServer(status: number): Promise<Server & { por
   return Object.assign(server, { port: portOf(server) });
 }
 
-/**
- * Calls the hub's API: like `adminCall`, but without checking the answer against the node servers' OpenAPI
- * document (the hub adds `partial`, `missingNodes` and `node`, and serves `/api/v1/nodes`).
- */
-export async function hubCall<T>(
-  url: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+/** A server that answers every request with 200 and `body` as JSON: a node whose answers are off the contract. */
+export async function startOffContractServer(body: unknown): Promise<Server & { port: number }> {
+  const server = createServer((_incoming, outgoing) => {
+    outgoing.writeHead(200, { 'content-type': 'application/json' });
+    outgoing.end(JSON.stringify(body));
   });
-  const text = await response.text();
-  return { status: response.status, body: (text === '' ? undefined : JSON.parse(text)) as T };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(server, { port: portOf(server) });
 }
 
 /** Closes a plain server, its open connections included. */
