@@ -16,6 +16,7 @@ import { TokenBucket } from './token-bucket.js';
 import { TransportEvents, type MessageOutcome } from './transport-events.js';
 import { WsAgentConnection } from './ws-agent-connection.js';
 import { KeepAliveWheel } from './ws-keep-alive-wheel.js';
+import { releaseUpgrade } from './upgrade-release.js';
 
 const NO_UID = Buffer.alloc(0);
 
@@ -46,6 +47,7 @@ export class OpampWebSocketHandler {
   }
 
   accept(socket: WebSocket, request: IncomingMessage): void {
+    releaseUpgrade(socket, request);
     const remote = request.socket.remoteAddress ?? 'unix';
     const { maxMessageBytes, maxMessagesPerSecond, wsHandshakeTimeoutMs } = this.options;
     const connection = new WsAgentConnection(
@@ -75,6 +77,8 @@ export class OpampWebSocketHandler {
     });
     socket.on('error', (error: Error) => {
       this.logger.warn({ connection: connection.id, remote, err: error.message }, 'WebSocket error');
+      // What @fastify/websocket's own error handler did before releaseUpgrade removed it.
+      connection.terminate();
     });
     socket.on('close', (code: number) => {
       this.connections.delete(connection);
