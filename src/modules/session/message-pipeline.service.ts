@@ -359,7 +359,7 @@ export class MessagePipeline {
     // Most messages come on the connection the session is already bound to.
     if (!isNew && session.connection === connection) return;
     session.connection = connection;
-    session.transport = connection.transport;
+    this.registry.setTransport(session, connection.transport);
     if (connection.transport !== 'websocket') return;
     this.sessionsByConnection.add(connection.id, session);
   }

@@ -10,6 +10,8 @@ import {
   RateLimitedError,
   WsCloseCode,
 } from '../protocol/index.js';
+import { type Awaitable, isThenable } from '../../common/awaitable.js';
+import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import { InjectTransportOptions, type TransportOptions } from './transport.options.js';
 import { MessagePipeline } from '../session/index.js';
 import { TokenBucket } from './token-bucket.js';
@@ -83,7 +85,7 @@ export class OpampWebSocketHandler {
     socket.on('close', (code: number) => {
       this.connections.delete(connection);
       connection.firstMessageArrived();
-      connection.enqueue(async () => this.server.connectionClosed(connection));
+      connection.enqueue(() => this.server.connectionClosed(connection));
       this.logger.debug({ connection: connection.id, code }, 'WebSocket closed');
     });
   }
@@ -107,10 +109,13 @@ export class OpampWebSocketHandler {
       connection.close(WsCloseCode.GoingAway, 'server shutting down');
   }
 
-  private async onMessage(connection: WsAgentConnection, data: Buffer, isBinary: boolean): Promise<void> {
-    let instanceUid: Uint8Array = NO_UID;
+  /**
+   * Serves one message; synchronous when the pipeline answers synchronously (`handleNow`, the heartbeat
+   * fast path the HTTP transport takes too), a promise only when some step is really pending.
+   */
+  private onMessage(connection: WsAgentConnection, data: Buffer, isBinary: boolean): Awaitable<void> {
     const started = performance.now();
-    let outcome: MessageOutcome = 'ok';
+    let instanceUid: Uint8Array = NO_UID;
     try {
       if (!isBinary) {
         throw new MalformedMessageError(
@@ -120,16 +125,42 @@ export class OpampWebSocketHandler {
       }
       const message = this.codec.decodeWsMessage(data);
       instanceUid = message.instanceUid;
-      const reply = await this.server.handle(connection, message);
+      const answer = this.server.handleNow(connection, message);
+      if (!isThenable(answer)) return this.replied(connection, answer, started);
+      const uid = instanceUid;
+      return answer.then(
+        (reply) => this.replied(connection, reply, started),
+        (error: unknown) => this.failed(connection, uid, error, started),
+      );
+    } catch (error) {
+      return this.failed(connection, instanceUid, error, started);
+    }
+  }
+
+  private replied(connection: WsAgentConnection, reply: ServerToAgent, started: number): Awaitable<void> {
+    try {
       connection.badMessages = 0;
       connection.reply(reply);
     } catch (error) {
-      outcome = error instanceof ProtocolError ? 'refused' : 'error';
-      await this.fail(connection, instanceUid, error);
-    } finally {
-      const durationS = (performance.now() - started) / 1000;
-      this.events.emit({ type: 'handled', transport: 'websocket', outcome, durationS });
+      return this.failed(connection, reply.instanceUid, error, started);
     }
+    this.handled('ok', started);
+  }
+
+  private failed(
+    connection: WsAgentConnection,
+    instanceUid: Uint8Array,
+    error: unknown,
+    started: number,
+  ): Promise<void> {
+    return this.fail(connection, instanceUid, error).finally(() =>
+      this.handled(error instanceof ProtocolError ? 'refused' : 'error', started),
+    );
+  }
+
+  private handled(outcome: MessageOutcome, started: number): void {
+    const durationS = (performance.now() - started) / 1000;
+    this.events.emit({ type: 'handled', transport: 'websocket', outcome, durationS });
   }
 
   private async fail(connection: WsAgentConnection, instanceUid: Uint8Array, error: unknown): Promise<void> {
