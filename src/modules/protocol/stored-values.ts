@@ -1,14 +1,29 @@
 import { ownBytes } from './own-bytes.js';
 
 /**
+ * Strings interned lately: a lookup here is cheaper than interning again (an object and an array per
+ * string), and the status fields agents report alike repeat. Bounded, and emptied when full.
+ */
+const recentlyInterned = new Map<string, string>();
+const RECENTLY_INTERNED_MAX = 4096;
+/** Longer strings (an error text, a description) are interned without being remembered here. */
+const RECENTLY_INTERNED_MAX_LENGTH = 256;
+
+/**
  * The one copy of a string that V8 keeps in its string table (an object's property names live there).
  * A string decoded from a message is a copy of its own, so the `service.name`, `linux` and `StatusOK` of
  * thousands of agents' statuses would be thousands of copies; interned, they are one. V8's string table
  * holds its strings weakly: a string no agent reports any more is collected as before.
  */
 export function internString(value: string): string {
+  const known = recentlyInterned.get(value);
+  if (known !== undefined) return known;
   // A string that is an array index ("42") becomes an element, not a name: kept as it is.
-  return Object.keys({ [value]: 0 })[0] ?? value;
+  const interned = Object.keys({ [value]: 0 })[0] ?? value;
+  if (interned.length > RECENTLY_INTERNED_MAX_LENGTH) return interned;
+  if (recentlyInterned.size >= RECENTLY_INTERNED_MAX) recentlyInterned.clear();
+  recentlyInterned.set(interned, interned);
+  return interned;
 }
 
 /** Byte arrays up to this size are shared by content; a larger one gets a copy of its own. */

@@ -21,6 +21,30 @@ import { KeepAliveWheel } from './ws-keep-alive-wheel.js';
 import { releaseUpgrade } from './upgrade-release.js';
 
 const NO_UID = Buffer.alloc(0);
+/** The agent connection of an accepted socket, and the handler serving it. */
+const CONNECTION = Symbol('opamp.connection');
+const HANDLER = Symbol('opamp.handler');
+
+interface AgentSocket extends WebSocket {
+  [CONNECTION]: WsAgentConnection;
+  [HANDLER]: OpampWebSocketHandler;
+}
+
+function onSocketMessage(this: AgentSocket, data: RawData, isBinary: boolean): void {
+  this[HANDLER].received(this[CONNECTION], data, isBinary);
+}
+
+function onSocketPong(this: AgentSocket): void {
+  this[CONNECTION].awaitingPong = false;
+}
+
+function onSocketError(this: AgentSocket, error: Error): void {
+  this[HANDLER].socketError(this[CONNECTION], error);
+}
+
+function onSocketClose(this: AgentSocket, code: number): void {
+  this[HANDLER].closed(this[CONNECTION], code);
+}
 
 /** Serves the WebSocket transport: binary messages with a varint header, replies and pushes on the socket. */
 @Injectable()
@@ -62,32 +86,45 @@ export class OpampWebSocketHandler {
     );
     this.connections.add(connection);
     connection.expectFirstMessageWithin(wsHandshakeTimeoutMs);
-    socket.on('message', (data: RawData, isBinary: boolean) => {
-      connection.heard = true;
-      connection.firstMessageArrived();
-      const waitMs = connection.rateLimit.take(performance.now());
-      if (waitMs > 0) {
-        const error = new RateLimitedError(maxMessagesPerSecond, waitMs);
-        const uid = (isBinary && peekInstanceUid(toBuffer(data))) || NO_UID;
-        connection.enqueue(() => this.fail(connection, uid, error));
-        return;
-      }
-      connection.enqueue(() => this.onMessage(connection, toBuffer(data), isBinary));
-    });
-    socket.on('pong', () => {
-      connection.awaitingPong = false;
-    });
-    socket.on('error', (error: Error) => {
-      this.logger.warn({ connection: connection.id, remote, err: error.message }, 'WebSocket error');
-      // What @fastify/websocket's own error handler did before releaseUpgrade removed it.
-      connection.terminate();
-    });
-    socket.on('close', (code: number) => {
-      this.connections.delete(connection);
-      connection.firstMessageArrived();
-      connection.enqueue(() => this.server.connectionClosed(connection));
-      this.logger.debug({ connection: connection.id, code }, 'WebSocket closed');
-    });
+    (socket as AgentSocket)[CONNECTION] = connection;
+    (socket as AgentSocket)[HANDLER] = this;
+    // The same four functions for every socket (they find their connection on it): no closures per agent.
+    socket.on('message', onSocketMessage);
+    socket.on('pong', onSocketPong);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+  }
+
+  /** A message arrived on an agent's socket: served in order after the socket's earlier ones. */
+  received(connection: WsAgentConnection, data: RawData, isBinary: boolean): void {
+    connection.heard = true;
+    connection.firstMessageArrived();
+    const waitMs = connection.rateLimit.take(performance.now());
+    if (waitMs > 0) {
+      const error = new RateLimitedError(this.options.maxMessagesPerSecond, waitMs);
+      const uid = (isBinary && peekInstanceUid(toBuffer(data))) || NO_UID;
+      connection.enqueue(() => this.fail(connection, uid, error));
+      return;
+    }
+    connection.enqueue(() => this.onMessage(connection, toBuffer(data), isBinary));
+  }
+
+  /** An error on an agent's socket: logged, and the socket terminated. */
+  socketError(connection: WsAgentConnection, error: Error): void {
+    this.logger.warn(
+      { connection: connection.id, remote: connection.remoteAddress, err: error.message },
+      'WebSocket error',
+    );
+    // What @fastify/websocket's own error handler did before releaseUpgrade removed it.
+    connection.terminate();
+  }
+
+  /** An agent's socket closed: its sessions end once its earlier messages are served. */
+  closed(connection: WsAgentConnection, code: number): void {
+    this.connections.delete(connection);
+    connection.firstMessageArrived();
+    connection.enqueue(() => this.server.connectionClosed(connection));
+    this.logger.debug({ connection: connection.id, code }, 'WebSocket closed');
   }
 
   /**
