@@ -24,7 +24,9 @@ const statusOf = (host: string): AgentToServer =>
       },
       remoteConfigStatus: { lastRemoteConfigHash: Buffer.alloc(32, 2), status: 1, errorMessage: '' },
       effectiveConfig: {
-        configMap: { configMap: { 'a.yaml': { body: Buffer.from('receivers: {}'), contentType: 'text/yaml' } } },
+        configMap: {
+          configMap: { 'a.yaml': { body: Buffer.from('receivers: {}'), contentType: 'text/yaml' } },
+        },
       },
     }),
   );
@@ -41,7 +43,10 @@ describe('compactForStorage', () => {
 
   it('shares one copy of equal byte contents across agents, in memory of its own, and not different ones', () => {
     const bytes = new SharedBytes();
-    const [a, b] = [compactForStorage(statusOf('node-1'), bytes), compactForStorage(statusOf('node-2'), bytes)];
+    const [a, b] = [
+      compactForStorage(statusOf('node-1'), bytes),
+      compactForStorage(statusOf('node-2'), bytes),
+    ];
 
     const bodyOf = (m: AgentToServer): Buffer => m.effectiveConfig!.configMap!.configMap['a.yaml']!.body;
     expect(bodyOf(a)).toBe(bodyOf(b));

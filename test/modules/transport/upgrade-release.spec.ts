@@ -26,7 +26,9 @@ describe('releaseUpgrade', () => {
   it("lets go of the upgrade's response and Fastify's error closure, and the socket still serves", async () => {
     let accepted: Accepted | undefined;
     fastify = Fastify({ logger: false });
-    await fastify.register(fastifyWebsocket, { options: { perMessageDeflate: false, clientTracking: false } });
+    await fastify.register(fastifyWebsocket, {
+      options: { perMessageDeflate: false, clientTracking: false },
+    });
     fastify.route({
       method: 'GET',
       url: '/ws',
