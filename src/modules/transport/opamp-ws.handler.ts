@@ -30,20 +30,24 @@ interface AgentSocket extends WebSocket {
   [HANDLER]: OpampWebSocketHandler;
 }
 
-function onSocketMessage(this: AgentSocket, data: RawData, isBinary: boolean): void {
-  this[HANDLER].received(this[CONNECTION], data, isBinary);
+// `ws` calls a listener with the socket as `this`; accept() put the connection and the handler on it.
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const socket = this as AgentSocket;
+  socket[HANDLER].received(socket[CONNECTION], data, isBinary);
 }
 
-function onSocketPong(this: AgentSocket): void {
-  this[CONNECTION].awaitingPong = false;
+function onSocketPong(this: WebSocket): void {
+  (this as AgentSocket)[CONNECTION].awaitingPong = false;
 }
 
-function onSocketError(this: AgentSocket, error: Error): void {
-  this[HANDLER].socketError(this[CONNECTION], error);
+function onSocketError(this: WebSocket, error: Error): void {
+  const socket = this as AgentSocket;
+  socket[HANDLER].socketError(socket[CONNECTION], error);
 }
 
-function onSocketClose(this: AgentSocket, code: number): void {
-  this[HANDLER].closed(this[CONNECTION], code);
+function onSocketClose(this: WebSocket, code: number): void {
+  const socket = this as AgentSocket;
+  socket[HANDLER].closed(socket[CONNECTION], code);
 }
 
 /** Serves the WebSocket transport: binary messages with a varint header, replies and pushes on the socket. */
