@@ -63,24 +63,24 @@ const sharedBytes = new SharedBytes();
 
 /**
  * Readies a decoded message tree to be stored for long (an agent's status), in place, and returns it:
- * every string is interned ({@link internString}) and every byte array shared by content
- * ({@link SharedBytes}), so that what thousands of agents report alike is kept once. The tree must not be
- * written to afterwards. Not for a message handled and dropped.
+ * every string is interned ({@link internString}) unless `internStrings` is false, and every byte array
+ * shared by content ({@link SharedBytes}), so that what thousands of agents report alike is kept once. The
+ * tree must not be written to afterwards. Not for a message handled and dropped.
  */
-export function compactForStorage<T>(value: T, bytes: SharedBytes = sharedBytes): T {
-  if (typeof value === 'string') return internString(value) as T;
+export function compactForStorage<T>(value: T, internStrings = true, bytes: SharedBytes = sharedBytes): T {
+  if (typeof value === 'string') return (internStrings ? internString(value) : value) as T;
   if (value instanceof Uint8Array) return bytes.share(value) as T;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = compactForStorage(value[i], bytes);
+    for (let i = 0; i < value.length; i++) value[i] = compactForStorage(value[i], internStrings, bytes);
     return value;
   }
   if (typeof value === 'object' && value !== null) {
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) {
       const field = record[key];
-      if (typeof field === 'string' || (typeof field === 'object' && field !== null)) {
-        record[key] = compactForStorage(field, bytes);
-      }
+      if (typeof field === 'object' && field !== null) {
+        record[key] = compactForStorage(field, internStrings, bytes);
+      } else if (internStrings && typeof field === 'string') record[key] = internString(field);
     }
   }
   return value;

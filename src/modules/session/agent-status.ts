@@ -47,7 +47,9 @@ export function mergeAgentStatus(status: AgentStatus, message: AgentToServer): r
     if (next === undefined) continue;
     if (sameValue(status[field], next)) continue;
     changed.push(field);
-    (status as Record<AgentStatusField, unknown>)[field] = compactForStorage(next);
+    // Health is the field that changes most often (a status report): its few strings are not worth
+    // interning on every change (measured: ~2 % of the CPU of HTTP heartbeats with a health change in 20).
+    (status as Record<AgentStatusField, unknown>)[field] = compactForStorage(next, field !== 'health');
   }
   return changed;
 }

@@ -36,7 +36,7 @@ describe('compactForStorage', () => {
     const message = statusOf('node-1');
     const before = AgentToServer.toJSON(message);
 
-    compactForStorage(message, new SharedBytes());
+    compactForStorage(message, true, new SharedBytes());
 
     expect(AgentToServer.toJSON(message)).toEqual(before);
   });
@@ -44,8 +44,8 @@ describe('compactForStorage', () => {
   it('shares one copy of equal byte contents across agents, in memory of its own, and not different ones', () => {
     const bytes = new SharedBytes();
     const [a, b] = [
-      compactForStorage(statusOf('node-1'), bytes),
-      compactForStorage(statusOf('node-2'), bytes),
+      compactForStorage(statusOf('node-1'), true, bytes),
+      compactForStorage(statusOf('node-2'), false, bytes),
     ];
 
     const bodyOf = (m: AgentToServer): Buffer => m.effectiveConfig!.configMap!.configMap['a.yaml']!.body;
