@@ -72,6 +72,23 @@ export class InspectorClient {
     return JSON.parse(result.result.value) as RemoteMemory;
   }
 
+  /**
+   * Writes a heap snapshot of the process to `path` (`v8.writeHeapSnapshot`, which collects garbage first).
+   * Blocks the process for seconds on a large heap: only after a measured window.
+   */
+  async writeHeapSnapshot(path: string): Promise<string> {
+    const result = (await this.call(
+      'Runtime.evaluate',
+      {
+        expression: `require('v8').writeHeapSnapshot(${JSON.stringify(path)})`,
+        includeCommandLineAPI: true,
+        returnByValue: true,
+      },
+      300_000,
+    )) as { result: { value: string } };
+    return result.result.value;
+  }
+
   /** GC, then memory. */
   async memoryAfterGc(): Promise<RemoteMemory> {
     await this.collectGarbage();

@@ -16,6 +16,10 @@ export interface ScaleOptions {
   readonly cpuProf: boolean;
   /** Do not write bench/results/ or the README region (development runs with other sizes). */
   readonly noWrite: boolean;
+  /** Write a heap snapshot of the server after the window (in the run's log directory), for a census by class. */
+  readonly heapSnapshot: boolean;
+  /** Skip the restart storm (development runs that measure memory only). */
+  readonly noStorm: boolean;
 }
 
 /** The full run, as the coordinator runs it. */
@@ -28,6 +32,8 @@ export const DEFAULT_SCALE_OPTIONS: ScaleOptions = {
   restartDeadlineS: 60,
   cpuProf: false,
   noWrite: false,
+  heapSnapshot: false,
+  noStorm: false,
 };
 
 const NUMERIC = {
@@ -40,7 +46,7 @@ const NUMERIC = {
 
 /**
  * Parses `--scale [--agents N] [--processes N] [--heartbeat-s S] [--warmup-s S] [--window-s S] [--cpu-prof]
- * [--no-write]`.
+ * [--no-write] [--heap-snapshot] [--no-storm]`.
  * @throws Error on a size that is not a positive number, or more agents per process than its open files allow.
  */
 export function parseScaleOptions(argv: readonly string[]): ScaleOptions {
@@ -56,6 +62,8 @@ export function parseScaleOptions(argv: readonly string[]): ScaleOptions {
   }
   options.cpuProf = argv.includes('--cpu-prof');
   options.noWrite = argv.includes('--no-write');
+  options.heapSnapshot = argv.includes('--heap-snapshot');
+  options.noStorm = argv.includes('--no-storm');
   const parsed = options as unknown as ScaleOptions;
   if (parsed.agents / parsed.processes > 19_000) {
     throw new Error('more than 19,000 agents per generator process: over its 20,000 open files');

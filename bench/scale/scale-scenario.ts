@@ -126,6 +126,11 @@ export async function runScale(options: ScaleOptions, ctx: ScaleRunContext): Pro
     const rssBeforeNoGc = sampleProcess(server.pid).rssBytes;
     const heapBefore = await server.inspector!.memoryAfterGc();
     const rssBefore = sampleProcess(server.pid).rssBytes;
+    if (options.heapSnapshot) {
+      // The snapshot with no agent: a census of the one with the fleet less this one is the per-agent cost.
+      const file = join(ctx.logDir, 'scale-0.heapsnapshot');
+      log(`heap snapshot: ${await server.inspector!.writeHeapSnapshot(file)}`);
+    }
 
     log(`connecting ${agents} agents from ${options.processes} processes`);
     // About a minute for 19,000 on a quiet machine; a loaded one gets ten.
@@ -148,6 +153,10 @@ export async function runScale(options: ScaleOptions, ctx: ScaleRunContext): Pro
     const heapWith = await server.inspector!.memoryAfterGc();
     const rssWith = sampleProcess(server.pid).rssBytes;
     const registered = await registeredWebSocketAgents(server);
+    if (options.heapSnapshot) {
+      const file = join(ctx.logDir, `scale-${agents}.heapsnapshot`);
+      log(`heap snapshot: ${await server.inspector!.writeHeapSnapshot(file)}`);
+    }
 
     const scale = scaleResult(options, settings, connect, window, registered, serverUsage, generatorUsage, {
       rssBeforeNoGc,
@@ -158,6 +167,7 @@ export async function runScale(options: ScaleOptions, ctx: ScaleRunContext): Pro
       heapWith,
     });
 
+    if (options.noStorm) return [scale];
     log('restart storm: stopping the server');
     try {
       const storm = await restartStorm(options, ctx, server, fleet, scale, settings);

@@ -11,4 +11,5 @@ export * from './config-hash.js';
 export * from './ws-framing.js';
 export * from './server-to-agent.js';
 export * from './own-bytes.js';
+export { compactForStorage, internString, SharedBytes, MAX_SHARED_BYTES } from './stored-values.js';
 export { type Json, renderAnyValue, renderAttributes, renderInt } from './json-render.js';

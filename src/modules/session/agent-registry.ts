@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { type TransportKind } from '../../plugin-api/index.js';
 import { type AgentSession } from './agent-session.js';
 import { instanceUidKey } from '../protocol/index.js';
 
@@ -6,9 +7,16 @@ import { instanceUidKey } from '../protocol/index.js';
 @Injectable()
 export class AgentRegistry {
   private readonly sessions = new Map<string, AgentSession>();
+  /** Sessions by transport, kept as sessions come, go and move (read per scrape: no pass over the sessions). */
+  private readonly byTransport: Record<TransportKind, number> = { http: 0, websocket: 0 };
 
   get size(): number {
     return this.sessions.size;
+  }
+
+  /** Sessions whose last message came over `transport`. */
+  countOf(transport: TransportKind): number {
+    return this.byTransport[transport];
   }
 
   /** The session of a uid, if any (`key`: its {@link instanceUidKey}, when the caller has it already). */
@@ -23,23 +31,47 @@ export class AgentRegistry {
   }
 
   add(session: AgentSession): void {
-    this.sessions.set(session.key, session);
+    this.put(session);
   }
 
   /** Re-keys a session after `session.assignUid`, given its previous key. */
   rekey(session: AgentSession, previousKey: string): void {
-    if (this.sessions.get(previousKey) === session) this.sessions.delete(previousKey);
-    this.sessions.set(session.key, session);
+    if (this.sessions.get(previousKey) === session) this.drop(previousKey, session);
+    this.put(session);
+  }
+
+  /** Moves a registered session to another transport (an agent that switched from HTTP to WebSocket). */
+  setTransport(session: AgentSession, transport: TransportKind): void {
+    if (session.transport === transport) return;
+    if (this.sessions.get(session.key) === session) {
+      this.byTransport[session.transport]--;
+      this.byTransport[transport]++;
+    }
+    session.transport = transport;
   }
 
   /** Removes a session; false if it was not (or no longer) registered. */
   remove(session: AgentSession): boolean {
     if (this.sessions.get(session.key) !== session) return false;
-    return this.sessions.delete(session.key);
+    this.drop(session.key, session);
+    return true;
   }
 
   /** A snapshot of every session. */
   list(): AgentSession[] {
     return [...this.sessions.values()];
+  }
+
+  private put(session: AgentSession): void {
+    const replaced = this.sessions.get(session.key);
+    if (replaced === session) return;
+    if (replaced) this.byTransport[replaced.transport]--;
+    this.sessions.set(session.key, session);
+    this.byTransport[session.transport]++;
+  }
+
+  private drop(key: string, session: AgentSession): void {
+    this.sessions.delete(key);
+    this.byTransport[session.transport]--;
   }
 }

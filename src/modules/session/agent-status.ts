@@ -1,6 +1,6 @@
 import { type AgentToServer } from '../../generated/opamp/v1/opamp.js';
 import { type AgentStatus, type AgentStatusField } from '../../plugin-api/index.js';
-import { detachBytes } from '../protocol/index.js';
+import { compactForStorage } from '../protocol/index.js';
 
 const MESSAGE_FIELD_OF: Record<AgentStatusField, keyof AgentToServer> = {
   description: 'agentDescription',
@@ -35,9 +35,9 @@ const UNCHANGED: readonly AgentStatusField[] = Object.freeze([]);
 
 /**
  * Applies one message to the stored status: a present sub-message replaces the stored one whole,
- * an absent one leaves it unchanged. Returns the fields whose value actually changed. A stored value gets
- * bytes of its own (`detachBytes`), and an equal one is not stored again, so a status kept for hours does
- * not pin the memory of the messages it came in.
+ * an absent one leaves it unchanged. Returns the fields whose value actually changed. A stored value is
+ * compacted (`compactForStorage`: interned strings, byte arrays shared by content, none pinning the memory
+ * of the message it came in), and an equal one is not stored again.
  */
 export function mergeAgentStatus(status: AgentStatus, message: AgentToServer): readonly AgentStatusField[] {
   if (!carriesStatus(message)) return UNCHANGED;
@@ -47,7 +47,9 @@ export function mergeAgentStatus(status: AgentStatus, message: AgentToServer): r
     if (next === undefined) continue;
     if (sameValue(status[field], next)) continue;
     changed.push(field);
-    (status as Record<AgentStatusField, unknown>)[field] = detachBytes(next);
+    // Health is the field that changes most often (a status report): its few strings are not worth
+    // interning on every change (measured: ~2 % of the CPU of HTTP heartbeats with a health change in 20).
+    (status as Record<AgentStatusField, unknown>)[field] = compactForStorage(next, field !== 'health');
   }
   return changed;
 }

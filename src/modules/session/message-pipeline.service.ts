@@ -34,6 +34,7 @@ import { AgentRegistry } from './agent-registry.js';
 import { AgentSession } from './agent-session.js';
 import { mergeAgentStatus } from './agent-status.js';
 import { carriesFullState, isSequenceGap } from './full-state.js';
+import { ConnectionSessions } from './connection-sessions.js';
 import { composeRemoteConfig, normalizeResourceAttributes } from './resource-attributes-delivery.js';
 
 const REQUEST_INSTANCE_UID = BigInt(AgentToServerFlags.AgentToServerFlags_RequestInstanceUid);
@@ -69,7 +70,7 @@ export class MessagePipeline {
     ServerCapabilities.ServerCapabilities_AcceptsPackagesStatus,
   );
   private customCapabilities: string[] = [];
-  private readonly sessionsByConnection = new Map<string, Set<AgentSession>>();
+  private readonly sessionsByConnection = new ConnectionSessions();
   private drainingRetryAfterMs?: number;
 
   constructor(
@@ -214,9 +215,7 @@ export class MessagePipeline {
 
   /** A WebSocket closed: every agent seen on it is gone (spec: forget the association of all its uids). */
   connectionClosed(connection: AgentConnection): void {
-    const sessions = this.sessionsByConnection.get(connection.id);
-    this.sessionsByConnection.delete(connection.id);
-    for (const session of sessions ?? []) {
+    for (const session of this.sessionsByConnection.take(connection.id)) {
       if (session.connection === connection) this.end(session, 'connection-closed');
     }
   }
@@ -360,11 +359,9 @@ export class MessagePipeline {
     // Most messages come on the connection the session is already bound to.
     if (!isNew && session.connection === connection) return;
     session.connection = connection;
-    session.transport = connection.transport;
+    this.registry.setTransport(session, connection.transport);
     if (connection.transport !== 'websocket') return;
-    let sessions = this.sessionsByConnection.get(connection.id);
-    if (!sessions) this.sessionsByConnection.set(connection.id, (sessions = new Set()));
-    sessions.add(session);
+    this.sessionsByConnection.add(connection.id, session);
   }
 
   private assignNewUid(session: AgentSession, reply: ServerToAgent, isNew: boolean): void {
@@ -414,13 +411,13 @@ export class MessagePipeline {
   /** Drops a session that never started (no `connected` event was sent, so no `disconnected` either). */
   private forget(session: AgentSession): void {
     this.registry.remove(session);
-    if (session.connection) this.sessionsByConnection.get(session.connection.id)?.delete(session);
+    if (session.connection) this.sessionsByConnection.delete(session.connection.id, session);
   }
 
   /** Removes the session and announces it; false when it had already ended. */
   private end(session: AgentSession, reason: DisconnectReason): boolean {
     if (!this.registry.remove(session)) return false;
-    if (session.connection) this.sessionsByConnection.get(session.connection.id)?.delete(session);
+    if (session.connection) this.sessionsByConnection.delete(session.connection.id, session);
     this.events.emit({ type: 'disconnected', session, reason });
     void this.plugins.observe('onDisconnect', session, reason);
     return true;

@@ -93,7 +93,8 @@ export class OpampListener implements OnApplicationBootstrap, BeforeApplicationS
       this.logger.debug({ remote: socket.remoteAddress, err: error.message }, 'TLS handshake failed'),
     );
     await fastify.register(fastifyWebsocket, {
-      options: { maxPayload: opamp.maxMessageBytes, perMessageDeflate: false },
+      // No client tracking: the handler keeps its own set of sockets (a Set entry and a closure per socket less).
+      options: { maxPayload: opamp.maxMessageBytes, perMessageDeflate: false, clientTracking: false },
       preClose: () => this.ws.closeAll(),
     });
     await fastify.register(async (scope) => this.routes(scope));

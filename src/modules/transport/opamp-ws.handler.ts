@@ -10,14 +10,45 @@ import {
   RateLimitedError,
   WsCloseCode,
 } from '../protocol/index.js';
+import { type Awaitable, isThenable } from '../../common/awaitable.js';
+import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import { InjectTransportOptions, type TransportOptions } from './transport.options.js';
 import { MessagePipeline } from '../session/index.js';
 import { TokenBucket } from './token-bucket.js';
 import { TransportEvents, type MessageOutcome } from './transport-events.js';
 import { WsAgentConnection } from './ws-agent-connection.js';
 import { KeepAliveWheel } from './ws-keep-alive-wheel.js';
+import { releaseUpgrade } from './upgrade-release.js';
 
 const NO_UID = Buffer.alloc(0);
+/** The agent connection of an accepted socket, and the handler serving it. */
+const CONNECTION = Symbol('opamp.connection');
+const HANDLER = Symbol('opamp.handler');
+
+interface AgentSocket extends WebSocket {
+  [CONNECTION]: WsAgentConnection;
+  [HANDLER]: OpampWebSocketHandler;
+}
+
+// `ws` calls a listener with the socket as `this`; accept() put the connection and the handler on it.
+function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const socket = this as AgentSocket;
+  socket[HANDLER].received(socket[CONNECTION], data, isBinary);
+}
+
+function onSocketPong(this: WebSocket): void {
+  (this as AgentSocket)[CONNECTION].awaitingPong = false;
+}
+
+function onSocketError(this: WebSocket, error: Error): void {
+  const socket = this as AgentSocket;
+  socket[HANDLER].socketError(socket[CONNECTION], error);
+}
+
+function onSocketClose(this: WebSocket, code: number): void {
+  const socket = this as AgentSocket;
+  socket[HANDLER].closed(socket[CONNECTION], code);
+}
 
 /** Serves the WebSocket transport: binary messages with a varint header, replies and pushes on the socket. */
 @Injectable()
@@ -46,6 +77,7 @@ export class OpampWebSocketHandler {
   }
 
   accept(socket: WebSocket, request: IncomingMessage): void {
+    releaseUpgrade(socket, request);
     const remote = request.socket.remoteAddress ?? 'unix';
     const { maxMessageBytes, maxMessagesPerSecond, wsHandshakeTimeoutMs } = this.options;
     const connection = new WsAgentConnection(
@@ -58,30 +90,45 @@ export class OpampWebSocketHandler {
     );
     this.connections.add(connection);
     connection.expectFirstMessageWithin(wsHandshakeTimeoutMs);
-    socket.on('message', (data: RawData, isBinary: boolean) => {
-      connection.heard = true;
-      connection.firstMessageArrived();
-      const waitMs = connection.rateLimit.take(performance.now());
-      if (waitMs > 0) {
-        const error = new RateLimitedError(maxMessagesPerSecond, waitMs);
-        const uid = (isBinary && peekInstanceUid(toBuffer(data))) || NO_UID;
-        connection.enqueue(() => this.fail(connection, uid, error));
-        return;
-      }
-      connection.enqueue(() => this.onMessage(connection, toBuffer(data), isBinary));
-    });
-    socket.on('pong', () => {
-      connection.awaitingPong = false;
-    });
-    socket.on('error', (error: Error) => {
-      this.logger.warn({ connection: connection.id, remote, err: error.message }, 'WebSocket error');
-    });
-    socket.on('close', (code: number) => {
-      this.connections.delete(connection);
-      connection.firstMessageArrived();
-      connection.enqueue(async () => this.server.connectionClosed(connection));
-      this.logger.debug({ connection: connection.id, code }, 'WebSocket closed');
-    });
+    (socket as AgentSocket)[CONNECTION] = connection;
+    (socket as AgentSocket)[HANDLER] = this;
+    // The same four functions for every socket (they find their connection on it): no closures per agent.
+    socket.on('message', onSocketMessage);
+    socket.on('pong', onSocketPong);
+    socket.on('error', onSocketError);
+    socket.on('close', onSocketClose);
+  }
+
+  /** A message arrived on an agent's socket: served in order after the socket's earlier ones. */
+  received(connection: WsAgentConnection, data: RawData, isBinary: boolean): void {
+    connection.heard = true;
+    connection.firstMessageArrived();
+    const waitMs = connection.rateLimit.take(performance.now());
+    if (waitMs > 0) {
+      const error = new RateLimitedError(this.options.maxMessagesPerSecond, waitMs);
+      const uid = (isBinary && peekInstanceUid(toBuffer(data))) || NO_UID;
+      connection.enqueue(() => this.fail(connection, uid, error));
+      return;
+    }
+    connection.enqueue(() => this.onMessage(connection, toBuffer(data), isBinary));
+  }
+
+  /** An error on an agent's socket: logged, and the socket terminated. */
+  socketError(connection: WsAgentConnection, error: Error): void {
+    this.logger.warn(
+      { connection: connection.id, remote: connection.remoteAddress, err: error.message },
+      'WebSocket error',
+    );
+    // What @fastify/websocket's own error handler did before releaseUpgrade removed it.
+    connection.terminate();
+  }
+
+  /** An agent's socket closed: its sessions end once its earlier messages are served. */
+  closed(connection: WsAgentConnection, code: number): void {
+    this.connections.delete(connection);
+    connection.firstMessageArrived();
+    connection.enqueue(() => this.server.connectionClosed(connection));
+    this.logger.debug({ connection: connection.id, code }, 'WebSocket closed');
   }
 
   /**
@@ -103,10 +150,13 @@ export class OpampWebSocketHandler {
       connection.close(WsCloseCode.GoingAway, 'server shutting down');
   }
 
-  private async onMessage(connection: WsAgentConnection, data: Buffer, isBinary: boolean): Promise<void> {
-    let instanceUid: Uint8Array = NO_UID;
+  /**
+   * Serves one message; synchronous when the pipeline answers synchronously (`handleNow`, the heartbeat
+   * fast path the HTTP transport takes too), a promise only when some step is really pending.
+   */
+  private onMessage(connection: WsAgentConnection, data: Buffer, isBinary: boolean): Awaitable<void> {
     const started = performance.now();
-    let outcome: MessageOutcome = 'ok';
+    let instanceUid: Uint8Array = NO_UID;
     try {
       if (!isBinary) {
         throw new MalformedMessageError(
@@ -116,16 +166,42 @@ export class OpampWebSocketHandler {
       }
       const message = this.codec.decodeWsMessage(data);
       instanceUid = message.instanceUid;
-      const reply = await this.server.handle(connection, message);
+      const answer = this.server.handleNow(connection, message);
+      if (!isThenable(answer)) return this.replied(connection, answer, started);
+      const uid = instanceUid;
+      return answer.then(
+        (reply) => this.replied(connection, reply, started),
+        (error: unknown) => this.failed(connection, uid, error, started),
+      );
+    } catch (error) {
+      return this.failed(connection, instanceUid, error, started);
+    }
+  }
+
+  private replied(connection: WsAgentConnection, reply: ServerToAgent, started: number): Awaitable<void> {
+    try {
       connection.badMessages = 0;
       connection.reply(reply);
     } catch (error) {
-      outcome = error instanceof ProtocolError ? 'refused' : 'error';
-      await this.fail(connection, instanceUid, error);
-    } finally {
-      const durationS = (performance.now() - started) / 1000;
-      this.events.emit({ type: 'handled', transport: 'websocket', outcome, durationS });
+      return this.failed(connection, reply.instanceUid, error, started);
     }
+    this.handled('ok', started);
+  }
+
+  private failed(
+    connection: WsAgentConnection,
+    instanceUid: Uint8Array,
+    error: unknown,
+    started: number,
+  ): Promise<void> {
+    return this.fail(connection, instanceUid, error).finally(() =>
+      this.handled(error instanceof ProtocolError ? 'refused' : 'error', started),
+    );
+  }
+
+  private handled(outcome: MessageOutcome, started: number): void {
+    const durationS = (performance.now() - started) / 1000;
+    this.events.emit({ type: 'handled', transport: 'websocket', outcome, durationS });
   }
 
   private async fail(connection: WsAgentConnection, instanceUid: Uint8Array, error: unknown): Promise<void> {

@@ -1,6 +1,7 @@
 import { type IncomingHttpHeaders } from 'node:http';
 import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
+import { type Awaitable, isThenable } from '../../common/awaitable.js';
 import { type ServerToAgent } from '../../generated/opamp/v1/opamp.js';
 import { type OpampCodec, WsCloseCode } from '../protocol/index.js';
 import { type AgentConnection } from '../session/index.js';
@@ -26,7 +27,7 @@ export class WsAgentConnection implements AgentConnection {
   /** Its slot in the handler's keep-alive wheel. */
   keepAliveSlot = 0;
   private running = false;
-  private readonly waiting: Array<() => Promise<void>> = [];
+  private readonly waiting: Array<() => Awaitable<void>> = [];
   private handshakeTimer?: NodeJS.Timeout;
 
   constructor(
@@ -68,9 +69,10 @@ export class WsAgentConnection implements AgentConnection {
 
   /**
    * Runs `task` after every earlier message of this connection has been handled: at once when the
-   * connection is idle, else after the tasks already waiting.
+   * connection is idle, else after the tasks already waiting. A task that answers synchronously (a
+   * heartbeat on the pipeline's fast path) is done before this returns: no promise, no microtask turn.
    */
-  enqueue(task: () => Promise<void>): void {
+  enqueue(task: () => Awaitable<void>): void {
     if (this.running) {
       this.waiting.push(task);
       return;
@@ -78,9 +80,23 @@ export class WsAgentConnection implements AgentConnection {
     this.run(task);
   }
 
-  private run(task: () => Promise<void>): void {
+  private run(first: () => Awaitable<void>): void {
     this.running = true;
-    task().then(this.runNext, this.runNext);
+    let task: (() => Awaitable<void>) | undefined = first;
+    while (task) {
+      let pending: Awaitable<void>;
+      try {
+        pending = task();
+      } catch {
+        pending = undefined; // a task reports its own failures; a throw must not stall the queue
+      }
+      if (isThenable(pending)) {
+        pending.then(this.runNext, this.runNext);
+        return;
+      }
+      task = this.waiting.shift();
+    }
+    this.running = false;
   }
 
   private readonly runNext = (): void => {

@@ -22,6 +22,14 @@ describe('parseScaleOptions', () => {
     expect(options).toMatchObject({ agents: 1000, windowS: 20, noWrite: true, cpuProf: true });
   });
 
+  it('takes a heap snapshot and skips the restart storm only when asked', () => {
+    expect(parseScaleOptions(['--scale'])).toMatchObject({ heapSnapshot: false, noStorm: false });
+    expect(parseScaleOptions(['--scale', '--heap-snapshot', '--no-storm'])).toMatchObject({
+      heapSnapshot: true,
+      noStorm: true,
+    });
+  });
+
   it('refuses a size that is not a positive number', () => {
     expect(() => parseScaleOptions(['--agents', 'many'])).toThrow('--agents needs a positive number');
     expect(() => parseScaleOptions(['--window-s=0'])).toThrow('--window-s needs a positive number');
