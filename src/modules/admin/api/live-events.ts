@@ -6,6 +6,8 @@ import { agentSummary } from './agent-view.js';
 
 /** At most one `agent.updated` per agent per this many milliseconds (a burst of messages is one event). */
 export const LIVE_EVENTS_COALESCE_MS = 500;
+/** How long a stream's last bytes may take to leave when the server stops, ms. */
+const STREAM_END_GRACE_MS = 1000;
 /** A comment line this often keeps proxies from closing an idle stream. */
 export const LIVE_EVENTS_HEARTBEAT_MS = 15_000;
 /** A client with more than this many bytes unsent cannot keep up: it is dropped. */
@@ -65,7 +67,14 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
     for (const stop of this.unsubscribe.splice(0)) stop();
     clearInterval(this.heartbeatTimer);
     clearTimeout(this.flushTimer);
-    for (const client of this.clients) client.end();
+    // Each stream ends with the server and takes its connection along: left open (a client that stopped
+    // reading, or a keep-alive socket) it would hold the admin listener's close until a timeout.
+    // (The socket, not the response: a finished response lets go of its socket, which stays open as idle.)
+    for (const client of this.clients) {
+      const socket = client.socket;
+      client.end(() => socket?.destroy());
+      setTimeout(() => socket?.destroy(), STREAM_END_GRACE_MS).unref();
+    }
     this.clients.clear();
   }
 
