@@ -2769,6 +2769,15 @@ export interface operations {
           'application/json': components['schemas']['PluginRouteAnswer'];
         };
       };
+      /** @description plugin or route is not a single path segment */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiError'];
+        };
+      };
       /** @description ADMIN_TOKEN is set and was not sent */
       401: {
         headers: {

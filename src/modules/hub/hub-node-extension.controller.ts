@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
@@ -89,6 +90,7 @@ export class HubNodeExtensionController {
   @ApiParam({ name: 'plugin', description: 'the plugin’s route prefix, e.g. `tenants`' })
   @ApiParam({ name: 'route', description: 'the route under it, e.g. `agents`' })
   @ApiOkResponse({ description: 'the node server’s answer', schema: schemaRef(pluginRouteAnswerSchema) })
+  @ApiBadRequestResponse({ description: 'plugin or route is not a single path segment' })
   @ApiNotFoundResponse({ description: 'no such node server, or it has no such route (plugin not loaded)' })
   @ApiBadGatewayResponse({ description: 'the node server failed or refused the hub’s token' })
   @ApiGatewayTimeoutResponse({ description: 'the node server did not answer within HUB_NODE_TIMEOUT_S' })
