@@ -141,15 +141,13 @@ export class SimulatedAgent {
     };
     if (this.needsFullState) {
       this.needsFullState = false;
-      return { ...message, ...this.fullState() };
+      const full: AgentToServer = { ...message, ...this.fullState() };
+      // A config that came with the full-state request is reported in the full state, as a real agent would.
+      if (this.configStatus) full.remoteConfigStatus = this.appliedStatus();
+      return full;
     }
     if (this.configStatus) {
-      message.remoteConfigStatus = {
-        lastRemoteConfigHash: this.configStatus.hash,
-        status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
-        errorMessage: '',
-      };
-      this.configStatus = undefined;
+      message.remoteConfigStatus = this.appliedStatus();
       return message;
     }
     if (this.statusEvery > 0 && this.messages % this.statusEvery === 0) {
@@ -157,6 +155,17 @@ export class SimulatedAgent {
       message.health = this.health();
     }
     return message;
+  }
+
+  /** APPLIED for the config received last; it is reported once. */
+  private appliedStatus(): NonNullable<AgentToServer['remoteConfigStatus']> {
+    const hash = this.configStatus?.hash ?? Buffer.alloc(0);
+    this.configStatus = undefined;
+    return {
+      lastRemoteConfigHash: hash,
+      status: RemoteConfigStatuses.RemoteConfigStatuses_APPLIED,
+      errorMessage: '',
+    };
   }
 
   /** A message that changes only the health (a status report). */
