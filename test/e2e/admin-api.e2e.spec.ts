@@ -463,8 +463,17 @@ describe('admin REST API', () => {
       expect(ids(byWorkload)).toEqual(
         byService('Legacy-Thing', 'backup', 'cart', 'checkout', 'collector', 'db'),
       );
-      const newestFirst = await call<Page>('GET', '/api/v1/agents?attr.pool=ui&sort=lastSeen&order=desc');
-      expect(ids(newestFirst)[0]).toBe(idOf.get('Legacy-Thing'));
+      // Agents posted one after another can share a millisecond: newest first, ties by id ascending.
+      const newestFirst = await call<{ items: Array<{ id: string; lastSeen: string }> }>(
+        'GET',
+        '/api/v1/agents?attr.pool=ui&sort=lastSeen&order=desc',
+      );
+      const seen = newestFirst.body.items.map((a) => ({ id: a.id, at: Date.parse(a.lastSeen) }));
+      const expected = [...seen].sort((x, y) => y.at - x.at || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+      expect(seen).toEqual(expected);
+      expect(seen).toHaveLength(placed.length);
+      expect(seen[0].at).toBe(Math.max(...seen.map((a) => a.at)));
+      expect(seen.find((a) => a.id === idOf.get('Legacy-Thing'))!.at).toBe(seen[0].at);
     });
 
     it('pages through any sort with a cursor that survives agents coming and going', async () => {
