@@ -18,8 +18,9 @@ export class FakeCluster {
     readonly kubeconfig: KubeConfigFile,
   ) {}
 
-  static async start(agents: number): Promise<FakeCluster> {
-    const api = await FakeKubeApiServer.start();
+  /** `recordRequests: false` for a long run that never counts requests (see `FakeKubeApiServerOptions`). */
+  static async start(agents: number, { recordRequests = true } = {}): Promise<FakeCluster> {
+    const api = await FakeKubeApiServer.start({ recordRequests });
     const pods = Math.ceil(agents / ODIGOS_LAYOUT.perPod);
     for (let k = 0; k < pods; k++) {
       api.seed({

@@ -1,13 +1,13 @@
 import { ownBytes } from './own-bytes.js';
+import { RecentStrings } from './recent-strings.js';
 
 /**
  * Strings interned lately: a lookup here is cheaper than interning again (an object and an array per
- * string), and the status fields agents report alike repeat. Bounded, and emptied when full.
+ * string), and the status fields agents report alike repeat. Bounded in characters (16 Ki, about 100 KiB
+ * with the map), since what it holds stays alive until it is emptied: a count bound let churning pod names
+ * or random text keep megabytes.
  */
-const recentlyInterned = new Map<string, string>();
-const RECENTLY_INTERNED_MAX = 4096;
-/** Longer strings (an error text, a description) are interned without being remembered here. */
-const RECENTLY_INTERNED_MAX_LENGTH = 256;
+const recentlyInterned = new RecentStrings(16 * 1024, 128);
 
 /**
  * The one copy of a string that V8 keeps in its string table (an object's property names live there).
@@ -20,9 +20,7 @@ export function internString(value: string): string {
   if (known !== undefined) return known;
   // A string that is an array index ("42") becomes an element, not a name: kept as it is.
   const interned = Object.keys({ [value]: 0 })[0] ?? value;
-  if (interned.length > RECENTLY_INTERNED_MAX_LENGTH) return interned;
-  if (recentlyInterned.size >= RECENTLY_INTERNED_MAX) recentlyInterned.clear();
-  recentlyInterned.set(interned, interned);
+  recentlyInterned.remember(interned);
   return interned;
 }
 

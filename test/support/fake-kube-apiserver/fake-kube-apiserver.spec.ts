@@ -680,6 +680,19 @@ describe('FakeKubeApiServer with the real @kubernetes/client-node', () => {
       expect(server.requests).toHaveLength(0);
     });
 
+    it('records nothing with recordRequests: false, and still serves', async () => {
+      const quiet = await FakeKubeApiServer.start({ recordRequests: false });
+      try {
+        const api = quiet.kubeConfig().makeApiClient(CoreV1Api);
+        await api.createNamespacedPod({ namespace: 'default', body: pod('quiet') });
+        const read = await api.readNamespacedPod({ namespace: 'default', name: 'quiet' });
+        expect(read.metadata?.name).toBe('quiet');
+        expect(quiet.requests).toHaveLength(0);
+      } finally {
+        await quiet.close();
+      }
+    });
+
     it('serves /version for VersionApi', async () => {
       const version = await server.kubeConfig().makeApiClient(VersionApi).getCode();
 
