@@ -32,7 +32,7 @@ function textOption(name: string): string | undefined {
 }
 
 const inputs = option('inputs', 100_000);
-// --heap-snapshots DIR: also write the server's heap snapshots at the baseline and at the end (to compare).
+// --heap-snapshots DIR: also write the server's heap snapshots at the baseline, each checkpoint and the end.
 const snapshotDir = textOption('heap-snapshots');
 const seed = option('seed', Date.now() % 1_000_000_000);
 const logFile = join(tmpdir(), `opamp-fuzz-${process.pid}.log`);
@@ -118,6 +118,7 @@ try {
     const memory = await settle();
     const sent = (slice + 1) * Math.ceil(inputs / slices);
     checkpoints.push({ inputs: sent, heapBytes: dataHeap(memory) });
+    if (snapshotDir) await writeSnapshot(String(sent));
     samples.push({
       inputs: sent,
       heapUsedMiB: mib(memory.heapUsed),

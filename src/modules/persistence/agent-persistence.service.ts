@@ -78,8 +78,13 @@ export class AgentPersistence
   private readonly sessions = new WeakMap<AgentView, SessionState>();
   /** The session currently behind each record; an older session of the same record no longer acts on it. */
   private readonly owners = new Map<string, AgentView>();
-  /** Records whose agents were seen since start-up. */
+  /**
+   * Records whose agents were seen since start-up, until the clean-up. Once the listing is in, only keys of
+   * listed records are kept: a client inventing instance uids during the grace period cannot grow it.
+   */
   private readonly returned = new Set<string>();
+  /** Keys of the records listed at start-up, while the clean-up waits for the grace period. */
+  private leftoverKeys?: Set<string>;
   private leftovers?: object[];
   private graceOver = false;
   private cleanedUp = false;
@@ -111,6 +116,11 @@ export class AgentPersistence
   get recordMapping(): AgentRecordMapping {
     this.setUp();
     return this.mapping;
+  }
+
+  /** Records remembered as having their agent back, until the start-up clean-up (bounded by the listing). */
+  get returnedBeforeCleanUp(): number {
+    return this.returned.size;
   }
 
   /** Counters and gauges of the write-behind queue, for metrics. */
@@ -214,7 +224,7 @@ export class AgentPersistence
     const statusChanged = changed.length > 0 && writesOn(this.mapping, changed);
     // A plain heartbeat of a known record: nothing to write, so no record is built (the hot path).
     if (!statusChanged && state !== undefined) {
-      if (!this.cleanedUp) this.returned.add(state.key);
+      this.noteReturned(state.key);
       this.claim(state.key, session);
       return;
     }
@@ -229,7 +239,7 @@ export class AgentPersistence
     }
     this.sessions.set(session, { key, record });
     this.claim(key, session);
-    if (!this.cleanedUp) this.returned.add(key);
+    this.noteReturned(key);
     // With agent_disconnect, what is written is the session-end action's (handled on `disconnected`).
     if ((statusChanged || first) && !disconnecting) this.queue.upsert(record);
   }
@@ -257,6 +267,12 @@ export class AgentPersistence
     }
   }
 
+  /** Before the start-up clean-up: the record `key` has its agent back, so it is not a leftover. */
+  private noteReturned(key: string): void {
+    if (this.cleanedUp || this.leftoverKeys?.has(key) === false) return;
+    this.returned.add(key);
+  }
+
   /** `session` is now the one behind `key`: a record waiting for its agent to come back is kept. */
   private claim(key: string, session: AgentView): void {
     this.owners.set(key, session);
@@ -282,6 +298,8 @@ export class AgentPersistence
       const leftovers = await this.store.list();
       if (this.stopped) return;
       this.leftovers = leftovers;
+      this.leftoverKeys = new Set(leftovers.map((record) => this.mapping.keyOf(record)));
+      for (const key of this.returned) if (!this.leftoverKeys.has(key)) this.returned.delete(key);
       this.logger.log({ records: this.leftovers.length }, 'found agent records left from before start-up');
       this.cleanUpLeftovers();
     } catch (error) {
@@ -308,6 +326,7 @@ export class AgentPersistence
     }
     this.cleanedUp = true;
     this.returned.clear();
+    this.leftoverKeys = undefined;
     this.logger.log(
       { removed, kept: leftovers.length - removed },
       'cleaned up records of agents that did not come back',

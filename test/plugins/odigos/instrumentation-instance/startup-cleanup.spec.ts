@@ -124,6 +124,29 @@ describe('start-up clean-up of records left from before a restart', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map(exists)).toEqual([false, false, true, true, true, true, false]);
   });
 
+  it('keeps a record whose agent came back before the listing, and remembers no other agent once it is in', async () => {
+    server.faults.outage(true);
+    app = await startPersistence(server, { startupGraceMs: 90_000 });
+    captureLogs();
+    connectNodeAgent(app.events, makeSession({ namespace: NS, podName: POD, processId: 1 }));
+    for (let pid = 100; pid < 150; pid++) {
+      connectNodeAgent(app.events, makeSession({ namespace: NS, podName: POD, processId: pid }));
+    }
+    expect(app.persistence.returnedBeforeCleanUp).toBe(51);
+    server.faults.outage(false);
+    app.timers.advance(5000);
+    await eventually(() => app!.persistence.returnedBeforeCleanUp === 1, 2000, 'the listing');
+    for (let pid = 150; pid < 200; pid++) {
+      connectNodeAgent(app.events, makeSession({ namespace: NS, podName: POD, processId: pid }));
+    }
+    expect(app.persistence.returnedBeforeCleanUp).toBe(1);
+    app.timers.advance(85_000);
+    await eventually(() => !exists(2), 2000, 'clean-up');
+    await app.idle();
+    expect([1, 2, 3, 4, 5, 6, 7].map(exists)).toEqual([true, false, true, true, true, true, false]);
+    expect(app.persistence.returnedBeforeCleanUp).toBe(0);
+  });
+
   it('deletes nothing when the server stops before the grace period ends', async () => {
     app = await startPersistence(server, { startupGraceMs: 90_000 });
     await settle();
