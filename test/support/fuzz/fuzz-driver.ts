@@ -76,6 +76,8 @@ const BAD_MESSAGES_CLOSE = /bad messages in a row$/;
  */
 const STALE_CLOSE = /no message within the stale limit$/;
 
+/** RFC 6455 close code for a message over the receiver's size limit. */
+const MESSAGE_TOO_BIG = 1009;
 const ALLOWED_CLOSES = new Set([1000, 1001, 1002, 1005, 1006, 1007, 1008, 1009, 1013]);
 const REPORT_FULL_STATE = BigInt(ServerToAgentFlags.ServerToAgentFlags_ReportFullState);
 const TIMEOUT_MS = 15_000;
@@ -185,6 +187,7 @@ class FuzzSocket {
   constructor(
     private readonly url: string,
     private readonly out: Collector,
+    private readonly maxMessageBytes: number,
   ) {}
 
   async send(input: WsFuzzInput, n: number): Promise<void> {
@@ -201,13 +204,16 @@ class FuzzSocket {
     if (outcome === 'timeout') this.out.fail(`#${n} WebSocket ${input.kind}: no reply and no close`);
     // A valid message is answered; a close instead is a dropped connection on a valid input — unless the
     // server said it closed for the bad messages before it (it answers the last bad one, then closes: the
-    // valid input can cross that close on the wire), or it ended the idle socket's session as stale.
+    // valid input can cross that close on the wire), or it ended the idle socket's session as stale. A 1009
+    // (message too big) answers an oversized message: one within the limit cannot have caused it.
     if (outcome === 'closed' && VALID_KINDS.has(input.kind)) {
       const kind = BAD_MESSAGES_CLOSE.test(this.lastCloseReason)
         ? 'closed-for-earlier-bad-messages'
         : STALE_CLOSE.test(this.lastCloseReason)
           ? 'closed-idle-stale'
-          : input.kind;
+          : this.lastClose === MESSAGE_TOO_BIG && input.data.length <= this.maxMessageBytes + 1
+            ? 'closed-for-earlier-oversized'
+            : input.kind;
       this.out.connectionError(
         'WebSocket',
         kind,
@@ -355,7 +361,10 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
   const httpShare = options.httpShare ?? 0.5;
   const url = new URL(target.opampUrl);
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency + 2 });
-  const sockets = Array.from({ length: concurrency }, () => new FuzzSocket(target.wsUrl, out));
+  const sockets = Array.from(
+    { length: concurrency },
+    () => new FuzzSocket(target.wsUrl, out, options.maxMessageBytes),
+  );
   const good = new GoodAgents(target, agent, out);
   let httpInputs = 0;
   let wsInputs = 0;
