@@ -233,13 +233,11 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
       'the five agents through the hub',
     );
   }, 120_000);
-  // As in test/e2e/hub.e2e.spec.ts: a node server whose events the hub streamed takes up to ~70 s to close
-  // under Jest; the hook waits for it.
   afterAll(async () => {
     await hub?.close();
     for (const server of nodes) await server.close();
     await kube?.close();
-  }, 120_000);
+  });
 
   /** A page signed in to the hub, as after the sign-in form. */
   async function openHubPage(

@@ -14,6 +14,7 @@ export * from './api/response.schemas.js';
 // errors and renderings.
 export { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 export { AdminAudit } from './api/admin-audit.js';
+export { AdminListenerClose } from './admin-listener-close.js';
 export { ServerIdentity } from './api/server-identity.js';
 export { LiveEventStreamResponse, liveEventStreams } from './api/live-event-streams.js';
 export { AdminApiErrorsFilter } from './api/api-errors.filter.js';
