@@ -11,10 +11,10 @@ export const ADMIN_LISTENER_CLOSE_GRACE_MS = 2000;
  * Bounds the admin listener's close. When it starts closing, every connection without a request in progress
  * is destroyed at once; those still open {@link ADMIN_LISTENER_CLOSE_GRACE_MS} later are destroyed too.
  * Node's `server.close()` ends only idle keep-alive connections and waits for the rest, and a connection that
- * was opened but never sent a request counts as busy until `headersTimeout` (60 s). The hub leaves such
- * connections to the node servers: undici's `fetch` opens a new, never-used connection after a streaming
- * response is aborted (https://github.com/nodejs/undici/issues/5845), so a node server whose events the
- * hub streamed took over a minute to close.
+ * was opened but never sent a request is not idle to it. The hub leaves such connections to the node
+ * servers: undici's `fetch` opens a new, never-used connection after a streaming response is aborted
+ * (https://github.com/nodejs/undici/issues/5845), so a node server whose events the hub streamed took about
+ * 70 s to close.
  */
 @Injectable()
 export class AdminListenerClose implements OnModuleInit {
