@@ -82,15 +82,12 @@ describe('hub (MODE=hub) over several node servers', () => {
     }
     hub = await startHub(kube);
   });
-  // A node server that streamed its events to the hub takes up to ~70 s to close under Jest (its listeners
-  // are closed by then; what it waits for is not found yet; a plain Node process closes at once). The hook
-  // waits for it.
   afterAll(async () => {
     await hub?.close();
     for (const pool of pools) pool.closeAll();
     for (const server of nodes) await server.close();
     await kube.close();
-  }, 120_000);
+  });
 
   const everyAgent = (): ListedAgent[] =>
     [...agents.entries()]

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { KUBE_CONFIG } from '../../src/modules/kubernetes/index.js';
@@ -22,9 +21,10 @@ import {
 import { reportOdigosAgent } from '../plugins/odigos/odigos-workload-agents.js';
 import { launchChromium, openPage, seriousViolations, type WatchedPage } from './support/browser.js';
 import { seedOdigosWorkload } from './support/odigos-fleet.js';
-import { ensureChromium, ensureUiBuilt, REPO_ROOT } from './support/ui-build.js';
+import { screenshotsDir } from './support/screenshots.js';
+import { ensureChromium, ensureUiBuilt } from './support/ui-build.js';
 
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
+const IMAGES = screenshotsDir();
 const SCHEMES = ['light', 'dark'] as const;
 /** Odigos agents report over HTTP now and then: keep them listed for the whole run. */
 const QUIET_AGENTS = { STALE_AFTER_S: '3600' };
@@ -70,7 +70,6 @@ beforeAll(async () => {
   const chromiumPath = ensureChromium();
   ensureUiBuilt();
   browser = await launchChromium(chromiumPath);
-  mkdirSync(IMAGES, { recursive: true });
 }, 300_000);
 afterAll(async () => {
   await browser?.close();
@@ -233,13 +232,11 @@ describe('web UI on a hub over two node servers with the Odigos plugin', () => {
       'the five agents through the hub',
     );
   }, 120_000);
-  // As in test/e2e/hub.e2e.spec.ts: a node server whose events the hub streamed takes up to ~70 s to close
-  // under Jest; the hook waits for it.
   afterAll(async () => {
     await hub?.close();
     for (const server of nodes) await server.close();
     await kube?.close();
-  }, 120_000);
+  });
 
   /** A page signed in to the hub, as after the sign-in form. */
   async function openHubPage(

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type Page } from 'playwright-core';
 import { CommandType } from '../../src/generated/opamp/v1/opamp.js';
@@ -8,12 +7,13 @@ import { eventually } from '../support/eventually.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
 import { launchChromium, openPage, seriousViolations } from './support/browser.js';
 import { registerHttpAgent, SimulatedWsAgent, type SimulatedAgentSpec } from './support/simulated-fleet.js';
-import { ensureChromium, ensureUiBuilt, REPO_ROOT } from './support/ui-build.js';
+import { screenshotsDir } from './support/screenshots.js';
+import { ensureChromium, ensureUiBuilt } from './support/ui-build.js';
 
 const SERVICES = ['checkout', 'cart', 'payments', 'frontend'];
 const WS_AGENTS = 120;
 const HTTP_AGENTS = 3;
-const IMAGES = join(REPO_ROOT, 'docs', 'images');
+const IMAGES = screenshotsDir();
 
 const specOf = (i: number): SimulatedAgentSpec => ({
   service: SERVICES[i % SERVICES.length]!,
@@ -57,7 +57,6 @@ describe('web UI in Chromium', () => {
       selector: {},
     });
     browser = await launchChromium(chromiumPath);
-    mkdirSync(IMAGES, { recursive: true });
   }, 300_000);
 
   afterAll(async () => {

@@ -18,6 +18,7 @@ import { EventsController } from './api/events.controller.js';
 import { LiveEvents } from './api/live-events.js';
 import { ServerIdentity } from './api/server-identity.js';
 import { AdminAccessModule } from './admin-access.module.js';
+import { AdminListenerClose } from './admin-listener-close.js';
 
 /**
  * The admin API on the application's HTTP listener: `/api/v1/agents`, `/api/v1/configs`, `/api/v1/packages`,
@@ -46,6 +47,6 @@ import { AdminAccessModule } from './admin-access.module.js';
     ServerController,
     EventsController,
   ],
-  providers: [AdminAudit, ServerIdentity, LiveEvents, PackageFileBodyParser],
+  providers: [AdminAudit, AdminListenerClose, ServerIdentity, LiveEvents, PackageFileBodyParser],
 })
 export class AdminModule {}

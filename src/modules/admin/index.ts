@@ -14,8 +14,9 @@ export * from './api/response.schemas.js';
 // errors and renderings.
 export { ADMIN_OPTIONS, type AdminOptions } from './admin.options.js';
 export { AdminAudit } from './api/admin-audit.js';
+export { AdminListenerClose } from './admin-listener-close.js';
 export { ServerIdentity } from './api/server-identity.js';
-export { LIVE_EVENTS_HEARTBEAT_MS, LIVE_EVENTS_MAX_BUFFERED_BYTES } from './api/live-events.js';
+export { LiveEventStreamResponse, liveEventStreams } from './api/live-event-streams.js';
 export { AdminApiErrorsFilter } from './api/api-errors.filter.js';
 export { DEFAULT_PAGE_SIZE } from './api/agent-query.js';
 export { renderAssignment } from './api/agent-view.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
-import { AdminTokenGuard, liveEventSchema, schemaRef } from '../admin/index.js';
+import { AdminTokenGuard, LiveEventStreamResponse } from '../admin/index.js';
 import { HubLiveEvents } from './hub-live-events.js';
 
 /** `GET /api/v1/events` of the hub: the node servers' event streams, merged. */
@@ -20,11 +20,7 @@ export class HubEventsController {
       'them, with the same heartbeat; `node.connected` when a node’s stream opens (reload what it holds), ' +
       '`node.disconnected` when it closes (retried with backoff while the node is listed).',
   })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({
-    description: 'the event stream; each data line is a LiveEvent',
-    content: { 'text/event-stream': { schema: schemaRef(liveEventSchema) } },
-  })
+  @LiveEventStreamResponse()
   stream(@Res() reply: FastifyReply): void {
     reply.hijack();
     this.live.attach(reply.raw);

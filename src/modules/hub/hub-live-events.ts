@@ -1,6 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { type ServerResponse } from 'node:http';
-import { LIVE_EVENTS_HEARTBEAT_MS, LIVE_EVENTS_MAX_BUFFERED_BYTES, type LiveEvent } from '../admin/index.js';
+import { type LiveEvent, liveEventStreams } from '../admin/index.js';
 import { type HubOptions, InjectHubOptions } from './hub.options.js';
 import { NodeAdminClient } from './node-admin.client.js';
 import { NodeDirectory } from './node-directory.js';
@@ -17,12 +17,11 @@ const keyOf = (endpoint: NodeEndpoint): string =>
  * framing and heartbeat.
  */
 @Injectable()
-export class HubLiveEvents implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HubLiveEvents implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HubLiveEvents.name);
-  private readonly clients = new Set<ServerResponse>();
+  private readonly clients = liveEventStreams(this.logger);
   private readonly upstreams = new Map<string, NodeEventStream>();
   private unsubscribe?: () => void;
-  private heartbeatTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly directory: NodeDirectory,
@@ -32,31 +31,18 @@ export class HubLiveEvents implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.directory.onChange(() => this.reconcile());
-    this.heartbeatTimer = setInterval(() => this.broadcast(': heartbeat\n\n'), LIVE_EVENTS_HEARTBEAT_MS);
-    this.heartbeatTimer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the listener closes, which would otherwise wait for these streams. */
+  async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
-    clearInterval(this.heartbeatTimer);
-    for (const client of this.clients) client.end();
-    this.clients.clear();
+    this.clients.close();
     await this.closeUpstreams([...this.upstreams.keys()]);
   }
 
   /** Starts an event stream on `response` (already authorized); it ends when the client goes. */
   attach(response: ServerResponse): void {
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-    });
-    response.write(': connected\n\n');
-    this.clients.add(response);
-    response.on('close', () => {
-      this.clients.delete(response);
-      this.reconcile();
-    });
+    this.clients.attach(response, () => this.reconcile());
     this.reconcile();
   }
 
@@ -98,21 +84,6 @@ export class HubLiveEvents implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private send(event: LiveEvent): void {
-    this.broadcast(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-  }
-
-  private broadcast(frame: string): void {
-    for (const client of this.clients) {
-      if (client.writableLength > LIVE_EVENTS_MAX_BUFFERED_BYTES) {
-        this.logger.warn(
-          { bufferedBytes: client.writableLength },
-          'dropping a GET /api/v1/events client that does not keep up',
-        );
-        this.clients.delete(client);
-        client.destroy();
-        continue;
-      }
-      client.write(frame);
-    }
+    this.clients.send(event.type, event);
   }
 }

@@ -4,6 +4,7 @@ import { type Clock } from '../../common/clock.js';
 import {
   ADMIN_OPTIONS,
   AdminAudit,
+  AdminListenerClose,
   type AdminOptions,
   AdminTokenGuard,
   ServerIdentity,
@@ -107,6 +108,7 @@ export class HubModule {
         },
         AdminTokenGuard,
         AdminAudit,
+        AdminListenerClose,
         ServerIdentity,
         NodeContacts,
         NodeAdminClient,

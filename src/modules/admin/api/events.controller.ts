@@ -1,10 +1,9 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type FastifyReply } from 'fastify';
 import { AdminTokenGuard } from './admin-token.guard.js';
-import { schemaRef } from './admin-schema.registry.js';
-import { LIVE_EVENTS_COALESCE_MS, LIVE_EVENTS_HEARTBEAT_MS, LiveEvents } from './live-events.js';
-import { liveEventSchema } from './response.schemas.js';
+import { LIVE_EVENTS_HEARTBEAT_MS, LiveEventStreamResponse } from './live-event-streams.js';
+import { LIVE_EVENTS_COALESCE_MS, LiveEvents } from './live-events.js';
 
 /** `GET /api/v1/events`: agent and config changes as they happen, as Server-Sent Events. */
 @ApiTags('events')
@@ -26,11 +25,7 @@ export class EventsController {
       'with fetch, not EventSource, to send the header). A client that falls more than 1 MiB behind is ' +
       'disconnected: reconnect and reload the list.',
   })
-  @ApiProduces('text/event-stream')
-  @ApiOkResponse({
-    description: 'the event stream; each data line is a LiveEvent',
-    content: { 'text/event-stream': { schema: schemaRef(liveEventSchema) } },
-  })
+  @LiveEventStreamResponse()
   stream(@Res() reply: FastifyReply): void {
     reply.hijack();
     this.live.attach(reply.raw);

@@ -3,15 +3,10 @@ import { type ServerResponse } from 'node:http';
 import { type ConfigStore, FleetConfigs, InjectConfigStore } from '../../fleet/index.js';
 import { AgentEvents, type AgentSession } from '../../session/index.js';
 import { agentSummary } from './agent-view.js';
+import { liveEventStreams } from './live-event-streams.js';
 
 /** At most one `agent.updated` per agent per this many milliseconds (a burst of messages is one event). */
 export const LIVE_EVENTS_COALESCE_MS = 500;
-/** How long a stream's last bytes may take to leave when the server stops, ms. */
-const STREAM_END_GRACE_MS = 1000;
-/** A comment line this often keeps proxies from closing an idle stream. */
-export const LIVE_EVENTS_HEARTBEAT_MS = 15_000;
-/** A client with more than this many bytes unsent cannot keep up: it is dropped. */
-export const LIVE_EVENTS_MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
  * Fans the server's agent and config changes out to the `GET /api/v1/events` streams as Server-Sent
@@ -21,11 +16,10 @@ export const LIVE_EVENTS_MAX_BUFFERED_BYTES = 1024 * 1024;
 @Injectable()
 export class LiveEvents implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LiveEvents.name);
-  private readonly clients = new Set<ServerResponse>();
+  private readonly clients = liveEventStreams(this.logger);
   private readonly pendingUpdates = new Map<string, AgentSession>();
   private readonly unsubscribe: Array<() => void> = [];
   private flushTimer?: NodeJS.Timeout;
-  private heartbeatTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly events: AgentEvents,
@@ -59,35 +53,18 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
           this.send('config.changed', { type: 'config.changed', configs: [...change.configs] });
       }),
     );
-    this.heartbeatTimer = setInterval(() => this.broadcast(': heartbeat\n\n'), LIVE_EVENTS_HEARTBEAT_MS);
-    this.heartbeatTimer.unref();
   }
 
   onModuleDestroy(): void {
     for (const stop of this.unsubscribe.splice(0)) stop();
-    clearInterval(this.heartbeatTimer);
     clearTimeout(this.flushTimer);
-    // Each stream ends with the server and takes its connection along: left open (a client that stopped
-    // reading, or a keep-alive socket) it would hold the admin listener's close until a timeout.
-    // (The socket, not the response: a finished response lets go of its socket, which stays open as idle.)
-    for (const client of this.clients) {
-      const socket = client.socket;
-      client.end(() => socket?.destroy());
-      setTimeout(() => socket?.destroy(), STREAM_END_GRACE_MS).unref();
-    }
-    this.clients.clear();
+    // Runs before the listeners close, which would otherwise wait for these streams.
+    this.clients.close();
   }
 
   /** Starts an event stream on `response` (already authorized); it ends when the client goes. */
   attach(response: ServerResponse): void {
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      'x-accel-buffering': 'no',
-    });
-    response.write(': connected\n\n');
-    this.clients.add(response);
-    response.on('close', () => this.clients.delete(response));
+    this.clients.attach(response);
   }
 
   /** How many streams are open. */
@@ -112,21 +89,6 @@ export class LiveEvents implements OnModuleInit, OnModuleDestroy {
   }
 
   private send(type: string, data: unknown): void {
-    this.broadcast(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
-  }
-
-  private broadcast(frame: string): void {
-    for (const client of this.clients) {
-      if (client.writableLength > LIVE_EVENTS_MAX_BUFFERED_BYTES) {
-        this.logger.warn(
-          { bufferedBytes: client.writableLength },
-          'dropping a GET /api/v1/events client that does not keep up',
-        );
-        this.clients.delete(client);
-        client.destroy();
-        continue;
-      }
-      client.write(frame);
-    }
+    this.clients.send(type, data);
   }
 }
