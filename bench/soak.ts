@@ -1,5 +1,5 @@
 /**
- * `npm run soak [-- --minutes N] [--ws-agents N] [--http-agents N]`: runs `node dist/main.js` for N minutes
+ * `npm run soak [-- --minutes N] [--ws-agents N] [--http-agents N] [--heap-snapshots DIR]`: runs `node dist/main.js` for N minutes
  * (default 10) under agent churn — WebSocket and HTTP agents sending one message a second, a health change
  * every 10th, 1 % of them replaced every second (agent_disconnect, a plain close, an abrupt drop, or an HTTP
  * agent that just stops and goes stale), a config rolled out to everyone every minute — and samples the
@@ -42,6 +42,13 @@ const minutes = option('minutes', 10);
 const wsAgents = option('ws-agents', 400);
 const httpAgents = option('http-agents', 100);
 const sampleEveryMs = option('sample-every-s', 30) * 1000;
+// --heap-snapshots DIR: also write the server's heap snapshots at the first steady sample and at the end.
+const snapshotArg = process.argv.indexOf('--heap-snapshots');
+const snapshotDir = snapshotArg >= 0 ? process.argv[snapshotArg + 1] : undefined;
+const writeSnapshot = async (name: string): Promise<void> => {
+  mkdirSync(snapshotDir!, { recursive: true });
+  writeFileSync(join(snapshotDir!, `soak-${name}.heapsnapshot`), await server.inspector!.takeHeapSnapshot());
+};
 const MIB = 1024 * 1024;
 const HEADER = Buffer.from([0]);
 const APPLIED = RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
@@ -305,9 +312,13 @@ while (performance.now() < endAt) {
     };
     samples.push(sample);
     process.stderr.write(`soak: ${JSON.stringify(sample)}\n`);
+    if (snapshotDir && sample.minute >= 1 && !samples.some((s) => s !== sample && s.minute >= 1)) {
+      await writeSnapshot('steady');
+    }
   }
   await sleep(1000);
 }
+if (snapshotDir) await writeSnapshot('end');
 
 // Growth after the first minute (start-up, pools) by least squares, and first → last.
 const steady = samples.filter((s) => s.minute >= 1);

@@ -25,6 +25,11 @@ export class AdminListenerClose implements OnModuleInit {
 
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
+  private track(socket: Socket): void {
+    this.connections.set(socket, 0);
+    socket.once('close', () => this.connections.delete(socket));
+  }
+
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (!adapter) return;
@@ -32,15 +37,16 @@ export class AdminListenerClose implements OnModuleInit {
     const server = fastify.server;
     // Over TLS the request's socket is the TLS socket, known once its handshake is done.
     const accepted = 'setSecureContext' in server ? 'secureConnection' : 'connection';
-    server.on(accepted, (socket: Socket) => {
-      this.connections.set(socket, 0);
-      socket.once('close', () => this.connections.delete(socket));
-    });
+    server.on(accepted, (socket: Socket) => this.track(socket));
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const socket = request.socket;
-      this.connections.set(socket, (this.connections.get(socket) ?? 0) + 1);
+      if (!this.connections.has(socket)) this.track(socket);
+      this.connections.set(socket, this.connections.get(socket)! + 1);
       response.once('close', () => {
-        const busy = (this.connections.get(socket) ?? 1) - 1;
+        const serving = this.connections.get(socket);
+        // The socket may have closed first (a client gone mid-request): it must not be tracked again.
+        if (serving === undefined) return;
+        const busy = serving - 1;
         this.connections.set(socket, busy);
         // Once closing, a connection whose last answer is written is not kept alive for another request.
         if (busy === 0 && this.closing) socket.end();
