@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runFuzz, type FuzzReport } from '../test/support/fuzz/fuzz-driver.js';
 import { judgeHeapGrowth, type HeapCheckpoint } from './lib/heap-growth.js';
-import { type RemoteMemory } from './lib/inspector-client.js';
+import { dataHeapBytes, type RemoteMemory } from './lib/inspector-client.js';
 import { RESULTS_DIR } from './lib/paths.js';
 import { ServerProcess } from './lib/server-process.js';
 import { sleep } from './lib/sleep.js';
@@ -53,8 +53,8 @@ const settle = async (): Promise<RemoteMemory> => {
   await sleep(4000); // stale sweep ends the fuzz's HTTP sessions
   return inspector.memoryAfterGc();
 };
-/** The heap without V8's code spaces: compiled code grows while the JIT warms up, and is not data. */
-const dataHeap = (memory: RemoteMemory): number => memory.heapUsed - memory.codeSpace;
+/** The heap without compiled code (code spaces, bytecode): it grows while the JIT warms up, and is not data. */
+const dataHeap = dataHeapBytes;
 
 const writeSnapshot = async (name: string): Promise<void> => {
   mkdirSync(snapshotDir!, { recursive: true });
@@ -154,6 +154,8 @@ try {
       heapGrowthMiB: mib(heapGrowth),
       beforeCodeSpaceMiB: mib(before.codeSpace),
       afterCodeSpaceMiB: mib(after.codeSpace),
+      beforeBytecodeMiB: mib(before.bytecode),
+      afterBytecodeMiB: mib(after.bytecode),
       beforeRssMiB: mib(before.rss),
       afterRssMiB: mib(after.rss),
       // Checkpoints after each slice (sessions ended, full GC); the verdict is their slope.

@@ -3,7 +3,7 @@
  * (default 10) under agent churn — WebSocket and HTTP agents sending one message a second, a health change
  * every 10th, 1 % of them replaced every second (agent_disconnect, a plain close, an abrupt drop, or an HTTP
  * agent that just stops and goes stale), a config rolled out to everyone every minute — and samples the
- * server's heap after a full GC every 30 s (also without V8's code spaces: the data heap). The agents are Odigos agents (the WebSocket ones also accept
+ * server's heap after a full GC every 30 s (also without compiled code, V8's code spaces and bytecode: the data heap). The agents are Odigos agents (the WebSocket ones also accept
  * remote config), identified by the odigos plugin and persisted as InstrumentationInstances
  * (`PERSISTENCE=kubernetes`) on the fake API server, which runs in this process.
  * The server runs on its default settings: only the test fixtures it needs (the fake API server's
@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { WebSocket, type RawData } from 'ws';
 import { AgentToServer, RemoteConfigStatuses } from '../src/generated/opamp/v1/opamp.js';
 import { FakeCluster } from './lib/fake-cluster.js';
+import { dataHeapBytes } from './lib/inspector-client.js';
 import { HttpPoster } from './lib/http-poster.js';
 import { RESULTS_DIR } from './lib/paths.js';
 import { ServerProcess } from './lib/server-process.js';
@@ -232,7 +233,7 @@ const endAt = started + minutes * 60_000;
 const samples: Array<{
   minute: number;
   heapUsedMiB: number;
-  /** Heap used minus V8's code spaces (JIT output, which grows while the process warms up). */
+  /** Heap used minus compiled code: code spaces and bytecode (which grow while the process reaches new code). */
   dataHeapMiB: number;
   rssMiB: number;
   agents: number;
@@ -304,7 +305,8 @@ while (performance.now() < endAt) {
     const sample = {
       minute: Math.round(((performance.now() - started) / 60_000) * 10) / 10,
       heapUsedMiB: Math.round((memory.heapUsed / MIB) * 10) / 10,
-      dataHeapMiB: Math.round(((memory.heapUsed - memory.codeSpace) / MIB) * 10) / 10,
+      dataHeapMiB: Math.round((dataHeapBytes(memory) / MIB) * 10) / 10,
+      bytecodeMiB: Math.round((memory.bytecode / MIB) * 10) / 10,
       rssMiB: Math.round((memory.rss / MIB) * 10) / 10,
       agents: gauges.agents,
       records: cluster.instances(),

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 
-/** `process.memoryUsage()` of the inspected process, and the part of its heap that is compiled code. */
+/** `process.memoryUsage()` of the inspected process, and the parts of its heap that are compiled code. */
 export interface RemoteMemory {
   readonly rss: number;
   readonly heapTotal: number;
@@ -9,13 +9,23 @@ export interface RemoteMemory {
   readonly arrayBuffers: number;
   /** V8's code spaces: grows while the JIT warms up, so it is not counted as data. */
   readonly codeSpace: number;
+  /**
+   * Bytecode and its metadata (`v8.getHeapCodeStatistics()`), which lives outside the code spaces: functions
+   * compile lazily, on their first call, so it grows as a long run reaches code it had not run yet.
+   */
+  readonly bytecode: number;
 }
+
+/** The heap without compiled code (code spaces and bytecode): what a run's data takes. */
+export const dataHeapBytes = (memory: RemoteMemory): number =>
+  memory.heapUsed - memory.codeSpace - memory.bytecode;
 
 const MEMORY_EXPRESSION = `JSON.stringify({
   ...process.memoryUsage(),
   codeSpace: require('v8').getHeapSpaceStatistics()
     .filter((space) => space.space_name.startsWith('code'))
     .reduce((sum, space) => sum + space.space_used_size, 0),
+  bytecode: require('v8').getHeapCodeStatistics().bytecode_and_metadata_size,
 })`;
 
 /**

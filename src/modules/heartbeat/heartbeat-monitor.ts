@@ -28,8 +28,11 @@ export const SWEEP_STEP_MS = 1000;
 @Injectable()
 export class HeartbeatMonitor implements OnApplicationBootstrap {
   private readonly logger = new Logger(HeartbeatMonitor.name);
-  /** The sessions of the pass under way, and how far the steps got. */
-  private pass: AgentSession[] = [];
+  /**
+   * The registry keys of the pass under way, and how far the steps got. Keys, not sessions: a session that
+   * ended during the pass is not kept alive until the pass is over.
+   */
+  private pass: string[] = [];
   private passIndex = 0;
   private stepsLeft = 0;
 
@@ -62,12 +65,12 @@ export class HeartbeatMonitor implements OnApplicationBootstrap {
   }
 
   /**
-   * One step of the spread pass: checks the next share of the pass's snapshot (a new snapshot when the last
+   * One step of the spread pass: checks the next share of the pass's snapshot of keys (a new snapshot when the last
    * pass is done) and ends the stale; returns them.
    */
   sweepStep(): AgentSession[] {
     if (this.stepsLeft === 0) {
-      this.pass = this.registry.list();
+      this.pass = this.registry.keys();
       this.passIndex = 0;
       this.stepsLeft = this.stepsPerSweep;
     }
@@ -79,14 +82,9 @@ export class HeartbeatMonitor implements OnApplicationBootstrap {
     const now = this.clock.now();
     const stale: AgentSession[] = [];
     for (; this.passIndex < end && this.passIndex < this.pass.length; this.passIndex++) {
-      const session = this.pass[this.passIndex]!;
-      // A session ended since the snapshot is not ended again.
-      if (
-        this.registry.get(session.instanceUid, session.key) === session &&
-        this.policy.isStale(session, now)
-      ) {
-        stale.push(session);
-      }
+      // A session ended since the snapshot is not there any more; one that took its key is checked instead.
+      const session = this.registry.byKey(this.pass[this.passIndex]!);
+      if (session && this.policy.isStale(session, now)) stale.push(session);
     }
     if (this.stepsLeft === 0) this.pass = [];
     return this.end(stale, now);

@@ -24,6 +24,11 @@ export class AgentRegistry {
     return this.sessions.get(key);
   }
 
+  /** The session registered under `key` (an {@link instanceUidKey}), if any. */
+  byKey(key: string): AgentSession | undefined {
+    return this.sessions.get(key);
+  }
+
   /** The session whose display id (UUID, text or hex form of the uid) is `displayId`. */
   findByDisplayId(displayId: string): AgentSession | undefined {
     for (const session of this.sessions.values()) if (session.displayId === displayId) return session;
@@ -60,6 +65,11 @@ export class AgentRegistry {
   /** A snapshot of every session. */
   list(): AgentSession[] {
     return [...this.sessions.values()];
+  }
+
+  /** A snapshot of every session's key. */
+  keys(): string[] {
+    return [...this.sessions.keys()];
   }
 
   private put(session: AgentSession): void {
