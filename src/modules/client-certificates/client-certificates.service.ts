@@ -118,6 +118,11 @@ export class ClientCertificates implements OnModuleInit {
     return { certificate, signed: true };
   }
 
+  /** Whether a certificate was issued to `agent` (and has not been pruned since it expired). */
+  issuedTo(agent: AgentView): boolean {
+    return this.issued.has(agent.displayId);
+  }
+
   /**
    * The certificate to offer `agent`, if one was issued and has not expired. Once less than a third of its
    * validity is left it is re-signed (same key and subject, new validity) and the new one is returned;

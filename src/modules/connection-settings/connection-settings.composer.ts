@@ -7,6 +7,7 @@ import { HeartbeatPolicy } from '../heartbeat/index.js';
 import { OpampAgents } from '../session/index.js';
 import { ConnectionOffers } from './connection-offers.service.js';
 import { composeConnectionSettings } from './connection-settings.offer.js';
+import { type OfferInputs, offerInputs, sameOfferInputs } from './offer-inputs.js';
 import {
   type ConnectionSettingsOptions,
   InjectConnectionSettingsOptions,
@@ -19,6 +20,8 @@ interface SessionState {
   endpoint: string;
   /** Hash of the offer last sent in this session. */
   sentHash?: Buffer;
+  /** The inputs of the last decision that there was nothing to send, while no certificate is involved. */
+  nothingToSend?: OfferInputs;
 }
 
 /** The capabilities a plain (no operator offer, no certificate) offer depends on. */
@@ -44,6 +47,8 @@ export class ConnectionSettingsComposer implements OnModuleInit, OnModuleDestroy
   private readonly sessions = new WeakMap<AgentView, SessionState>();
   /** Plain offers by capabilities and endpoint (null: nothing to offer). */
   private readonly plain = new Map<string, ConnectionSettingsOffers | null>();
+  /** Bumped when the operator's offers change: a decision taken on older offers no longer stands. */
+  private offersVersion = 0;
   private unsubscribe?: () => void;
 
   constructor(
@@ -56,7 +61,10 @@ export class ConnectionSettingsComposer implements OnModuleInit, OnModuleDestroy
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.offers.onChange(() => this.pushAll());
+    this.unsubscribe = this.offers.onChange(() => {
+      this.offersVersion++;
+      return this.pushAll();
+    });
   }
 
   onModuleDestroy(): void {
@@ -76,12 +84,25 @@ export class ConnectionSettingsComposer implements OnModuleInit, OnModuleDestroy
     const endpoint = this.endpointOf(connection);
     if (!state) this.sessions.set(agent, (state = { endpoint }));
     state.endpoint = endpoint;
+    // Most messages are heartbeats that change none of the inputs: the offer is neither composed nor compared.
+    const settled = state.nothingToSend;
+    if (!force && settled && sameOfferInputs(settled, agent, this.offersVersion, endpoint, state.sentHash)) {
+      return undefined;
+    }
+    state.nothingToSend = undefined;
     const session = state;
+    const version = this.offersVersion;
     const offer = this.compose(agent, endpoint);
-    const send = (composed: ConnectionSettingsOffers | undefined): ConnectionSettingsOffers | undefined =>
-      composed && (force || this.needsOffer(agent, session, composed))
-        ? this.sent(agent, session, composed)
-        : undefined;
+    const send = (composed: ConnectionSettingsOffers | undefined): ConnectionSettingsOffers | undefined => {
+      if (composed && (force || this.needsOffer(agent, session, composed))) {
+        return this.sent(agent, session, composed);
+      }
+      // A certificate is renewed as time passes, so with one the decision is taken again on every message.
+      if (!this.certificates.issuedTo(agent)) {
+        session.nothingToSend = offerInputs(agent, version, endpoint, session.sentHash);
+      }
+      return undefined;
+    };
     return isThenable(offer) ? offer.then(send) : send(offer);
   }
 

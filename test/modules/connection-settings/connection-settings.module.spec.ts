@@ -7,7 +7,10 @@ import {
   type ServerToAgent,
 } from '../../../src/generated/opamp/v1/opamp.js';
 import { ServerConfigModule } from '../../../src/modules/config/index.js';
-import { ConnectionSettingsModule } from '../../../src/modules/connection-settings/index.js';
+import {
+  ConnectionOffers,
+  ConnectionSettingsModule,
+} from '../../../src/modules/connection-settings/index.js';
 import { bitmask, hasCapability } from '../../../src/modules/protocol/index.js';
 import { MessagePipeline } from '../../../src/modules/session/index.js';
 import { FakeConnection } from '../../support/fake-connection.js';
@@ -112,5 +115,48 @@ describe('ConnectionSettingsModule', () => {
     expect(hash).toHaveLength(32);
     expect(applied.connectionSettings).toBeUndefined();
     expect(Buffer.from(stale.connectionSettings!.hash)).toEqual(hash);
+  });
+
+  it('sends an offer a heartbeat did not need once its offers, its description or its capabilities change', async () => {
+    const uid = randomUid();
+    const ACCEPTS_OTHER = bitmask(AgentCapabilities.AgentCapabilities_AcceptsOtherConnectionSettings);
+    let sequenceNum = 0n;
+    const send = (fields: Parameters<typeof agentToServer>[0] = {}): Promise<ServerToAgent> =>
+      server.handle(
+        new FakeConnection('http'),
+        agentToServer({
+          instanceUid: uid,
+          sequenceNum: sequenceNum++,
+          capabilities: REPORTS_OWN_METRICS | ACCEPTS_OTHER,
+          ...fields,
+        }),
+      );
+    const hashOf = (reply: ServerToAgent): Buffer => Buffer.from(reply.connectionSettings!.hash);
+    const applied = (hash: Buffer) => ({ connectionSettingsStatus: { lastConnectionSettingsHash: hash } });
+
+    const first = await send({ agentDescription: description('cart') });
+    let hash = hashOf(first);
+    expect((await send(applied(hash))).connectionSettings).toBeUndefined();
+    expect((await send()).connectionSettings).toBeUndefined();
+
+    // An operator offer for this service: the next heartbeat carries it.
+    await moduleRef.get(ConnectionOffers).put('cart-logs', {
+      target: { selector: { 'service.name': 'cart' } },
+      otherConnections: { logs: { endpoint: 'https://logs.example:4318', headers: {} } },
+    });
+    const offered = await send();
+    expect(offered.connectionSettings?.otherConnections).toHaveProperty('logs');
+    hash = hashOf(offered);
+    expect((await send(applied(hash))).connectionSettings).toBeUndefined();
+
+    // Another service name: the selector no longer matches, so the offer changes again.
+    const renamed = await send({ agentDescription: description('checkout') });
+    expect(renamed.connectionSettings?.otherConnections ?? {}).not.toHaveProperty('logs');
+    hash = hashOf(renamed);
+    expect((await send(applied(hash))).connectionSettings).toBeUndefined();
+
+    // New capabilities (own traces too): an own-traces endpoint joins the offer.
+    const traces = await send({ capabilities: REPORTS_OWN_METRICS | ACCEPTS_OTHER | REPORTS_OWN_TRACES });
+    expect(traces.connectionSettings?.ownTraces?.destinationEndpoint).toBe(OWN_TRACES);
   });
 });
