@@ -47,6 +47,11 @@ export class ConnectionSettingsComposer implements OnModuleInit, OnModuleDestroy
   private readonly sessions = new WeakMap<AgentView, SessionState>();
   /** Plain offers by capabilities and endpoint (null: nothing to offer). */
   private readonly plain = new Map<string, ConnectionSettingsOffers | null>();
+  /** The OpAMP endpoint agents reach by each Host header, by transport. */
+  private readonly endpoints: Record<ConnectionRequest['transport'], Map<string, string>> = {
+    http: new Map(),
+    websocket: new Map(),
+  };
   /** Bumped when the operator's offers change: a decision taken on older offers no longer stands. */
   private offersVersion = 0;
   private unsubscribe?: () => void;
@@ -186,9 +191,16 @@ export class ConnectionSettingsComposer implements OnModuleInit, OnModuleDestroy
 
   private endpointOf(connection: ConnectionRequest): string {
     const { host: fallbackHost, port, path, secure } = this.options.opamp;
-    const host = connection.headers.host ?? `${fallbackHost}:${port}`;
+    const header = connection.headers.host;
+    const host = (Array.isArray(header) ? header[0] : header) ?? `${fallbackHost}:${port}`;
+    // Built once per host and transport, not per message (the Host header comes from the client: bounded).
+    const known = this.endpoints[connection.transport];
+    const endpoint = known.get(host);
+    if (endpoint !== undefined) return endpoint;
     const plain = connection.transport === 'websocket' ? 'ws' : 'http';
-    const scheme = secure ? `${plain}s` : plain;
-    return `${scheme}://${Array.isArray(host) ? host[0] : host}${path}`;
+    const built = `${secure ? `${plain}s` : plain}://${host}${path}`;
+    if (known.size >= MAX_CACHED_OFFERS) known.clear();
+    known.set(host, built);
+    return built;
   }
 }

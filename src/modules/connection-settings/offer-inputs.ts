@@ -10,6 +10,7 @@ import { type AgentView } from '../../plugin-api/index.js';
 export interface OfferInputs {
   readonly offersVersion: number;
   readonly endpoint: string;
+  /** Reported capabilities; with the identity, they make the effective ones (not computed per message). */
   readonly capabilities: bigint;
   readonly description: unknown;
   readonly resourceAttributes: unknown;
@@ -29,7 +30,7 @@ export function offerInputs(
   return {
     offersVersion,
     endpoint,
-    capabilities: agent.effectiveCapabilities,
+    capabilities: agent.capabilities,
     description: agent.status.description,
     resourceAttributes: agent.resourceAttributes,
     identity: agent.identity,
@@ -50,7 +51,7 @@ export function sameOfferInputs(
   return (
     inputs.offersVersion === offersVersion &&
     inputs.endpoint === endpoint &&
-    inputs.capabilities === agent.effectiveCapabilities &&
+    inputs.capabilities === agent.capabilities &&
     inputs.description === agent.status.description &&
     inputs.resourceAttributes === agent.resourceAttributes &&
     inputs.identity === agent.identity &&
