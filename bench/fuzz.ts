@@ -8,6 +8,8 @@
  * reported; on a valid input (a valid protobuf, valid gzip of one) each is a failure. Writes
  * bench/results/fuzz-latest.json.
  */
+import { machineInfo } from './lib/machine.js';
+import { provenance } from './lib/provenance.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -35,6 +37,8 @@ const inputs = option('inputs', 100_000);
 // --heap-snapshots DIR: also write the server's heap snapshots at the baseline, each checkpoint and the end.
 const snapshotDir = textOption('heap-snapshots');
 const seed = option('seed', Date.now() % 1_000_000_000);
+// Which code and machine the result measured (taken before the run: the run writes results files).
+const measuredCode = provenance();
 const logFile = join(tmpdir(), `opamp-fuzz-${process.pid}.log`);
 const server = await ServerProcess.start({
   logFile,
@@ -132,6 +136,8 @@ try {
   const heapGrowth = after.heapUsed - before.heapUsed;
   const growth = judgeHeapGrowth(checkpoints);
   const result = {
+    provenance: measuredCode,
+    machine: machineInfo(),
     seed,
     inputs: totals.http + totals.ws,
     httpInputs: totals.http,

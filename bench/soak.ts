@@ -22,6 +22,8 @@
  * - a failed record write, or a record left once every agent has left or gone stale.
  * Writes bench/results/soak-latest.json.
  */
+import { machineInfo } from './lib/machine.js';
+import { provenance } from './lib/provenance.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -40,6 +42,8 @@ const option = (name: string, fallback: number): number => {
   return index >= 0 ? Number(process.argv[index + 1]) : fallback;
 };
 const minutes = option('minutes', 10);
+// Which code and machine the result measured (taken before the run: the run writes results files).
+const measuredCode = provenance();
 const wsAgents = option('ws-agents', 400);
 const httpAgents = option('http-agents', 100);
 const sampleEveryMs = option('sample-every-s', 30) * 1000;
@@ -423,6 +427,8 @@ const checks = {
   },
 };
 const result = {
+  provenance: measuredCode,
+  machine: machineInfo(),
   minutes,
   wsAgents,
   httpAgents,
