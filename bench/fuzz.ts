@@ -11,7 +11,7 @@
 import { machineInfo } from './lib/machine.js';
 import { provenance } from './lib/provenance.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { runFuzz, type FuzzReport } from '../test/support/fuzz/fuzz-driver.js';
 import { judgeHeapGrowth, type HeapCheckpoint } from './lib/heap-growth.js';
@@ -62,7 +62,7 @@ const dataHeap = dataHeapBytes;
 
 const writeSnapshot = async (name: string): Promise<void> => {
   mkdirSync(snapshotDir!, { recursive: true });
-  writeFileSync(join(snapshotDir!, `fuzz-${name}.heapsnapshot`), await inspector.takeHeapSnapshot());
+  await inspector.writeHeapSnapshot(resolve(snapshotDir!, `fuzz-${name}.heapsnapshot`));
 };
 
 let exitCode = 0;

@@ -25,7 +25,7 @@
 import { machineInfo } from './lib/machine.js';
 import { provenance } from './lib/provenance.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { WebSocket, type RawData } from 'ws';
 import { AgentToServer, RemoteConfigStatuses } from '../src/generated/opamp/v1/opamp.js';
@@ -52,7 +52,7 @@ const snapshotArg = process.argv.indexOf('--heap-snapshots');
 const snapshotDir = snapshotArg >= 0 ? process.argv[snapshotArg + 1] : undefined;
 const writeSnapshot = async (name: string): Promise<void> => {
   mkdirSync(snapshotDir!, { recursive: true });
-  writeFileSync(join(snapshotDir!, `soak-${name}.heapsnapshot`), await server.inspector!.takeHeapSnapshot());
+  await server.inspector!.writeHeapSnapshot(resolve(snapshotDir!, `soak-${name}.heapsnapshot`));
 };
 const MIB = 1024 * 1024;
 const HEADER = Buffer.from([0]);

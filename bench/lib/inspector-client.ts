@@ -36,20 +36,10 @@ const MEMORY_EXPRESSION = `JSON.stringify({
 export class InspectorClient {
   private nextId = 0;
   private readonly pending = new Map<number, (result: unknown) => void>();
-  private snapshotChunks: string[] | undefined;
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as {
-        id?: number;
-        result?: unknown;
-        method?: string;
-        params?: { chunk?: string };
-      };
-      if (message.method === 'HeapProfiler.addHeapSnapshotChunk') {
-        this.snapshotChunks?.push(message.params?.chunk ?? '');
-        return;
-      }
+      const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
       if (message.id === undefined) return;
       this.pending.get(message.id)?.(message.result);
       this.pending.delete(message.id);
@@ -103,18 +93,6 @@ export class InspectorClient {
   async memoryAfterGc(): Promise<RemoteMemory> {
     await this.collectGarbage();
     return this.memoryUsage();
-  }
-
-  /** A heap snapshot (the `.heapsnapshot` JSON DevTools reads), taken after a full GC. */
-  async takeHeapSnapshot(): Promise<string> {
-    await this.collectGarbage();
-    this.snapshotChunks = [];
-    try {
-      await this.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false }, 300_000);
-      return this.snapshotChunks.join('');
-    } finally {
-      this.snapshotChunks = undefined;
-    }
   }
 
   close(): void {

@@ -33,6 +33,8 @@ const PLAIN_CAPABILITIES = BigInt(
     AgentCapabilities.AgentCapabilities_ReportsOwnLogs,
 );
 const MAX_CACHED_OFFERS = 256;
+/** Distinct Host headers whose endpoint is kept (clients choose the header: bounded). */
+const MAX_CACHED_ENDPOINTS = 256;
 
 /**
  * The one place an agent's ConnectionSettingsOffers is built: the heartbeat interval, the own-telemetry
@@ -193,13 +195,13 @@ export class ConnectionSettingsComposer implements OnModuleInit, OnModuleDestroy
     const { host: fallbackHost, port, path, secure } = this.options.opamp;
     const header = connection.headers.host;
     const host = (Array.isArray(header) ? header[0] : header) ?? `${fallbackHost}:${port}`;
-    // Built once per host and transport, not per message (the Host header comes from the client: bounded).
+    // Built once per host and transport, not per message.
     const known = this.endpoints[connection.transport];
     const endpoint = known.get(host);
     if (endpoint !== undefined) return endpoint;
     const plain = connection.transport === 'websocket' ? 'ws' : 'http';
     const built = `${secure ? `${plain}s` : plain}://${host}${path}`;
-    if (known.size >= MAX_CACHED_OFFERS) known.clear();
+    if (known.size >= MAX_CACHED_ENDPOINTS) known.clear();
     known.set(host, built);
     return built;
   }
