@@ -10,9 +10,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const env = process.env;
 const server = spawn(process.execPath, ['dist/main.js'], { cwd: root, stdio: 'inherit' });
 let demo;
+let stopping = false;
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
+    stopping = true;
     demo?.kill(signal);
     server.kill(signal);
   });
@@ -42,9 +44,15 @@ async function waitUntilReady(deadlineMs) {
 }
 
 const wanted = (env.START_DEMO_AGENT ?? 'true') !== 'false';
-// The demo agent speaks plain WebSocket to the loopback listener; with TLS on it, it stays out.
-if (wanted && !env.OPAMP_TLS_CERT_FILE && (await waitUntilReady(60_000))) {
+// A demo agent that fails (its first reply can take longer than its 5 s wait on a busy machine) is started
+// again, a few times, so the UI still has an agent to show; after that the server keeps running alone.
+const DEMO_AGENT_ATTEMPTS = 5;
+const DEMO_AGENT_RETRY_MS = 2000;
+let demoAttempts = 0;
+
+function startDemoAgent() {
   const opampHost = !env.OPAMP_HOST || env.OPAMP_HOST === '0.0.0.0' ? '127.0.0.1' : env.OPAMP_HOST;
+  demoAttempts += 1;
   demo = spawn(process.execPath, ['tools/dist/tools/demo-agent/demo-agent.js'], {
     cwd: root,
     stdio: 'inherit',
@@ -57,7 +65,14 @@ if (wanted && !env.OPAMP_TLS_CERT_FILE && (await waitUntilReady(60_000))) {
     },
   });
   demo.on('exit', (code) => {
-    if (code)
-      process.stderr.write(`npm start: the demo agent exited with ${code}; the server keeps running\n`);
+    if (!code || server.exitCode !== null || stopping) return;
+    const again = demoAttempts < DEMO_AGENT_ATTEMPTS;
+    process.stderr.write(
+      `npm start: the demo agent exited with ${code}; ${again ? 'starting it again' : 'the server keeps running without it'}\n`,
+    );
+    if (again) setTimeout(() => stopping || startDemoAgent(), DEMO_AGENT_RETRY_MS).unref();
   });
 }
+
+// The demo agent speaks plain WebSocket to the loopback listener; with TLS on it, it stays out.
+if (wanted && !env.OPAMP_TLS_CERT_FILE && (await waitUntilReady(60_000))) startDemoAgent();
