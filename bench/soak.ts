@@ -1,7 +1,7 @@
 /**
- * `npm run soak [-- --minutes N] [--ws-agents N] [--http-agents N] [--heap-snapshots DIR]`: runs `node dist/main.js` for N minutes
+ * `npm run soak [-- --minutes N] [--ws-agents N] [--http-agents N] [--heap-snapshots DIR] [--api-history N]`: runs `node dist/main.js` for N minutes
  * (default 10) under agent churn — WebSocket and HTTP agents sending one message a second, a health change
- * every 10th, 1 % of them replaced every second (agent_disconnect, a plain close, an abrupt drop, or an HTTP
+ * every 10th (the agents' phases spread), 1 % of them replaced every second (agent_disconnect, a plain close, an abrupt drop, or an HTTP
  * agent that just stops and goes stale), a config rolled out to everyone every minute — and samples the
  * server's heap after a full GC every 30 s (also without compiled code, V8's code spaces and bytecode: the data heap). The agents are Odigos agents (the WebSocket ones also accept
  * remote config), identified by the odigos plugin and persisted as InstrumentationInstances
@@ -12,8 +12,9 @@
  * Fails on (each stated in the output and bench/README.md):
  * - unanswered messages: sent minus answered > 0 at the end (messages an agent abandoned by leaving are not
  *   counted; a message still in flight gets {@link DRAIN_MS} to be answered);
- * - a persistence queue that keeps growing: its depth, read every {@link QUEUE_SAMPLE_MS}, rises from each
- *   quarter of the steady run to the next, or ends above {@link QUEUE_DEPTH_BOUND};
+ * - a persistence queue that keeps growing: its depth, read every {@link QUEUE_SAMPLE_MS} right after a
+ *   second's messages went out and again just before the next second's (the backlog), rises from each quarter
+ *   of the steady run to the next, or ends above {@link QUEUE_DEPTH_BOUND};
  * - configs received but not applied: an agent still connected holds a remote config it has not reported
  *   APPLIED in its RemoteConfigStatus (the agents' reports are counted, not the receipts);
  * - data-heap growth: least-squares slope after the first minute above {@link DATA_HEAP_SLOPE_MIB_PER_MIN}
@@ -25,6 +26,7 @@
 import { machineInfo } from './lib/machine.js';
 import { provenance } from './lib/provenance.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { WebSocket, type RawData } from 'ws';
@@ -47,6 +49,8 @@ const measuredCode = provenance();
 const wsAgents = option('ws-agents', 400);
 const httpAgents = option('http-agents', 100);
 const sampleEveryMs = option('sample-every-s', 30) * 1000;
+// --api-history N: changes the fake API server keeps for watch replay (its default 10,000).
+const apiHistory = process.argv.includes('--api-history') ? option('api-history', 10_000) : undefined;
 // --heap-snapshots DIR: also write the server's heap snapshots at the first steady sample and at the end.
 const snapshotArg = process.argv.indexOf('--heap-snapshots');
 const snapshotDir = snapshotArg >= 0 ? process.argv[snapshotArg + 1] : undefined;
@@ -58,6 +62,12 @@ const MIB = 1024 * 1024;
 const HEADER = Buffer.from([0]);
 const APPLIED = RemoteConfigStatuses.RemoteConfigStatuses_APPLIED;
 
+/**
+ * A health change every this many messages. The agents' phases are spread: agents started together would
+ * otherwise all change on the same second, a 10 s cycle the 1 % churn takes minutes to even out, which a
+ * queue-depth sample reads as a rising queue.
+ */
+const STATUS_EVERY = 10;
 /** Time the messages still in flight at the end get to be answered. */
 const DRAIN_MS = 10_000;
 /** How often the persistence queue depth is read. */
@@ -120,7 +130,16 @@ function nextMessage(agent: SimulatedAgent, clear: () => void): Uint8Array {
 
 function wsAgent(url: string): SoakAgent {
   // Identified as Odigos agents are, but accepting remote config, so the rollouts reach them.
-  const agent = new SimulatedAgent(nextIndex++, 'odigos', 10, 'soak', counters, COLLECTOR_CAPABILITIES);
+  const index = nextIndex++;
+  const agent = new SimulatedAgent(
+    index,
+    'odigos',
+    STATUS_EVERY,
+    'soak',
+    counters,
+    COLLECTOR_CAPABILITIES,
+    index % STATUS_EVERY,
+  );
   const socket = new WebSocket(url, { perMessageDeflate: false });
   let outstanding = 0;
   let configPending = false;
@@ -181,7 +200,16 @@ function wsAgent(url: string): SoakAgent {
 }
 
 function httpAgent(poster: HttpPoster): SoakAgent {
-  const agent = new SimulatedAgent(nextIndex++, 'odigos', 10, 'soak', counters);
+  const index = nextIndex++;
+  const agent = new SimulatedAgent(
+    index,
+    'odigos',
+    STATUS_EVERY,
+    'soak',
+    counters,
+    undefined,
+    index % STATUS_EVERY,
+  );
   let outstanding = 0;
   const post = (bytes: Uint8Array): void => {
     outstanding++;
@@ -220,6 +248,7 @@ function httpAgent(poster: HttpPoster): SoakAgent {
 // The soak never counts API requests: a log of every one would grow this process for the whole run.
 const cluster = await FakeCluster.start(Math.ceil((wsAgents + httpAgents) * (1 + 0.6 * minutes)) + 100, {
   recordRequests: false,
+  ...(apiHistory !== undefined ? { watchHistoryLimit: apiHistory } : {}),
 });
 const server = await ServerProcess.start({
   logFile: join(tmpdir(), `opamp-soak-${process.pid}.log`),
@@ -243,23 +272,64 @@ const samples: Array<{
   agents: number;
   records: number;
   queueDepth: number;
+  /** Why the queue is as deep as it is: the store's answers and this (generator and API) process's health. */
+  writesPerS: number;
+  meanWriteMs: number;
+  writeConcurrency: number;
+  oldestPendingS: number;
+  benchLoopDelayP99Ms: number;
+  benchHeapMiB: number;
 }> = [];
 let lastSample = -Infinity;
 let lastQueueSample = -Infinity;
-const queueDepths: Array<{ minute: number; depth: number }> = [];
+/** `depth` right after a second's messages went out (judged); `backlog` just before the next second's. */
+const queueDepths: Array<{ minute: number; depth: number; backlog?: number }> = [];
+// This process runs the agents and the fake API server: when it slows, writes take longer and the queue deepens.
+const benchLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+benchLoopDelay.enable();
+let lastWrites = { count: 0, seconds: 0, at: performance.now() };
 let lastRollout = started;
 let rollouts = 0;
 
 const sum = (text: string, pattern: RegExp): number =>
   [...text.matchAll(pattern)].reduce((total, match) => total + Number(match[1]), 0);
-const serverGauges = async (): Promise<{ agents: number; queueDepth: number; failedWrites: number }> => {
+const serverGauges = async (): Promise<{
+  agents: number;
+  queueDepth: number;
+  failedWrites: number;
+  writeCount: number;
+  writeSeconds: number;
+  writeConcurrency: number;
+  oldestPendingS: number;
+}> => {
   const text = await server.metrics();
   return {
     agents: sum(text, /^opamp_connected_agents\{[^}]*\} (\S+)$/gm),
     queueDepth: sum(text, /^opamp_persistence_queue_depth (\S+)$/gm),
     failedWrites: sum(text, /^opamp_persistence_writes_total\{[^}]*result="failed"[^}]*\} (\S+)$/gm),
+    writeCount: sum(text, /^opamp_persistence_write_duration_seconds_count (\S+)$/gm),
+    writeSeconds: sum(text, /^opamp_persistence_write_duration_seconds_sum (\S+)$/gm),
+    writeConcurrency: sum(text, /^opamp_persistence_write_concurrency (\S+)$/gm),
+    oldestPendingS: sum(text, /^opamp_persistence_oldest_pending_seconds (\S+)$/gm),
   };
 };
+
+const round1 = (value: number): number => Math.round(value * 10) / 10;
+/** Store writes per second and their mean duration since the last call. */
+function writeRates(gauges: { writeCount: number; writeSeconds: number }): {
+  writesPerS: number;
+  meanWriteMs: number;
+} {
+  const now = performance.now();
+  const count = gauges.writeCount - lastWrites.count;
+  const seconds = gauges.writeSeconds - lastWrites.seconds;
+  const elapsedS = (now - lastWrites.at) / 1000;
+  lastWrites = { count: gauges.writeCount, seconds: gauges.writeSeconds, at: now };
+  return {
+    writesPerS: round1(count / elapsedS),
+    meanWriteMs: count > 0 ? Math.round((seconds / count) * 10_000) / 10 : 0,
+  };
+}
 
 process.stderr.write(
   `soak: ${minutes} min, ${wsAgents} WebSocket + ${httpAgents} HTTP agents, 1 % churn per second\n`,
@@ -294,13 +364,15 @@ while (performance.now() < endAt) {
       });
     }
   }
+  let queueSample: (typeof queueDepths)[number] | undefined;
   if (performance.now() - lastQueueSample >= QUEUE_SAMPLE_MS) {
     lastQueueSample = performance.now();
     const { queueDepth } = await serverGauges();
-    queueDepths.push({
+    queueSample = {
       minute: Math.round(((performance.now() - started) / 60_000) * 100) / 100,
       depth: queueDepth,
-    });
+    };
+    queueDepths.push(queueSample);
   }
   if (performance.now() - lastSample >= sampleEveryMs) {
     lastSample = performance.now();
@@ -315,7 +387,13 @@ while (performance.now() < endAt) {
       agents: gauges.agents,
       records: cluster.instances(),
       queueDepth: gauges.queueDepth,
+      ...writeRates(gauges),
+      writeConcurrency: gauges.writeConcurrency,
+      oldestPendingS: round1(gauges.oldestPendingS),
+      benchLoopDelayP99Ms: round1(benchLoopDelay.percentile(99) / 1e6),
+      benchHeapMiB: round1(process.memoryUsage().heapUsed / MIB),
     };
+    benchLoopDelay.reset();
     samples.push(sample);
     process.stderr.write(`soak: ${JSON.stringify(sample)}\n`);
     if (snapshotDir && sample.minute >= 1 && !samples.some((s) => s !== sample && s.minute >= 1)) {
@@ -323,13 +401,13 @@ while (performance.now() < endAt) {
     }
   }
   await sleep(1000);
+  if (queueSample) queueSample.backlog = (await serverGauges()).queueDepth;
 }
 if (snapshotDir) await writeSnapshot('end');
 
 // Growth after the first minute (start-up, pools) by least squares, and first → last.
 const steady = samples.filter((s) => s.minute >= 1);
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
-const round1 = (value: number): number => Math.round(value * 10) / 10;
 function trend(values: number[]): {
   firstSteadyMiB?: number;
   lastMiB?: number;
@@ -369,14 +447,20 @@ await waitFor(() => (missing() <= 0 ? true : undefined), DRAIN_MS, 'answers in f
 const unanswered = missing();
 const configsNotApplied = agents.filter((agent) => agent.configPending).length;
 
-// The queue keeps growing when each quarter of the steady run has a higher mean depth than the one before.
-const steadyDepths = queueDepths.filter((q) => q.minute >= 1).map((q) => q.depth);
-const quarter = Math.floor(steadyDepths.length / 4);
-const quarterMeans =
-  quarter > 0 ? [0, 1, 2, 3].map((k) => mean(steadyDepths.slice(k * quarter, (k + 1) * quarter))) : [];
-const queueGrowing =
-  quarterMeans.length === 4 && quarterMeans.every((m, k) => k === 0 || m > quarterMeans[k - 1]!);
+// The queue keeps growing when each quarter of the steady run has a higher mean depth than the one before:
+// read right after a second's messages (what is still being written) and just before the next (what was not).
+const steadyQueue = queueDepths.filter((q) => q.minute >= 1);
+function quarterMeansOf(values: number[]): number[] {
+  const quarter = Math.floor(values.length / 4);
+  return quarter > 0 ? [0, 1, 2, 3].map((k) => mean(values.slice(k * quarter, (k + 1) * quarter))) : [];
+}
+const rising = (means: number[]): boolean =>
+  means.length === 4 && means.every((m, k) => k === 0 || m > means[k - 1]!);
+const quarterMeans = quarterMeansOf(steadyQueue.map((q) => q.depth));
+const backlogQuarterMeans = quarterMeansOf(steadyQueue.map((q) => q.backlog ?? 0));
+const queueGrowing = rising(quarterMeans) || rising(backlogQuarterMeans);
 const queueAtEnd = queueDepths.at(-1)?.depth ?? 0;
+const backlogAtEnd = queueDepths.at(-1)?.backlog ?? 0;
 
 // Everyone leaves; silent HTTP agents go stale. Then no InstrumentationInstance may be left behind.
 for (const agent of agents) agent.leave();
@@ -399,9 +483,15 @@ const checks = {
     bound: 'sent − answered − abandoned by leaving = 0',
   },
   persistenceQueue: {
-    value: { atEnd: queueAtEnd, quarterMeans: quarterMeans.map(round1), growing: queueGrowing },
-    passed: !queueGrowing && queueAtEnd <= QUEUE_DEPTH_BOUND,
-    bound: `not rising from each quarter of the steady run to the next, ≤ ${QUEUE_DEPTH_BOUND} at the end`,
+    value: {
+      atEnd: queueAtEnd,
+      quarterMeans: quarterMeans.map(round1),
+      backlogAtEnd,
+      backlogQuarterMeans: backlogQuarterMeans.map(round1),
+      growing: queueGrowing,
+    },
+    passed: !queueGrowing && queueAtEnd <= QUEUE_DEPTH_BOUND && backlogAtEnd <= QUEUE_DEPTH_BOUND,
+    bound: `neither the depth after a second's messages nor the backlog before the next rising from each quarter of the steady run to the next, both ≤ ${QUEUE_DEPTH_BOUND} at the end`,
   },
   configsApplied: {
     value: {

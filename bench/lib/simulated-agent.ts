@@ -108,6 +108,8 @@ export class SimulatedAgent {
     private readonly counters: AgentCounters,
     /** Capabilities to declare instead of the flavour's own (e.g. an Odigos agent that accepts remote config). */
     private readonly declaredCapabilities?: bigint,
+    /** Messages by which this agent's health changes are offset, so that agents started together do not all change at once. */
+    private readonly statusPhase = 0,
   ) {
     const digest = createHash('sha256').update(`${salt}:${index}`).digest();
     if (flavor === 'odigos') {
@@ -150,7 +152,7 @@ export class SimulatedAgent {
       message.remoteConfigStatus = this.appliedStatus();
       return message;
     }
-    if (this.statusEvery > 0 && this.messages % this.statusEvery === 0) {
+    if (this.statusEvery > 0 && (this.messages + this.statusPhase) % this.statusEvery === 0) {
       this.healthy = !this.healthy;
       message.health = this.health();
     }
