@@ -14,6 +14,8 @@ export interface RemoteMemory {
    * compile lazily, on their first call, so it grows as a long run reaches code it had not run yet.
    */
   readonly bytecode: number;
+  /** V8's young generation (the new space), committed: it grows under a high allocation rate. */
+  readonly newSpace: number;
 }
 
 /** The heap without compiled code (code spaces and bytecode): what a run's data takes. */
@@ -26,6 +28,9 @@ const MEMORY_EXPRESSION = `JSON.stringify({
     .filter((space) => space.space_name.startsWith('code'))
     .reduce((sum, space) => sum + space.space_used_size, 0),
   bytecode: require('v8').getHeapCodeStatistics().bytecode_and_metadata_size,
+  newSpace: require('v8').getHeapSpaceStatistics()
+    .filter((space) => space.space_name === 'new_space')
+    .reduce((sum, space) => sum + space.space_size, 0),
 })`;
 
 /**

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { type RemoteMemory } from '../lib/inspector-client.js';
 import { PROFILES_DIR } from '../lib/paths.js';
 import { ProcessMonitor, sampleProcess, type ProcessUsage } from '../lib/proc-stats.js';
 import { ServerProcess } from '../lib/server-process.js';
@@ -59,6 +60,55 @@ export interface RestartDetails {
   readonly serverRssFreshMiB: number;
   readonly serverPeakRssMiB: number;
   readonly peakRssPerAgentKiB: number;
+  /** What the RSS was made of at the highest of the storm's memory readings (and when it was fresh). */
+  readonly peakComposition?: MemoryComposition;
+  readonly freshComposition?: MemoryComposition;
+}
+
+/** `process.memoryUsage()` split into the V8 heap, its young generation, buffers and the rest (native), MiB. */
+export interface MemoryComposition {
+  readonly rssMiB: number;
+  readonly heapTotalMiB: number;
+  readonly heapUsedMiB: number;
+  readonly newSpaceMiB: number;
+  readonly externalMiB: number;
+  /** RSS outside the V8 heap and `external`: Node's and libuv's native allocations, code, stacks. */
+  readonly otherMiB: number;
+}
+
+const compositionOf = (memory: RemoteMemory): MemoryComposition => ({
+  rssMiB: round(memory.rss / MIB, 1),
+  heapTotalMiB: round(memory.heapTotal / MIB, 1),
+  heapUsedMiB: round(memory.heapUsed / MIB, 1),
+  newSpaceMiB: round(memory.newSpace / MIB, 1),
+  externalMiB: round(memory.external / MIB, 1),
+  otherMiB: round((memory.rss - memory.heapTotal - memory.external) / MIB, 1),
+});
+
+const describeComposition = (c: MemoryComposition): string =>
+  `RSS ${c.rssMiB} MiB = V8 heap ${c.heapTotalMiB} (used ${c.heapUsedMiB}, young generation ${c.newSpaceMiB}) + external ${c.externalMiB} + other native ${c.otherMiB}`;
+
+/** Reads the server's memory every `everyMs` until stopped; keeps the reading with the highest RSS. */
+function watchPeakMemory(
+  server: ServerProcess,
+  everyMs: number,
+): { stop(): Promise<RemoteMemory | undefined> } {
+  let peak: RemoteMemory | undefined;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const memory = await server.inspector?.memoryUsage().catch(() => undefined);
+      if (memory && (!peak || memory.rss > peak.rss)) peak = memory;
+      await sleep(everyMs);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return peak;
+    },
+  };
 }
 
 const perAgentKiB = (after: number, before: number, agents: number): number =>
@@ -324,6 +374,8 @@ async function restartStorm(
   const monitor = new ProcessMonitor(server.pid, 100);
   monitor.start();
   const rssFresh = sampleProcess(server.pid).rssBytes;
+  const fresh = await server.inspector?.memoryUsage().catch(() => undefined);
+  const peakMemory = watchPeakMemory(server, 250);
   const deadline = performance.now() + options.restartDeadlineS * 1000 + 30_000;
   let status = await fleet.status(stoppedAt);
   while (status.servedSince < agents && performance.now() < deadline) {
@@ -333,6 +385,7 @@ async function restartStorm(
   // A little more: what the storm left behind settles, and the peak is seen.
   await sleep(2000);
   const usage = monitor.stop();
+  const peakReading = await peakMemory.stop();
   const inRegistry = await registeredWebSocketAgents(server);
   const allBack = status.servedSince === agents && status.lastServedAtEpochMs !== undefined;
   const fromStopS = allBack ? (status.lastServedAtEpochMs! - stoppedAt) / 1000 : undefined;
@@ -352,6 +405,8 @@ async function restartStorm(
     serverRssFreshMiB: round(rssFresh / MIB, 1),
     serverPeakRssMiB: round(usage.peakRssBytes / MIB, 1),
     peakRssPerAgentKiB: round(peakPerAgent, 2),
+    ...(peakReading ? { peakComposition: compositionOf(peakReading) } : {}),
+    ...(fresh ? { freshComposition: compositionOf(fresh) } : {}),
   };
   const steady = scale.details as unknown as ScaleDetails;
   return {
@@ -387,6 +442,11 @@ async function restartStorm(
         `stop ${details.stopMs} ms (drain, 1001 to every socket), start ${details.startMs} ms; all back ${details.allBackFromStopS ?? '-'} s after the stop, ${details.allBackFromReadyS ?? '-'} s after the new server was ready`,
         `refusals (retried): ${kinds(details.refusals)}; connection errors while it was down (retried): ${kinds(details.errorKinds)}; ${details.reconnects} reconnect attempts`,
         `RSS ${details.serverRssFreshMiB} MiB fresh, ${details.serverPeakRssMiB} MiB at the peak`,
+        ...(details.peakComposition
+          ? [
+              `at the highest memory reading (every 250 ms): ${describeComposition(details.peakComposition)}; fresh: ${details.freshComposition ? describeComposition(details.freshComposition) : '-'}`,
+            ]
+          : []),
       ],
       details: details as unknown as Record<string, unknown>,
     },
