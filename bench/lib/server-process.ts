@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, openSync, closeSync } from 'node:fs';
 import { InspectorClient } from './inspector-client.js';
+import { imageNodeOptions } from './image-node-options.js';
 import { SERVER_MAIN } from './paths.js';
 import { freePort } from './ports.js';
 import { sleep, waitFor } from './sleep.js';
@@ -65,9 +66,10 @@ export class ServerProcess {
       CONFIG_STORE: 'memory',
       ...options.env,
     };
-    // BENCH_SERVER_NODE_ARGS: extra node flags for every server (diagnostics, e.g. --trace-gc).
+    // BENCH_SERVER_NODE_ARGS: extra node flags for every server (diagnostics, e.g. --trace-gc); after the
+    // image's own flags, so that one of them can be tried with another value.
     const extra = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
-    const args = [...(options.nodeArgs ?? []), ...extra];
+    const args = [...imageNodeOptions(), ...(options.nodeArgs ?? []), ...extra];
     if (options.inspect) args.push('--inspect=127.0.0.1:0');
     const log = openSync(options.logFile, 'a');
     const child = spawn(process.execPath, [...args, SERVER_MAIN], {
