@@ -128,18 +128,23 @@ function nextMessage(agent: SimulatedAgent, clear: () => void): Uint8Array {
   return AgentToServer.encode(message).finish();
 }
 
-function wsAgent(url: string): SoakAgent {
-  // Identified as Odigos agents are, but accepting remote config, so the rollouts reach them.
+/** The next Odigos agent, its health changes in a phase of its own. */
+function nextSimulatedAgent(capabilities?: bigint): SimulatedAgent {
   const index = nextIndex++;
-  const agent = new SimulatedAgent(
+  return new SimulatedAgent(
     index,
     'odigos',
     STATUS_EVERY,
     'soak',
     counters,
-    COLLECTOR_CAPABILITIES,
+    capabilities,
     index % STATUS_EVERY,
   );
+}
+
+function wsAgent(url: string): SoakAgent {
+  // Identified as Odigos agents are, but accepting remote config, so the rollouts reach them.
+  const agent = nextSimulatedAgent(COLLECTOR_CAPABILITIES);
   const socket = new WebSocket(url, { perMessageDeflate: false });
   let outstanding = 0;
   let configPending = false;
@@ -200,16 +205,7 @@ function wsAgent(url: string): SoakAgent {
 }
 
 function httpAgent(poster: HttpPoster): SoakAgent {
-  const index = nextIndex++;
-  const agent = new SimulatedAgent(
-    index,
-    'odigos',
-    STATUS_EVERY,
-    'soak',
-    counters,
-    undefined,
-    index % STATUS_EVERY,
-  );
+  const agent = nextSimulatedAgent();
   let outstanding = 0;
   const post = (bytes: Uint8Array): void => {
     outstanding++;
