@@ -1,5 +1,5 @@
 /**
- * `npm run soak [-- --minutes N] [--ws-agents N] [--http-agents N] [--heap-snapshots DIR] [--api-history N]`: runs `node dist/main.js` for N minutes
+ * `npm run soak [-- --minutes N] [--ws-agents N] [--http-agents N] [--heap-snapshots DIR]`: runs `node dist/main.js` for N minutes
  * (default 10) under agent churn — WebSocket and HTTP agents sending one message a second, a health change
  * every 10th (the agents' phases spread), 1 % of them replaced every second (agent_disconnect, a plain close, an abrupt drop, or an HTTP
  * agent that just stops and goes stale), a config rolled out to everyone every minute — and samples the
@@ -49,8 +49,6 @@ const measuredCode = provenance();
 const wsAgents = option('ws-agents', 400);
 const httpAgents = option('http-agents', 100);
 const sampleEveryMs = option('sample-every-s', 30) * 1000;
-// --api-history N: changes the fake API server keeps for watch replay (its default 10,000).
-const apiHistory = process.argv.includes('--api-history') ? option('api-history', 10_000) : undefined;
 // --heap-snapshots DIR: also write the server's heap snapshots at the first steady sample and at the end.
 const snapshotArg = process.argv.indexOf('--heap-snapshots');
 const snapshotDir = snapshotArg >= 0 ? process.argv[snapshotArg + 1] : undefined;
@@ -244,7 +242,6 @@ function httpAgent(poster: HttpPoster): SoakAgent {
 // The soak never counts API requests: a log of every one would grow this process for the whole run.
 const cluster = await FakeCluster.start(Math.ceil((wsAgents + httpAgents) * (1 + 0.6 * minutes)) + 100, {
   recordRequests: false,
-  ...(apiHistory !== undefined ? { watchHistoryLimit: apiHistory } : {}),
 });
 const server = await ServerProcess.start({
   logFile: join(tmpdir(), `opamp-soak-${process.pid}.log`),
