@@ -1,0 +1,49 @@
+import { GENERATOR_BOUND_CORES, round } from '../scenarios/scenario.types.js';
+
+/**
+ * An open-loop generator that fell more than this many milliseconds behind its sending schedule was itself
+ * late: its sends bunch up and its replies wait for its event loop, so the latency it measures is inflated.
+ * Its ticks are 5 ms apart, so a few milliseconds behind is normal.
+ */
+export const GENERATOR_MAX_LAG_MS = 20;
+
+/** What one generator process did over a measured window. */
+export interface GeneratorLoad {
+  /** Its loopback source address (names the process in notes). */
+  readonly localAddress: string;
+  /** CPU over the window, cores. */
+  readonly cpuCores: number;
+  /** Open loop only: the largest delay between when a message was due and when it was sent, ms. */
+  readonly maxSendLagMs?: number;
+}
+
+/** Why `load`'s figures cannot be trusted to be the server's: saturated, or behind its schedule; none when fine. */
+export function generatorLimit(load: GeneratorLoad): string | undefined {
+  if (load.cpuCores >= GENERATOR_BOUND_CORES)
+    return `${load.localAddress} at ${Math.round(load.cpuCores * 100)} % of a core`;
+  if ((load.maxSendLagMs ?? 0) > GENERATOR_MAX_LAG_MS)
+    return `${load.localAddress} ${round(load.maxSendLagMs!, 0)} ms behind its schedule`;
+  return undefined;
+}
+
+/**
+ * A figure taken while ANY of the generator processes that produced it was at ≥ {@link GENERATOR_BOUND_CORES}
+ * of a core, or (open loop) more than {@link GENERATOR_MAX_LAG_MS} ms behind its schedule, gets the ⚠: that
+ * process, not the server, may have set the pace or the latency.
+ */
+export const isGeneratorBound = (loads: readonly GeneratorLoad[]): boolean =>
+  loads.some((load) => generatorLimit(load) !== undefined);
+
+/** The CPU of the busiest process, cores: the figure shown in the table's generator column. */
+export const busiestGeneratorCpu = (loads: readonly GeneratorLoad[]): number =>
+  Math.max(0, ...loads.map((load) => load.cpuCores));
+
+/** "127.0.0.2 45 %, 3 ms behind; 127.0.0.3 47 %, 4 ms behind" — each process's CPU and (open loop) lag. */
+export const describeGenerators = (loads: readonly GeneratorLoad[]): string =>
+  loads
+    .map(
+      (load) =>
+        `${load.localAddress} ${Math.round(load.cpuCores * 100)} %` +
+        (load.maxSendLagMs === undefined ? '' : `, ${round(load.maxSendLagMs, 0)} ms behind at most`),
+    )
+    .join('; ');
