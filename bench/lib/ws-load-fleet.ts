@@ -3,6 +3,7 @@ import { type GeneratorLoad } from './generator-bound.js';
 import { type GeneratorProcess } from './generator-process.js';
 import { type ConnectResult, type GeneratorCommand, type RunResult } from './generator-protocol.js';
 import { ProcessMonitor, type ProcessUsage } from './proc-stats.js';
+import { listenOverflows } from './tcp-stats.js';
 import { type WsConnectOptions } from './ws-agents.js';
 import { mergeConnectResults, mergeRunResults, splitAgents } from './ws-fleet-results.js';
 
@@ -29,6 +30,8 @@ export interface FleetStorm {
   readonly members: readonly MemberOutcome<ConnectResult>[];
   /** Wall time of that window, ms (to pool CPU over rounds). */
   readonly windowMs: number;
+  /** Connections dropped on a full listen queue during the window, machine-wide ({@link listenOverflows}). */
+  readonly listenOverflows?: number;
 }
 
 /** One timed run by the whole fleet. */
@@ -124,6 +127,7 @@ export class WsLoadFleet {
     );
     const serverMonitor = new ProcessMonitor(serverPid);
     const monitors = this.members.map((m) => new ProcessMonitor(m.generator.pid));
+    const overflowsBefore = listenOverflows();
     const started = performance.now();
     serverMonitor.start();
     for (const monitor of monitors) monitor.start();
@@ -133,12 +137,21 @@ export class WsLoadFleet {
     const server = serverMonitor.stop();
     const usages = monitors.map((monitor) => monitor.stop());
     const windowMs = performance.now() - started;
+    const overflowsAfter = listenOverflows();
     const members = this.members.map((m, i) => ({
       localAddress: m.localAddress,
       result: events[i]!.result,
       usage: usages[i]!,
     }));
-    return { result: mergeConnectResults(events.map((e) => e.result)), server, members, windowMs };
+    return {
+      result: mergeConnectResults(events.map((e) => e.result)),
+      server,
+      members,
+      windowMs,
+      ...(overflowsBefore !== undefined && overflowsAfter !== undefined
+        ? { listenOverflows: overflowsAfter - overflowsBefore }
+        : {}),
+    };
   }
 
   /** A timed run (`ws-run`) of the connected agents on every process at once. */

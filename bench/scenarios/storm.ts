@@ -87,6 +87,9 @@ const ms = (storms: readonly FleetStorm[]): string =>
 const cpuPerProcess = (storms: readonly FleetStorm[]): string =>
   storms.map((s) => s.members.map((m) => Math.round(m.usage.cpuCores * 100)).join('/')).join(', ');
 
+const overflows = (storms: readonly FleetStorm[]): string =>
+  storms.map((s) => s.listenOverflows ?? '-').join(', ');
+
 /** Notes every storm scenario prints: the rounds, the cold warm-up storms, each generator process's CPU. */
 function roundNotes(fleet: WsLoadFleet, agents: number, storms: StormRounds): string[] {
   const { warmup, rounds } = storms;
@@ -94,6 +97,7 @@ function roundNotes(fleet: WsLoadFleet, agents: number, storms: StormRounds): st
   return [
     `${count} round${count === 1 ? '' : 's'} of ${agents} agents after one warm-up storm per side (not counted), order alternating (baseline first in odd rounds); rows are sums over the rounds; storm ms per round: baseline ${ms(rounds.baseline)}, server ${ms(rounds.server)}`,
     `warm-up storms (cold server and generators, not counted): baseline ${ms([warmup.baseline])} ms, server ${ms([warmup.server])} ms`,
+    `connections dropped on a full listen queue (machine-wide TcpExt ListenOverflows; each waits ≥ 1 s for a SYN-ACK retransmission) per round: baseline ${overflows(rounds.baseline)}; server ${overflows(rounds.server)}`,
     `agents spread over ${fleet.size} generator processes (${fleet.localAddresses.join(', ')}), all connecting at once; generator CPU per round (% of a core, each process): baseline ${cpuPerProcess(rounds.baseline)}; server ${cpuPerProcess(rounds.server)}; over the rounds: baseline ${describeGenerators(stormFigures(rounds.baseline).generators)}, server ${describeGenerators(stormFigures(rounds.server).generators)}`,
   ];
 }
@@ -202,7 +206,7 @@ async function largeStorms(
   const b = stormMeasurement(stormFigures([baseLarge]));
   const saturated = m.generatorBound === true || b.generatorBound === true;
   return {
-    note: `${large} agents (one storm each, reported, not judged): server ${Math.round(realLarge.result.durationMs)} ms (p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${realLarge.result.connected} served, generators ${cpuPerProcess([realLarge])} %), baseline ${Math.round(baseLarge.result.durationMs)} ms (generators ${cpuPerProcess([baseLarge])} %); ratio ${round(baseLarge.result.durationMs / realLarge.result.durationMs, 3)}×${saturated ? ' ⚠' : ''}`,
+    note: `${large} agents (one storm each, reported, not judged): server ${Math.round(realLarge.result.durationMs)} ms (p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${realLarge.result.connected} served, generators ${cpuPerProcess([realLarge])} %), baseline ${Math.round(baseLarge.result.durationMs)} ms (generators ${cpuPerProcess([baseLarge])} %); listen-queue overflows: server ${overflows([realLarge])}, baseline ${overflows([baseLarge])}; ratio ${round(baseLarge.result.durationMs / realLarge.result.durationMs, 3)}×${saturated ? ' ⚠' : ''}`,
     details: { large: { agents: large, server: m, baseline: b } },
   };
 }
