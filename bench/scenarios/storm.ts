@@ -1,5 +1,5 @@
 import { FakeCluster } from '../lib/fake-cluster.js';
-import { busiestGeneratorCpu, describeGenerators } from '../lib/generator-bound.js';
+import { busiestGeneratorCpu } from '../lib/generator-bound.js';
 import { type AgentFlavor } from '../lib/simulated-agent.js';
 import { sleep } from '../lib/sleep.js';
 import { stormFigures, type StormFigures } from '../lib/storm-figures.js';
@@ -87,6 +87,10 @@ const ms = (storms: readonly FleetStorm[]): string =>
 const cpuPerProcess = (storms: readonly FleetStorm[]): string =>
   storms.map((s) => s.members.map((m) => Math.round(m.usage.cpuCores * 100)).join('/')).join(', ');
 
+const pooledCpu = (storms: readonly FleetStorm[]): string =>
+  stormFigures(storms)
+    .generators.map((g) => Math.round(g.cpuCores * 100))
+    .join('/');
 const overflows = (storms: readonly FleetStorm[]): string =>
   storms.map((s) => s.listenOverflows ?? '-').join(', ');
 
@@ -96,9 +100,9 @@ function roundNotes(fleet: WsLoadFleet, agents: number, storms: StormRounds): st
   const count = rounds.server.length;
   return [
     `${count} round${count === 1 ? '' : 's'} of ${agents} agents after one warm-up storm per side (not counted), order alternating (baseline first in odd rounds); rows are sums over the rounds; storm ms per round: baseline ${ms(rounds.baseline)}, server ${ms(rounds.server)}`,
-    `warm-up storms (cold server and generators, not counted): baseline ${ms([warmup.baseline])} ms, server ${ms([warmup.server])} ms`,
+    `warm-up storms (cold server and generators, not counted): baseline ${ms([warmup.baseline])} ms (generators ${cpuPerProcess([warmup.baseline])} %, ${overflows([warmup.baseline])} listen-queue overflows), server ${ms([warmup.server])} ms (generators ${cpuPerProcess([warmup.server])} %, ${overflows([warmup.server])} overflows)`,
     `connections dropped on a full listen queue (machine-wide TcpExt ListenOverflows; each waits ≥ 1 s for a SYN-ACK retransmission) per round: baseline ${overflows(rounds.baseline)}; server ${overflows(rounds.server)}`,
-    `agents spread over ${fleet.size} generator processes (${fleet.localAddresses.join(', ')}), all connecting at once; generator CPU per round (% of a core, each process): baseline ${cpuPerProcess(rounds.baseline)}; server ${cpuPerProcess(rounds.server)}; over the rounds: baseline ${describeGenerators(stormFigures(rounds.baseline).generators)}, server ${describeGenerators(stormFigures(rounds.server).generators)}`,
+    `agents spread over ${fleet.size} generator processes (${fleet.localAddresses.join(', ')}), all connecting at once; generator CPU per round (% of a core, each process): baseline ${cpuPerProcess(rounds.baseline)}; server ${cpuPerProcess(rounds.server)}; over all rounds: baseline ${pooledCpu(rounds.baseline)}, server ${pooledCpu(rounds.server)}`,
   ];
 }
 
