@@ -9,8 +9,8 @@ export const GENERATOR_MAX_LAG_MS = 20;
 
 /** What one generator process did over a measured window. */
 export interface GeneratorLoad {
-  /** Its loopback source address (names the process in notes). */
-  readonly localAddress: string;
+  /** Names the process in notes ("generator 1"). */
+  readonly name: string;
   /** CPU over the window, cores. */
   readonly cpuCores: number;
   /** Open loop only: the largest delay between when a message was due and when it was sent, ms. */
@@ -20,9 +20,9 @@ export interface GeneratorLoad {
 /** Why `load`'s figures cannot be trusted to be the server's: saturated, or behind its schedule; none when fine. */
 export function generatorLimit(load: GeneratorLoad): string | undefined {
   if (load.cpuCores >= GENERATOR_BOUND_CORES)
-    return `${load.localAddress} at ${Math.round(load.cpuCores * 100)} % of a core`;
+    return `${load.name} at ${Math.round(load.cpuCores * 100)} % of a core`;
   if ((load.maxSendLagMs ?? 0) > GENERATOR_MAX_LAG_MS)
-    return `${load.localAddress} ${round(load.maxSendLagMs!, 0)} ms behind its schedule`;
+    return `${load.name} ${round(load.maxSendLagMs!, 0)} ms behind its schedule`;
   return undefined;
 }
 
@@ -38,12 +38,12 @@ export const isGeneratorBound = (loads: readonly GeneratorLoad[]): boolean =>
 export const busiestGeneratorCpu = (loads: readonly GeneratorLoad[]): number =>
   Math.max(0, ...loads.map((load) => load.cpuCores));
 
-/** "127.0.0.2 45 %, 3 ms behind; 127.0.0.3 47 %, 4 ms behind" — each process's CPU and (open loop) lag. */
+/** "generator 1 45 %, 3 ms behind at most; generator 2 47 %, 4 ms behind at most" — each process's CPU and (open loop) lag. */
 export const describeGenerators = (loads: readonly GeneratorLoad[]): string =>
   loads
     .map(
       (load) =>
-        `${load.localAddress} ${Math.round(load.cpuCores * 100)} %` +
+        `${load.name} ${Math.round(load.cpuCores * 100)} %` +
         (load.maxSendLagMs === undefined ? '' : `, ${round(load.maxSendLagMs, 0)} ms behind at most`),
     )
     .join('; ');

@@ -36,9 +36,9 @@ export function stormFigures(storms: readonly FleetStorm[]): StormFigures {
     for (const key of Object.keys(counters) as (keyof typeof counters)[])
       counters[key] += storm.result.counters[key];
   const latency = LatencyRecorder.merged(storms.map((s) => s.result.latencyHistogram)).summary();
-  const processes = storms[0]!.members.map((m) => m.localAddress);
-  const generators = processes.map((localAddress, i) => ({
-    localAddress,
+  const processes = storms[0]!.members.map((m) => m.name);
+  const generators = processes.map((name, i) => ({
+    name,
     cpuCores: sum(storms, (s) => s.members[i]?.usage.cpuSeconds ?? 0) / seconds,
   }));
   return {

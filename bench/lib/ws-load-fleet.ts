@@ -7,15 +7,15 @@ import { listenOverflows } from './tcp-stats.js';
 import { type WsConnectOptions } from './ws-agents.js';
 import { mergeConnectResults, mergeRunResults, splitAgents } from './ws-fleet-results.js';
 
-/** One `ws-load` process of a fleet and the loopback address its sockets come from. */
+/** One `ws-load` process of a fleet and its name in notes ("generator 1", ...). */
 interface FleetMember {
   readonly generator: GeneratorProcess;
-  readonly localAddress: string;
+  readonly name: string;
 }
 
 /** What one process of the fleet did in a storm or a timed run. */
 export interface MemberOutcome<R> {
-  readonly localAddress: string;
+  readonly name: string;
   readonly result: R;
   readonly usage: ProcessUsage;
 }
@@ -46,17 +46,23 @@ export interface FleetRun {
 
 /** `outcomes` as the {@link GeneratorLoad}s the ⚠ rule judges (a lag only for timed runs). */
 export const memberLoads = (outcomes: readonly MemberOutcome<ConnectResult | RunResult>[]): GeneratorLoad[] =>
-  outcomes.map(({ localAddress, result, usage }) => ({
-    localAddress,
+  outcomes.map(({ name, result, usage }) => ({
+    name,
     cpuCores: usage.cpuCores,
     ...('maxSendLagMs' in result ? { maxSendLagMs: result.maxSendLagMs } : {}),
   }));
 
 /**
- * The WebSocket agents of a scenario spread over several `ws-load` processes, each with its own loopback
- * source address (127.0.0.2, 127.0.0.3, ...), as the scale run's fleet is: no single process has to keep up
- * with the whole load. Started once per scenario and reused, so every storm after the first meets warm
- * generators. Each process runs a consecutive share of the agents ({@link splitAgents}).
+ * The WebSocket agents of a scenario spread over several `ws-load` processes, as the scale run's fleet is: no
+ * single process has to keep up with the whole load. Started once per scenario and reused, so every storm
+ * after the first meets warm generators. Each process runs a consecutive share of the agents
+ * ({@link splitAgents}).
+ *
+ * Unlike the scale fleet, the sockets are not bound to a source address of their own (127.0.0.2, ...): the
+ * storms close and reopen 10,000 sockets several times a minute, each leaving its port in TIME_WAIT, and
+ * `bind()` cannot reuse those ports as `connect()` does (`tcp_tw_reuse`). With 15,800 of a source address's
+ * ports in TIME_WAIT, a second 10,000-agent storm kept each generator at 85 % of a core choosing ports, and
+ * 5,802 upgrades were not sent within the server's 10 s headers timeout (408).
  */
 export class WsLoadFleet {
   private constructor(
@@ -68,7 +74,7 @@ export class WsLoadFleet {
   static async start(ctx: BenchContext, processes: number): Promise<WsLoadFleet> {
     const members = Array.from({ length: processes }, (_, i) => ({
       generator: ctx.generator('ws-load'),
-      localAddress: `127.0.0.${i + 2}`,
+      name: `generator ${i + 1}`,
     }));
     const fleet = new WsLoadFleet(ctx, members);
     try {
@@ -86,8 +92,8 @@ export class WsLoadFleet {
     return this.members.length;
   }
 
-  get localAddresses(): string[] {
-    return this.members.map((m) => m.localAddress);
+  get names(): string[] {
+    return this.members.map((m) => m.name);
   }
 
   /** Connects `agents` agents on `url` (each process its share, `concurrency` at once each), untimed. */
@@ -96,7 +102,7 @@ export class WsLoadFleet {
     const results = await Promise.all(
       this.members.map((member, i) =>
         member.generator.request(
-          { type: 'ws-connect', ...this.spec(member, url, shares[i]!, options) },
+          { type: 'ws-connect', ...this.spec(url, shares[i]!, options) },
           'connect-result',
         ),
       ),
@@ -120,7 +126,7 @@ export class WsLoadFleet {
     await Promise.all(
       this.members.map((member, i) =>
         member.generator.request(
-          { type: 'ws-prepare', ...this.spec(member, url, shares[i]!, concurrent) },
+          { type: 'ws-prepare', ...this.spec(url, shares[i]!, concurrent) },
           'prepared',
         ),
       ),
@@ -139,7 +145,7 @@ export class WsLoadFleet {
     const windowMs = performance.now() - started;
     const overflowsAfter = listenOverflows();
     const members = this.members.map((m, i) => ({
-      localAddress: m.localAddress,
+      name: m.name,
       result: events[i]!.result,
       usage: usages[i]!,
     }));
@@ -170,7 +176,7 @@ export class WsLoadFleet {
         this.members.map((m) => m.generator.run(command, { generator: m.generator.pid })),
       );
       const members = this.members.map((m, i) => ({
-        localAddress: m.localAddress,
+        name: m.name,
         result: runs[i]!.result,
         usage: runs[i]!.usage.generator!,
       }));
@@ -193,7 +199,6 @@ export class WsLoadFleet {
   }
 
   private spec(
-    member: FleetMember,
     url: string,
     share: { readonly firstIndex: number; readonly count: number },
     options: WsConnectOptions,
@@ -206,7 +211,6 @@ export class WsLoadFleet {
       firstIndex: share.firstIndex,
       salt: this.ctx.salt,
       statusEvery: options.statusEvery ?? 0,
-      localAddress: member.localAddress,
     };
   }
 }

@@ -6,7 +6,7 @@ import { stormFigures, type StormFigures } from '../lib/storm-figures.js';
 import { WsLoadFleet, type FleetStorm } from '../lib/ws-load-fleet.js';
 import { judge, round, type Measurement, type Scenario, type ScenarioResult } from './scenario.types.js';
 
-/** Generator processes a storm's agents are spread over (each its own source address, 127.0.0.2, ...). */
+/** Generator processes a storm's agents are spread over. */
 const STORM_GENERATORS = 2;
 /** Pause after a storm's sockets are closed, so the next storm does not meet the closes' work. */
 const SETTLE_MS = 500;
@@ -102,7 +102,7 @@ function roundNotes(fleet: WsLoadFleet, agents: number, storms: StormRounds): st
     `${count} round${count === 1 ? '' : 's'} of ${agents} agents after one warm-up storm per side (not counted), order alternating (baseline first in odd rounds); rows are sums over the rounds; storm ms per round: baseline ${ms(rounds.baseline)}, server ${ms(rounds.server)}`,
     `warm-up storms (cold server and generators, not counted): baseline ${ms([warmup.baseline])} ms (generators ${cpuPerProcess([warmup.baseline])} %, ${overflows([warmup.baseline])} listen-queue overflows), server ${ms([warmup.server])} ms (generators ${cpuPerProcess([warmup.server])} %, ${overflows([warmup.server])} overflows)`,
     `connections dropped on a full listen queue (machine-wide TcpExt ListenOverflows; each waits ≥ 1 s for a SYN-ACK retransmission) per round: baseline ${overflows(rounds.baseline)}; server ${overflows(rounds.server)}`,
-    `agents spread over ${fleet.size} generator processes (${fleet.localAddresses.join(', ')}), all connecting at once; generator CPU per round (% of a core, each process): baseline ${cpuPerProcess(rounds.baseline)}; server ${cpuPerProcess(rounds.server)}; over all rounds: baseline ${pooledCpu(rounds.baseline)}, server ${pooledCpu(rounds.server)}`,
+    `agents spread over ${fleet.size} generator processes, all connecting at once; generator CPU per round (% of a core, each process): baseline ${cpuPerProcess(rounds.baseline)}; server ${cpuPerProcess(rounds.server)}; over all rounds: baseline ${pooledCpu(rounds.baseline)}, server ${pooledCpu(rounds.server)}`,
   ];
 }
 

@@ -21,7 +21,7 @@ interface WsRunSpec {
   readonly mode: 'rate' | 'closed-loop';
   readonly warmupMs: number;
   readonly measureMs: number;
-  /** Generator processes the agents are spread over (each its own source address). */
+  /** Generator processes the agents are spread over. */
   readonly generators: number;
   /** Also measure the bare echo (fixed frame, nothing decoded) as a ceiling beside the baseline. */
   readonly bare?: boolean;
@@ -90,7 +90,7 @@ async function wsScenario(
         `server ${describeGenerators(memberLoads(real.run.members))}`,
       ];
       notes.push(
-        `agents spread over ${fleet.size} generator process${fleet.size === 1 ? '' : 'es'} (${fleet.localAddresses.join(', ')}); generator CPU${spec.mode === 'rate' ? ' and schedule lag' : ''} per process: ${sides.join('; ')}${spec.mode === 'rate' ? ` (⚠ at ≥ 90 % of a core or > ${GENERATOR_MAX_LAG_MS} ms behind)` : ''}`,
+        `agents spread over ${fleet.size} generator process${fleet.size === 1 ? '' : 'es'}; generator CPU${spec.mode === 'rate' ? ' and schedule lag' : ''} per process: ${sides.join('; ')}${spec.mode === 'rate' ? ` (⚠ at ≥ 90 % of a core or > ${GENERATOR_MAX_LAG_MS} ms behind)` : ''}`,
       );
     }
     const bareRatio = bareRoute ? round(measured.msgsPerS! / bareRoute.msgsPerS!, 3) : undefined;
@@ -110,7 +110,7 @@ async function wsScenario(
       notes.push(`server CPU ${cpuRatio}× the minimal-OpAMP echo's at the same rate`);
     const generatorDetails = (run: FleetRun): unknown[] =>
       run.members.map((m) => ({
-        localAddress: m.localAddress,
+        name: m.name,
         cpu: round(m.usage.cpuCores),
         maxSendLagMs: round(m.result.maxSendLagMs, 1),
         messages: m.result.messages,

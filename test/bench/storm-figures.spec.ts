@@ -37,7 +37,7 @@ const storm = (
     result,
     server: usage(0.5, windowS, durationMs * 1000),
     members: cpu.map((cores, i) => ({
-      localAddress: `127.0.0.${i + 2}`,
+      name: `generator ${i + 1}`,
       result,
       usage: usage(cores, windowS),
     })),
@@ -55,8 +55,8 @@ describe('stormFigures', () => {
     expect(figures.result.latency.max).toBeCloseTo(400, 0);
     expect(figures.serverCpu).toBeCloseTo(0.5, 5);
     expect(figures.serverPeakRssBytes).toBe(3_000_000);
-    // 127.0.0.2: (0.4 × 1 s + 0.8 × 3 s) ÷ 4 s; 127.0.0.3: (0.6 + 0.6) ÷ 4.
-    expect(figures.generators.map((g) => g.localAddress)).toEqual(['127.0.0.2', '127.0.0.3']);
+    // generator 1: (0.4 × 1 s + 0.8 × 3 s) ÷ 4 s; generator 2: (0.6 + 0.6) ÷ 4.
+    expect(figures.generators.map((g) => g.name)).toEqual(['generator 1', 'generator 2']);
     expect(figures.generators[0]!.cpuCores).toBeCloseTo(0.7, 5);
     expect(figures.generators[1]!.cpuCores).toBeCloseTo(0.3, 5);
     expect(figures.generatorBound).toBe(false);
