@@ -181,7 +181,7 @@ export const firstMessageStorm: Scenario = {
         (count) => ctx.agentIndexes(count),
       );
       return stormResult(this, agents, storms, [
-        'latency is connect → first reply',
+        'latency is from sending the full state (once the WebSocket is open) to its reply; the storm time from the first connect to the last reply',
         ...roundNotes(fleet, agents, storms),
       ]);
     } finally {
