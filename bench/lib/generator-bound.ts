@@ -3,9 +3,11 @@ import { GENERATOR_BOUND_CORES, round } from '../scenarios/scenario.types.js';
 /**
  * An open-loop generator that fell more than this many milliseconds behind its sending schedule was itself
  * late: its sends bunch up and its replies wait for its event loop, so the latency it measures is inflated.
- * Its ticks are 5 ms apart, so a few milliseconds behind is normal.
+ * The figure is the largest lag of a 20 s window: on a quiet machine each of the ws-10k processes (about 20 %
+ * of a core) still fell 15-35 ms behind once, while a machine busy with another benchmark put them 74-576 ms
+ * behind; 50 ms is also where the run notes have always said "generator fell behind".
  */
-export const GENERATOR_MAX_LAG_MS = 20;
+export const GENERATOR_MAX_LAG_MS = 50;
 
 /** What one generator process did over a measured window. */
 export interface GeneratorLoad {

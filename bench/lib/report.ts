@@ -181,7 +181,7 @@ export function renderReport(report: BenchReport): string {
   out.push(
     '',
     provenanceLine(report),
-    '⚠ = a figure taken while a generator process was at ≥ 90 % of a core (or, open loop, > 20 ms behind).',
+    '⚠ = a figure taken while a generator process was at ≥ 90 % of a core (or, open loop, > 50 ms behind).',
   );
   return out.join('\n');
 }
