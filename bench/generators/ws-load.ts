@@ -1,6 +1,7 @@
 /**
  * WebSocket load generator (child process): one `ws` socket per simulated agent. Commands connect the
- * agents (each sends its full state and waits for the reply), run them open-loop at a fixed rate per
+ * agents (each sends its full state and waits for the reply; `ws-prepare` then `ws-start` lets several
+ * generator processes start one storm together), run them open-loop at a fixed rate per
  * agent or closed-loop, report remote configs pushed to them, and close them.
  */
 import { WebSocket, type RawData } from 'ws';
@@ -10,6 +11,7 @@ import {
   type GeneratorCommand,
   type GeneratorEvent,
   type RunResult,
+  type WsConnectSpec,
 } from '../lib/generator-protocol.js';
 import { LatencyRecorder } from '../lib/latency.js';
 import { newCounters, SimulatedAgent, type AgentCounters } from '../lib/simulated-agent.js';
@@ -48,9 +50,13 @@ class WsLoadAgent {
   }
 
   /** Opens the socket, sends the full state (`firstFrame` when encoded beforehand), resolves on its reply. */
-  connect(url: string, firstFrame?: Buffer): Promise<void> {
+  connect(url: string, firstFrame?: Buffer, localAddress?: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 60_000 });
+      const socket = new WebSocket(url, {
+        perMessageDeflate: false,
+        handshakeTimeout: 60_000,
+        ...(localAddress === undefined ? {} : { localAddress }),
+      });
       this.socket = socket;
       let settled = false;
       socket.once('open', () => {
@@ -126,34 +132,43 @@ class WsLoadAgent {
 let totals = new Totals();
 let agents: WsLoadAgent[] = [];
 
-async function connectAll(
-  command: Extract<GeneratorCommand, { type: 'ws-connect' }>,
-): Promise<ConnectResult> {
+/** Agents created and first messages encoded by `ws-prepare`, waiting for `ws-start`. */
+interface PreparedConnect {
+  readonly spec: WsConnectSpec;
+  readonly firstFrames: readonly Buffer[];
+}
+let prepared: PreparedConnect | undefined;
+
+function prepare(spec: WsConnectSpec): PreparedConnect {
   totals = new Totals();
   agents = [];
-  for (let i = 0; i < command.agents; i++) {
+  for (let i = 0; i < spec.agents; i++) {
     const agent = new SimulatedAgent(
-      command.firstIndex + i,
-      command.flavor,
-      command.statusEvery,
-      command.salt,
+      spec.firstIndex + i,
+      spec.flavor,
+      spec.statusEvery,
+      spec.salt,
       totals.counters,
     );
     agents.push(new WsLoadAgent(agent, totals));
   }
   // The first messages are encoded before the clock starts: in a storm the generator then spends its time
   // on sockets, not on protobuf encoding (it was the bottleneck at 1,000 Odigos agents).
-  const firstFrames = agents.map((agent) => frame(agent.agent.next()));
+  return { spec, firstFrames: agents.map((agent) => frame(agent.agent.next())) };
+}
+
+async function connectAll({ spec, firstFrames }: PreparedConnect): Promise<ConnectResult> {
   const failures: Record<string, number> = {};
   let next = 0;
   let connected = 0;
+  const startedAtEpochMs = epochMs();
   const started = performance.now();
   const worker = async (): Promise<void> => {
     while (next < agents.length) {
       const index = next++;
       const agent = agents[index]!;
       try {
-        await agent.connect(command.url, firstFrames[index]);
+        await agent.connect(spec.url, firstFrames[index], spec.localAddress);
         connected++;
       } catch (error) {
         const key = (error as NodeJS.ErrnoException).code ?? (error as Error).message.slice(0, 60);
@@ -161,15 +176,20 @@ async function connectAll(
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(command.concurrency, agents.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(spec.concurrency, agents.length) }, worker));
+  const durationMs = performance.now() - started;
+  const endedAtEpochMs = epochMs();
   agents = agents.filter((agent) => agent.socket?.readyState === WebSocket.OPEN);
   return {
     connected,
-    failed: command.agents - connected,
-    durationMs: performance.now() - started,
+    failed: spec.agents - connected,
+    durationMs,
     latency: totals.latency.summary(),
     counters: { ...totals.counters },
     failures,
+    startedAtEpochMs,
+    endedAtEpochMs,
+    latencyHistogram: totals.latency.encode(),
   };
 }
 
@@ -218,6 +238,7 @@ async function run(command: Extract<GeneratorCommand, { type: 'ws-run' }>): Prom
     counters: { ...totals.counters },
     maxSendLagMs,
     unanswered: agents.reduce((sum, a) => sum + a.outstanding, 0),
+    latencyHistogram: totals.latency.encode(),
   };
 }
 
@@ -249,8 +270,19 @@ process.on('message', (command: GeneratorCommand) => {
       process.exit(0);
       break;
     case 'ws-connect':
-      connectAll(command).then((result) => send({ type: 'connect-result', result }), fail);
+      connectAll(prepare(command)).then((result) => send({ type: 'connect-result', result }), fail);
       break;
+    case 'ws-prepare':
+      prepared = prepare(command);
+      send({ type: 'prepared', agents: agents.length });
+      break;
+    case 'ws-start': {
+      const ready = prepared;
+      prepared = undefined;
+      if (!ready) fail(new Error('ws-start without a ws-prepare before it'));
+      else connectAll(ready).then((result) => send({ type: 'connect-result', result }), fail);
+      break;
+    }
     case 'ws-run':
       run(command).then((result) => send({ type: 'run-result', result }), fail);
       break;

@@ -38,6 +38,12 @@ export class GeneratorProcess {
     return this.child.pid!;
   }
 
+  /** Calls `listener` with every event of this generator until the returned function is called. */
+  subscribe(listener: (event: GeneratorEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Sends `command` and resolves with the first event of type `until`. */
   request<T extends GeneratorEvent['type']>(
     command: GeneratorCommand,

@@ -18,6 +18,16 @@ export interface TimedRun {
   readonly measureMs: number;
 }
 
+/** Which WebSocket agents a generator opens, where, and how many at once. */
+export interface WsConnectSpec extends AgentSet {
+  readonly url: string;
+  readonly agents: number;
+  /** Connections being opened at once; `agents` for a storm. */
+  readonly concurrency: number;
+  /** Loopback source address of the sockets (127.0.0.2, ...); the system's choice when absent. */
+  readonly localAddress?: string;
+}
+
 /** Commands the orchestrator sends to a generator process. */
 export type GeneratorCommand =
   | ({
@@ -29,13 +39,11 @@ export type GeneratorCommand =
       readonly headers?: Readonly<Record<string, string>>;
     } & AgentSet &
       TimedRun)
-  | ({
-      readonly type: 'ws-connect';
-      readonly url: string;
-      readonly agents: number;
-      /** Connections being opened at once; `agents` for a storm. */
-      readonly concurrency: number;
-    } & AgentSet)
+  /** Creates the agents and connects them at once. */
+  | ({ readonly type: 'ws-connect' } & WsConnectSpec)
+  /** Creates the agents and encodes their first messages, answering `prepared`; `ws-start` connects them. */
+  | ({ readonly type: 'ws-prepare' } & WsConnectSpec)
+  | { readonly type: 'ws-start' }
   | ({
       readonly type: 'ws-run';
       /** `rate`: each agent sends `ratePerAgentPerS`; `closed-loop`: each sends again on its reply. */
@@ -58,6 +66,8 @@ export interface RunResult {
   readonly maxSendLagMs: number;
   /** Messages sent but not answered when the window closed. */
   readonly unanswered: number;
+  /** The latencies as an encoded histogram (`LatencyRecorder.encode`), to merge several generators' exactly. */
+  readonly latencyHistogram?: string;
 }
 
 /** Result of `ws-connect`. */
@@ -70,6 +80,11 @@ export interface ConnectResult {
   readonly latency: LatencySummary;
   readonly counters: AgentCounters;
   readonly failures: Readonly<Record<string, number>>;
+  /** Epoch ms ({@link epochMs}) of the first connect and of the last first reply (or failure). */
+  readonly startedAtEpochMs: number;
+  readonly endedAtEpochMs: number;
+  /** The connect → first reply latencies as an encoded histogram (`LatencyRecorder.encode`). */
+  readonly latencyHistogram: string;
 }
 
 /** Result of `ws-config-report`. */
@@ -86,6 +101,7 @@ export type GeneratorEvent =
   | { readonly type: 'measure-start' }
   | { readonly type: 'measure-end' }
   | { readonly type: 'run-result'; readonly result: RunResult }
+  | { readonly type: 'prepared'; readonly agents: number }
   | { readonly type: 'connect-result'; readonly result: ConnectResult }
   | { readonly type: 'config-report'; readonly result: ConfigReport }
   | { readonly type: 'closed'; readonly closed: number }

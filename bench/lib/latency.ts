@@ -18,6 +18,21 @@ export class LatencyRecorder {
     numberOfSignificantValueDigits: 3,
   });
 
+  /**
+   * One recorder holding every latency of the `encoded` histograms (from {@link encode}, one per generator
+   * process): its percentiles are those of all the samples together, not a mix of each process's.
+   */
+  static merged(encoded: readonly string[]): LatencyRecorder {
+    const recorder = new LatencyRecorder();
+    for (const text of encoded) recorder.histogram.add(hdr.decodeFromCompressedBase64(text));
+    return recorder;
+  }
+
+  /** The histogram, compressed and base64-encoded (a few KiB), to send to another process. */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.histogram);
+  }
+
   /** Records one latency given in milliseconds. */
   recordMs(ms: number): void {
     this.histogram.recordValue(Math.max(1, Math.min(120_000_000, Math.round(ms * 1000))));

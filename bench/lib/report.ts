@@ -178,7 +178,11 @@ export function renderReport(report: BenchReport): string {
   }
   out.push('', 'Notes:');
   for (const result of report.results) for (const note of result.notes) out.push(`- ${result.name}: ${note}`);
-  out.push('', provenanceLine(report), '⚠ = a figure taken while the generator was at ≥ 90 % of a core.');
+  out.push(
+    '',
+    provenanceLine(report),
+    '⚠ = a figure taken while a generator process was at ≥ 90 % of a core (or, open loop, > 50 ms behind).',
+  );
   return out.join('\n');
 }
 

@@ -1,30 +1,41 @@
 import { type BenchContext } from '../lib/bench-context.js';
-import { type GeneratorProcess } from '../lib/generator-process.js';
-import { type ProcessUsage } from '../lib/proc-stats.js';
-import { type RunResult } from '../lib/generator-protocol.js';
-import { connectWsAgents } from '../lib/ws-agents.js';
-import { measurement, runNotes } from './measure.js';
-import { judge, round, type Scenario, type ScenarioResult, type TargetCheck } from './scenario.types.js';
+import {
+  busiestGeneratorCpu,
+  describeGenerators,
+  GENERATOR_MAX_LAG_MS,
+  isGeneratorBound,
+} from '../lib/generator-bound.js';
+import { WsLoadFleet, memberLoads, type FleetRun } from '../lib/ws-load-fleet.js';
+import { measurement, runNotes, type Side } from './measure.js';
+import {
+  judge,
+  round,
+  type Measurement,
+  type Scenario,
+  type ScenarioResult,
+  type TargetCheck,
+} from './scenario.types.js';
 
 interface WsRunSpec {
   readonly agents: number;
   readonly mode: 'rate' | 'closed-loop';
   readonly warmupMs: number;
   readonly measureMs: number;
+  /** Generator processes the agents are spread over. */
+  readonly generators: number;
   /** Also measure the bare echo (fixed frame, nothing decoded) as a ceiling beside the baseline. */
   readonly bare?: boolean;
 }
 
-/** Connects `agents`, runs them, closes them; one side. */
+/** Connects `agents` over the fleet, runs them, closes them; one side. */
 async function wsSide(
-  ctx: BenchContext,
-  generator: GeneratorProcess,
+  fleet: WsLoadFleet,
   url: string,
   serverPid: number,
   spec: WsRunSpec,
-): Promise<{ result: RunResult; usage: Record<string, ProcessUsage>; connectFailed: number }> {
-  const connected = await connectWsAgents(ctx, generator, url, spec.agents, { statusEvery: 30 });
-  const run = await generator.run(
+): Promise<{ run: FleetRun; connectFailed: number }> {
+  const connected = await fleet.connect(url, spec.agents, { statusEvery: 30 });
+  const run = await fleet.run(
     {
       type: 'ws-run',
       mode: spec.mode,
@@ -32,10 +43,23 @@ async function wsSide(
       warmupMs: spec.warmupMs,
       measureMs: spec.measureMs,
     },
-    { server: serverPid, generator: generator.pid },
+    serverPid,
   );
-  await generator.request({ type: 'ws-close', disconnect: false }, 'closed');
-  return { ...run, connectFailed: connected.failed };
+  await fleet.close();
+  return { run, connectFailed: connected.failed };
+}
+
+/**
+ * A {@link Measurement} of one side's run: the generator column is the busiest process's CPU, and the ⚠ is
+ * set when any process was saturated or (open loop) behind its schedule ({@link isGeneratorBound}).
+ */
+function fleetMeasurement(run: FleetRun, side: Side = 'server'): Measurement {
+  const loads = memberLoads(run.members);
+  return {
+    ...measurement(run.result, { server: run.server }, side),
+    generatorCpu: round(busiestGeneratorCpu(loads)),
+    generatorBound: isGeneratorBound(loads),
+  };
 }
 
 async function wsScenario(
@@ -43,24 +67,32 @@ async function wsScenario(
   name: string,
   title: string,
   spec: WsRunSpec,
-  targets: (real: ReturnType<typeof measurement>, result: RunResult) => TargetCheck[],
+  targets: (real: Measurement, result: FleetRun['result']) => TargetCheck[],
 ): Promise<ScenarioResult> {
   const server = await ctx.server('default');
-  const generator = ctx.generator('ws-load');
+  const fleet = await WsLoadFleet.start(ctx, spec.generators);
   try {
-    const base = await wsSide(ctx, generator, ctx.baseline.wsUrl, ctx.baseline.pid, spec);
-    const bare = spec.bare
-      ? await wsSide(ctx, generator, ctx.baseline.bareWsUrl, ctx.baseline.pid, spec)
-      : undefined;
-    const real = await wsSide(ctx, generator, server.wsUrl, server.pid, spec);
-    const baseline = measurement(base.result, base.usage, 'baseline');
-    const bareRoute = bare ? measurement(bare.result, bare.usage, 'bare') : undefined;
-    const measured = measurement(real.result, real.usage);
+    const base = await wsSide(fleet, ctx.baseline.wsUrl, ctx.baseline.pid, spec);
+    const bare = spec.bare ? await wsSide(fleet, ctx.baseline.bareWsUrl, ctx.baseline.pid, spec) : undefined;
+    const real = await wsSide(fleet, server.wsUrl, server.pid, spec);
+    const baseline = fleetMeasurement(base.run, 'baseline');
+    const bareRoute = bare ? fleetMeasurement(bare.run, 'bare') : undefined;
+    const measured = fleetMeasurement(real.run);
     const notes = [
-      ...runNotes('baseline', base.result),
-      ...(bare ? runNotes('bare', bare.result) : []),
-      ...runNotes('server', real.result),
+      ...runNotes('baseline', base.run.result),
+      ...(bare ? runNotes('bare', bare.run.result) : []),
+      ...runNotes('server', real.run.result),
     ];
+    if (spec.generators > 1 || spec.mode === 'rate') {
+      const sides = [
+        `baseline ${describeGenerators(memberLoads(base.run.members))}`,
+        ...(bare ? [`bare ${describeGenerators(memberLoads(bare.run.members))}`] : []),
+        `server ${describeGenerators(memberLoads(real.run.members))}`,
+      ];
+      notes.push(
+        `agents spread over ${fleet.size} generator process${fleet.size === 1 ? '' : 'es'}; generator CPU${spec.mode === 'rate' ? ' and schedule lag' : ''} per process: ${sides.join('; ')}${spec.mode === 'rate' ? ` (⚠ at ≥ 90 % of a core or > ${GENERATOR_MAX_LAG_MS} ms behind)` : ''}`,
+      );
+    }
     const bareRatio = bareRoute ? round(measured.msgsPerS! / bareRoute.msgsPerS!, 3) : undefined;
     if (bareRatio !== undefined)
       notes.push(`server ÷ bare echo (fixed frame, nothing decoded): ${bareRatio}×`);
@@ -68,14 +100,21 @@ async function wsScenario(
       notes.push(
         `connections refused or failed: baseline ${base.connectFailed}, server ${real.connectFailed}`,
       );
-    if (real.result.unanswered > 0)
-      notes.push(`server: ${real.result.unanswered} messages unanswered after 5 s`);
+    if (real.run.result.unanswered > 0)
+      notes.push(`server: ${real.run.result.unanswered} messages unanswered after 5 s`);
     const cpuRatio =
       baseline.serverCpu && measured.serverCpu
         ? round(measured.serverCpu / baseline.serverCpu, 1)
         : undefined;
     if (spec.mode === 'rate' && cpuRatio !== undefined)
       notes.push(`server CPU ${cpuRatio}× the minimal-OpAMP echo's at the same rate`);
+    const generatorDetails = (run: FleetRun): unknown[] =>
+      run.members.map((m) => ({
+        name: m.name,
+        cpu: round(m.usage.cpuCores),
+        maxSendLagMs: round(m.result.maxSendLagMs, 1),
+        messages: m.result.messages,
+      }));
     return {
       name,
       title,
@@ -85,13 +124,26 @@ async function wsScenario(
       ...(bareRoute ? { bareRoute, bareRatio } : {}),
       ratio: round(measured.msgsPerS! / baseline.msgsPerS!, 3),
       ratioOf: 'messages/s (server ÷ minimal-OpAMP baseline)',
-      settings: { mode: spec.mode, warmupMs: spec.warmupMs, measureMs: spec.measureMs, rounds: 1 },
-      targets: targets(measured, real.result),
+      settings: {
+        mode: spec.mode,
+        warmupMs: spec.warmupMs,
+        measureMs: spec.measureMs,
+        rounds: 1,
+        generators: spec.generators,
+      },
+      targets: targets(measured, real.run.result),
       notes,
-      ...(cpuRatio !== undefined ? { details: { serverCpuRatio: cpuRatio } } : {}),
+      details: {
+        ...(cpuRatio !== undefined ? { serverCpuRatio: cpuRatio } : {}),
+        generators: {
+          baseline: generatorDetails(base.run),
+          ...(bare ? { bare: generatorDetails(bare.run) } : {}),
+          server: generatorDetails(real.run),
+        },
+      },
     };
   } finally {
-    await ctx.stopGenerator(generator);
+    await fleet.stop();
   }
 }
 
@@ -109,13 +161,19 @@ export const wsThroughput: Scenario = {
         mode: 'closed-loop',
         warmupMs: ctx.size(3000, 500),
         measureMs: ctx.size(8000, 1500),
+        // One process, as before: the server takes a core here, and a second busy sender would only compete
+        // with it for the machine's other one.
+        generators: 1,
         bare: true,
       },
       () => [],
     ),
 };
 
-/** Open loop: `agents` WebSocket agents, one message per agent per second. */
+/**
+ * Open loop: `agents` WebSocket agents, one message per agent per second. The figures get the ⚠ when a
+ * generator process was saturated or fell more than {@link GENERATOR_MAX_LAG_MS} ms behind its schedule.
+ */
 export function wsAtRate(fullAgents: number, quickAgents: number): Scenario {
   const name = `ws-${fullAgents / 1000}k`;
   return {
@@ -133,6 +191,8 @@ export function wsAtRate(fullAgents: number, quickAgents: number): Scenario {
           mode: 'rate',
           warmupMs: ctx.size(5000, agents >= 2000 ? 2000 : 1000),
           measureMs: ctx.size(20_000, 1500),
+          // 10,000 agents are split so that no one process falls behind its 10,000 sends a second.
+          generators: fullAgents >= 10_000 ? 2 : 1,
         },
         (real, result) => {
           const keptUp = real.msgsPerS! >= agents * 0.97 && result.unanswered === 0 && real.errors === 0;

@@ -114,7 +114,10 @@ await fastify.register(async (scope) => {
     return process.memoryUsage();
   });
 });
-await fastify.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) });
+// The server's default listen backlog (OPAMP_LISTEN_BACKLOG): with Node's 511 a 1,000-agent storm overflowed
+// the baseline's accept queue, and its dropped handshakes waited a second for a retransmission.
+const LISTEN_BACKLOG = 4096;
+await fastify.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0), backlog: LISTEN_BACKLOG });
 const address = fastify.server.address();
 process.stdout.write(
   `${JSON.stringify({ port: typeof address === 'object' && address ? address.port : 0 })}\n`,
