@@ -83,8 +83,8 @@ export function renderRegion(
   return [
     REGION_START,
     '',
-    'CPU is in cores (100 % = one). ⚠ marks a figure taken while its generator was at ≥ 90 % of a core; such a ' +
-      'figure never counts as a met target. Ratios in parentheses are to the bare route.',
+    'CPU is in cores (100 % = one). ⚠ marks a figure taken while one of its generator processes was at ≥ 90 % ' +
+      'of a core or, open loop, more than 50 ms behind its schedule; such a figure never counts as a met target. Ratios in parentheses are to the bare route.',
     '',
     section('Full run', 'latest.json', full),
     '',
