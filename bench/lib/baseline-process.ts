@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { imageNodeOptions } from './image-node-options.js';
 import { BENCH_DIST } from './paths.js';
 
 /**
@@ -15,7 +16,8 @@ export class BaselineProcess {
   static async start(): Promise<BaselineProcess> {
     const child = spawn(
       process.execPath,
-      ['--expose-gc', join(BENCH_DIST, 'servers', 'baseline-server.js')],
+      // The image's Node flags, as the server gets them: the ratios compare code, not V8 settings.
+      [...imageNodeOptions(), '--expose-gc', join(BENCH_DIST, 'servers', 'baseline-server.js')],
       {
         env: { ...process.env, PORT: '0' },
         stdio: ['ignore', 'pipe', 'inherit'],
