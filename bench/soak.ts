@@ -12,9 +12,12 @@
  * Fails on (each stated in the output and bench/README.md):
  * - unanswered messages: sent minus answered > 0 at the end (messages an agent abandoned by leaving are not
  *   counted; a message still in flight gets {@link DRAIN_MS} to be answered);
- * - a persistence queue that keeps growing: its depth, read every {@link QUEUE_SAMPLE_MS} right after a
- *   second's messages went out and again just before the next second's (the backlog), rises from each quarter
- *   of the steady run to the next, or ends above {@link QUEUE_DEPTH_BOUND};
+ * - a persistence queue that keeps growing: its backlog — the depth just before a second's messages go out,
+ *   i.e. what the last second left unwritten, read every {@link QUEUE_SAMPLE_MS} — rises from each quarter of the
+ *   steady run to the next, or it or the depth right after a second's messages ends above
+ *   {@link QUEUE_DEPTH_BOUND}. (The depth right after the messages is the part of that second's writes still
+ *   in flight: bounded by one second's writes while the backlog is 0, its level follows the store's latency,
+ *   which this process's fake API server sets; its quarter means are reported, not judged on rising.);
  * - configs received but not applied: an agent still connected holds a remote config it has not reported
  *   APPLIED in its RemoteConfigStatus (the agents' reports are counted, not the receipts);
  * - data-heap growth: least-squares slope after the first minute above {@link DATA_HEAP_SLOPE_MIB_PER_MIN}
@@ -440,8 +443,8 @@ await waitFor(() => (missing() <= 0 ? true : undefined), DRAIN_MS, 'answers in f
 const unanswered = missing();
 const configsNotApplied = agents.filter((agent) => agent.configPending).length;
 
-// The queue keeps growing when each quarter of the steady run has a higher mean depth than the one before:
-// read right after a second's messages (what is still being written) and just before the next (what was not).
+// The queue keeps growing when what each second leaves unwritten (the backlog) has a higher mean in each
+// quarter of the steady run than in the one before. The depth right after a second's messages is reported.
 const steadyQueue = queueDepths.filter((q) => q.minute >= 1);
 function quarterMeansOf(values: number[]): number[] {
   const quarter = Math.floor(values.length / 4);
@@ -451,7 +454,7 @@ const rising = (means: number[]): boolean =>
   means.length === 4 && means.every((m, k) => k === 0 || m > means[k - 1]!);
 const quarterMeans = quarterMeansOf(steadyQueue.map((q) => q.depth));
 const backlogQuarterMeans = quarterMeansOf(steadyQueue.map((q) => q.backlog ?? 0));
-const queueGrowing = rising(quarterMeans) || rising(backlogQuarterMeans);
+const queueGrowing = rising(backlogQuarterMeans);
 const queueAtEnd = queueDepths.at(-1)?.depth ?? 0;
 const backlogAtEnd = queueDepths.at(-1)?.backlog ?? 0;
 
@@ -484,7 +487,7 @@ const checks = {
       growing: queueGrowing,
     },
     passed: !queueGrowing && queueAtEnd <= QUEUE_DEPTH_BOUND && backlogAtEnd <= QUEUE_DEPTH_BOUND,
-    bound: `neither the depth after a second's messages nor the backlog before the next rising from each quarter of the steady run to the next, both ≤ ${QUEUE_DEPTH_BOUND} at the end`,
+    bound: `the backlog (depth just before a second's messages) not rising from each quarter of the steady run to the next; it and the depth right after a second's messages ≤ ${QUEUE_DEPTH_BOUND} at the end`,
   },
   configsApplied: {
     value: {
