@@ -29,9 +29,9 @@ LABEL org.opencontainers.image.title="opamp-nest" \
       org.opencontainers.image.base.name="${NODE_IMAGE}"
 ENV NODE_ENV=production
 # V8's young generation at most 2 × 16 MiB, Node 20's default: Node 22 and later let it grow to 2 × 64 MiB
-# under load, which at 19,000 agents added 3–5 KiB of RSS per agent (npm run bench -- --scale on Node 24:
-# 15.5 KiB per agent before a GC and a 14.6 KiB peak in the restart storm; with this flag 10.8 and 9.8) for
-# about 8 % more CPU per message at 15,000 HTTP messages a second. A DaemonSet pays memory on every node.
+# under load, which at 19,000 agents added about 5 KiB of RSS per agent (npm run bench -- --scale on Node 24:
+# 15.5 KiB per agent before a GC; with this flag 10.8 in the same kind of run, 9.2 in the full one) for about
+# 8 % more CPU per message at 15,000 HTTP messages a second. A DaemonSet pays memory on every node.
 ENV NODE_OPTIONS="--max-semi-space-size=16"
 WORKDIR /app
 # Owned by root and read-only to the server (uid 1000): it cannot change the code it runs. Only the
