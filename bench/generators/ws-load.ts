@@ -50,13 +50,9 @@ class WsLoadAgent {
   }
 
   /** Opens the socket, sends the full state (`firstFrame` when encoded beforehand), resolves on its reply. */
-  connect(url: string, firstFrame?: Buffer, localAddress?: string): Promise<void> {
+  connect(url: string, firstFrame?: Buffer): Promise<void> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url, {
-        perMessageDeflate: false,
-        handshakeTimeout: 60_000,
-        ...(localAddress === undefined ? {} : { localAddress }),
-      });
+      const socket = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 60_000 });
       this.socket = socket;
       let settled = false;
       socket.once('open', () => {
@@ -168,7 +164,7 @@ async function connectAll({ spec, firstFrames }: PreparedConnect): Promise<Conne
       const index = next++;
       const agent = agents[index]!;
       try {
-        await agent.connect(spec.url, firstFrames[index], spec.localAddress);
+        await agent.connect(spec.url, firstFrames[index]);
         connected++;
       } catch (error) {
         const key = (error as NodeJS.ErrnoException).code ?? (error as Error).message.slice(0, 60);

@@ -24,8 +24,6 @@ export interface WsConnectSpec extends AgentSet {
   readonly agents: number;
   /** Connections being opened at once; `agents` for a storm. */
   readonly concurrency: number;
-  /** Loopback source address of the sockets (127.0.0.2, ...); the system's choice when absent. */
-  readonly localAddress?: string;
 }
 
 /** Commands the orchestrator sends to a generator process. */

@@ -1,7 +1,7 @@
 import { isGeneratorBound, type GeneratorLoad } from './generator-bound.js';
 import { type ConnectResult } from './generator-protocol.js';
 import { LatencyRecorder } from './latency.js';
-import { newCounters } from './simulated-agent.js';
+import { addCounters, addFailures } from './ws-fleet-results.js';
 import { memberLoads, type FleetStorm } from './ws-load-fleet.js';
 
 /** One side's storms (one, or several rounds) as the figures of one row. */
@@ -28,13 +28,7 @@ const sum = <T>(items: readonly T[], pick: (item: T) => number): number =>
 export function stormFigures(storms: readonly FleetStorm[]): StormFigures {
   if (storms.length === 0) throw new RangeError('no storm to report');
   const seconds = sum(storms, (s) => s.windowMs) / 1000;
-  const failures: Record<string, number> = {};
-  for (const storm of storms)
-    for (const [why, n] of Object.entries(storm.result.failures)) failures[why] = (failures[why] ?? 0) + n;
-  const counters = newCounters();
-  for (const storm of storms)
-    for (const key of Object.keys(counters) as (keyof typeof counters)[])
-      counters[key] += storm.result.counters[key];
+  const results = storms.map((s) => s.result);
   const latency = LatencyRecorder.merged(storms.map((s) => s.result.latencyHistogram)).summary();
   const processes = storms[0]!.members.map((m) => m.name);
   const generators = processes.map((name, i) => ({
@@ -47,8 +41,8 @@ export function stormFigures(storms: readonly FleetStorm[]): StormFigures {
       failed: sum(storms, (s) => s.result.failed),
       durationMs: sum(storms, (s) => s.result.durationMs),
       latency,
-      counters,
-      failures,
+      counters: addCounters(results),
+      failures: addFailures(results),
     },
     serverCpu: sum(storms, (s) => s.server.cpuSeconds) / seconds,
     serverPeakRssBytes: Math.max(...storms.map((s) => s.server.peakRssBytes)),

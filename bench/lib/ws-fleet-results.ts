@@ -22,10 +22,21 @@ export function splitAgents(agents: number, processes: number, firstIndex = 0): 
   });
 }
 
-const addCounters = (results: readonly { readonly counters: AgentCounters }[]): AgentCounters => {
+/** The agents' counters of several results added up. */
+export const addCounters = (results: readonly { readonly counters: AgentCounters }[]): AgentCounters => {
   const total = newCounters();
   for (const { counters } of results)
     for (const key of Object.keys(total) as (keyof AgentCounters)[]) total[key] += counters[key];
+  return total;
+};
+
+/** The connection failures of several results, counts by reason added up. */
+export const addFailures = (
+  results: readonly { readonly failures: Readonly<Record<string, number>> }[],
+): Record<string, number> => {
+  const total: Record<string, number> = {};
+  for (const { failures } of results)
+    for (const [why, n] of Object.entries(failures)) total[why] = (total[why] ?? 0) + n;
   return total;
 };
 
@@ -39,9 +50,6 @@ export function mergeConnectResults(results: readonly ConnectResult[]): ConnectR
   if (results.length === 1) return results[0]!;
   const startedAtEpochMs = Math.min(...results.map((r) => r.startedAtEpochMs));
   const endedAtEpochMs = Math.max(...results.map((r) => r.endedAtEpochMs));
-  const failures: Record<string, number> = {};
-  for (const result of results)
-    for (const [why, n] of Object.entries(result.failures)) failures[why] = (failures[why] ?? 0) + n;
   const latency = LatencyRecorder.merged(results.map((r) => r.latencyHistogram));
   return {
     connected: results.reduce((sum, r) => sum + r.connected, 0),
@@ -49,7 +57,7 @@ export function mergeConnectResults(results: readonly ConnectResult[]): ConnectR
     durationMs: endedAtEpochMs - startedAtEpochMs,
     latency: latency.summary(),
     counters: addCounters(results),
-    failures,
+    failures: addFailures(results),
     startedAtEpochMs,
     endedAtEpochMs,
     latencyHistogram: latency.encode(),
