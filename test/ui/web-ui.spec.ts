@@ -151,6 +151,11 @@ describe('web UI in Chromium', () => {
       const seen: string[] = [];
       for (let pageNumber = 1; pageNumber <= 3; pageNumber++) {
         await page.waitForSelector(`[data-testid="agents-count"]:has-text("page ${pageNumber} of 3")`);
+        // The count line can show the new page a render before its rows do: wait for rows not seen yet.
+        await page.waitForFunction((earlier) => {
+          const first = document.querySelector('tr[data-agent]')?.getAttribute('data-agent');
+          return first !== null && first !== undefined && !earlier.includes(first);
+        }, seen);
         const ids = await rowIds(page);
         expect(ids.length).toBe(pageNumber < 3 ? 50 : WS_AGENTS - 100);
         seen.push(...(ids as string[]));
