@@ -165,6 +165,11 @@ describe('web UI in Chromium', () => {
       expect(seen).toEqual(agents.map((agent) => agent.id).sort());
       await page.getByRole('button', { name: 'Previous page' }).click();
       await page.waitForSelector('[data-testid="agents-count"]:has-text("page 2 of 3")');
+      await page.waitForFunction(
+        (firstOfPage2) =>
+          document.querySelector('tr[data-agent]')?.getAttribute('data-agent') === firstOfPage2,
+        seen[50],
+      );
       expect(await rowIds(page)).toEqual(seen.slice(50, 100));
       expect(problems).toEqual([]);
     } finally {
