@@ -101,6 +101,19 @@ describe('web UI in Chromium', () => {
 
   const rowIds = (page: Page) =>
     page.locator('tr[data-agent]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-agent')));
+  /** Waits (10 s at most) until the first agent row's id satisfies `wanted`. */
+  const firstRowWhere = async (page: Page, wanted: (first: string) => boolean): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const first = await page
+        .locator('tr[data-agent]')
+        .first()
+        .getAttribute('data-agent', { timeout: 1000 });
+      if (first !== null && wanted(first)) return;
+      if (Date.now() > deadline) throw new Error(`the first row is still ${first} after 10 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
 
   it('shows each package with its assignments and its install rollout', async () => {
     const { page, context, problems } = await openPage(browser);
@@ -152,10 +165,7 @@ describe('web UI in Chromium', () => {
       for (let pageNumber = 1; pageNumber <= 3; pageNumber++) {
         await page.waitForSelector(`[data-testid="agents-count"]:has-text("page ${pageNumber} of 3")`);
         // The count line can show the new page a render before its rows do: wait for rows not seen yet.
-        await page.waitForFunction((earlier) => {
-          const first = document.querySelector('tr[data-agent]')?.getAttribute('data-agent');
-          return first !== null && first !== undefined && !earlier.includes(first);
-        }, seen);
+        await firstRowWhere(page, (first) => !seen.includes(first));
         const ids = await rowIds(page);
         expect(ids.length).toBe(pageNumber < 3 ? 50 : WS_AGENTS - 100);
         seen.push(...(ids as string[]));
@@ -165,11 +175,7 @@ describe('web UI in Chromium', () => {
       expect(seen).toEqual(agents.map((agent) => agent.id).sort());
       await page.getByRole('button', { name: 'Previous page' }).click();
       await page.waitForSelector('[data-testid="agents-count"]:has-text("page 2 of 3")');
-      await page.waitForFunction(
-        (firstOfPage2) =>
-          document.querySelector('tr[data-agent]')?.getAttribute('data-agent') === firstOfPage2,
-        seen[50],
-      );
+      await firstRowWhere(page, (first) => first === seen[50]);
       expect(await rowIds(page)).toEqual(seen.slice(50, 100));
       expect(problems).toEqual([]);
     } finally {
